@@ -1,0 +1,82 @@
+/** buildApp(deps): the whole HTTP application, wired but not listening (tests use inject()). */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { requireEnvironmentToken } from './auth/guard.js';
+import { authRoutes } from './auth/routes.js';
+import { AuthService } from './auth/service.js';
+import { AuthStore } from './auth/store.js';
+import type { Config } from './config.js';
+import { connectionRoutes } from './connections/routes.js';
+import { ConnectionService } from './connections/service.js';
+import { ConnectionStore } from './connections/store.js';
+import type { Db } from './db/open.js';
+import { registerOpenApi } from './docs/openapi.js';
+import { healthRoutes } from './health/routes.js';
+import { errorHandler } from './http/error-handler.js';
+import { notFound } from './http/api-errors.js';
+import { validatorCompiler } from './http/validation.js';
+import { loggerOptions } from './logger.js';
+import { tenantRoutes } from './tenants/routes.js';
+import { TenantService } from './tenants/service.js';
+import { TenantStore } from './tenants/store.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The services behind the routes, for the CLI and tests. */
+    services: Services;
+  }
+}
+
+/** What the application needs from outside. */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+}
+
+/** The services, exposed for the CLI and tests. */
+export interface Services {
+  auth: AuthService;
+  tenants: TenantService;
+  connections: ConnectionService;
+}
+
+/** Builds every service over one database. */
+export function buildServices({ config, db }: AppDeps): Services {
+  const tenantStore = new TenantStore(db.kysely);
+  return {
+    auth: new AuthService(new AuthStore(db.kysely), config.envTokenTtlSeconds),
+    tenants: new TenantService(tenantStore),
+    connections: new ConnectionService(new ConnectionStore(db.kysely), tenantStore, config.publicUrl),
+  };
+}
+
+/** Builds the Fastify application. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db } = deps;
+  const services = buildServices(deps);
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    bodyLimit: 1024 * 1024,
+    // Frontegg clients and IdPs put ids in paths; keep them readable but bounded.
+    routerOptions: { maxParamLength: 512, ignoreTrailingSlash: true },
+  });
+  app.decorateRequest('principal', null);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request) => {
+    throw notFound(`No route ${request.method} ${request.url.split('?')[0]}`);
+  });
+
+  await registerOpenApi(app, config.publicUrl);
+  await app.register(healthRoutes, { db });
+  await app.register(authRoutes, { auth: services.auth });
+
+  // Everything registered in this scope requires an environment token.
+  await app.register(async (management) => {
+    management.addHook('onRequest', requireEnvironmentToken(services.auth));
+    await management.register(tenantRoutes, { tenants: services.tenants });
+    await management.register(connectionRoutes, { connections: services.connections });
+  });
+
+  app.decorate('services', services);
+  return app;
+}

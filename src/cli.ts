@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/** The `rollcall` command: serve, migrate, credentials create. */
+import { Command } from 'commander';
+import { AuthService } from './auth/service.js';
+import { AuthStore } from './auth/store.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { prepare, startServer } from './server.js';
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`rollcall: configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+function fail(error: unknown): never {
+  process.stderr.write(`rollcall: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
+const program = new Command()
+  .name('rollcall')
+  .description('Self-hostable SCIM 2.0 provisioning service. Configured by environment variables (see README).')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('migrate the database and serve the HTTP API on PORT (default 3000)')
+  .action(async () => {
+    const server = await startServer(config()).catch(fail);
+    const shutdown = (signal: string) => {
+      server.app.log.info({ signal }, 'shutting down');
+      server.stop().then(
+        () => process.exit(0),
+        (error) => fail(error),
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit (also done by serve)')
+  .action(async () => {
+    const db = await prepare(config()).catch(fail);
+    await db.close();
+    process.stdout.write('migrations are up to date\n');
+  });
+
+const credentials = program.command('credentials').description('manage vendor credentials');
+credentials
+  .command('create')
+  .description('create a vendor credential and print its clientId and secret (shown once)')
+  .option('-n, --name <name>', 'a label for the credential', 'created with the CLI')
+  .option('--json', 'print JSON')
+  .action(async (options: { name: string; json?: boolean }) => {
+    const cfg = config();
+    const db = await prepare(cfg).catch(fail);
+    try {
+      const created = await new AuthService(new AuthStore(db.kysely), cfg.envTokenTtlSeconds).createCredential(options.name);
+      process.stdout.write(options.json ? `${JSON.stringify(created)}\n` : `clientId: ${created.clientId}\nsecret:   ${created.secret}\n`);
+    } finally {
+      await db.close();
+    }
+  });
+
+await program.parseAsync(process.argv);

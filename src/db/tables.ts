@@ -1,0 +1,119 @@
+/**
+ * Row types of every table, as Kysely sees them. Portable across SQLite and PostgreSQL:
+ * timestamps are ISO-8601 UTC text (sortable as text), booleans are 0/1 integers, ids are text.
+ */
+import type { Generated } from 'kysely';
+
+/** 0 or 1: booleans are integers so both dialects read back the same value. */
+export type Flag = number;
+
+export interface VendorCredentialsTable {
+  id: string;
+  client_id: string;
+  secret_hash: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface EnvironmentTokensTable {
+  id: string;
+  token_hash: string;
+  credential_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConnectionsTable {
+  id: string;
+  tenant_id: string;
+  source: string;
+  connection_name: string;
+  sync_to_user_management: Flag;
+  created_at: string;
+  updated_at: string;
+  last_sync_at: string | null;
+}
+
+export interface ConnectionTokensTable {
+  id: string;
+  connection_id: string;
+  tenant_id: string;
+  token_hash: string;
+  token_prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+}
+
+/** A SCIM User; `connection_id` outlives its connection when the user is left detached. */
+export interface ScimUsersTable {
+  id: string;
+  tenant_id: string;
+  connection_id: string;
+  user_name: string;
+  /** userName lower-cased: RFC 7643 §4.1.1 makes userName case-insensitive and unique. */
+  user_name_norm: string;
+  external_id: string | null;
+  display_name: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  /** The primary (else first) email, lower-cased. */
+  email_norm: string | null;
+  active: Flag;
+  detached: Generated<Flag>;
+  resource: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScimGroupsTable {
+  id: string;
+  tenant_id: string;
+  connection_id: string;
+  display_name: string;
+  display_name_norm: string;
+  external_id: string | null;
+  detached: Generated<Flag>;
+  resource: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One row per membership: adding a member to a big group is one insert. */
+export interface ScimGroupMembersTable {
+  group_id: string;
+  member_id: string;
+  member_type: string;
+  tenant_id: string;
+  connection_id: string;
+  created_at: string;
+}
+
+/** The whole database as Kysely types it. */
+export interface Database {
+  vendor_credentials: VendorCredentialsTable;
+  environment_tokens: EnvironmentTokensTable;
+  settings: SettingsTable;
+  tenants: TenantsTable;
+  connections: ConnectionsTable;
+  connection_tokens: ConnectionTokensTable;
+  scim_users: ScimUsersTable;
+  scim_groups: ScimGroupsTable;
+  scim_group_members: ScimGroupMembersTable;
+}

@@ -1,0 +1,39 @@
+/** Storage of tenants (accounts). */
+import { sql, type Kysely } from 'kysely';
+import type { Database, TenantsTable } from '../db/tables.js';
+
+export type TenantRow = TenantsTable;
+
+/** Storage port of the tenants domain. */
+export class TenantStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: TenantRow): Promise<void> {
+    await this.db.insertInto('tenants').values(row).execute();
+  }
+
+  find(tenantId: string): Promise<TenantRow | undefined> {
+    return this.db.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
+  }
+
+  /** A page in creation order, with the total; `search` matches name or id, case-insensitively. */
+  async list(page: { limit: number; offset: number; search?: string }): Promise<{ rows: TenantRow[]; total: number }> {
+    let query = this.db.selectFrom('tenants');
+    if (page.search) {
+      const pattern = `%${page.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      // SQLite has no default LIKE escape character: name it so `%` and `_` in the search stay literal.
+      query = query.where(sql<boolean>`(lower(name) like ${pattern} escape '\\' or lower(id) like ${pattern} escape '\\')`);
+    }
+    const [rows, count] = await Promise.all([
+      query.selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.n) };
+  }
+
+  /** Deletes the tenant; its connections, tokens, users, groups and memberships go with it (FK cascade). */
+  async delete(tenantId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('tenants').where('id', '=', tenantId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+}

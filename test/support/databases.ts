@@ -1,0 +1,68 @@
+/**
+ * Real databases for tests: a fresh SQLite file, and a fresh PostgreSQL database created on the
+ * server named by TEST_DATABASE_URL and dropped afterwards. No mocks.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { DialectName } from '../../src/db/open.js';
+
+/** The dialects this run covers. PostgreSQL is required when CI or REQUIRE_POSTGRES is set. */
+export function dialectsUnderTest(): DialectName[] {
+  if (process.env.TEST_DATABASE_URL) return ['sqlite', 'postgres'];
+  if (process.env.CI || process.env.REQUIRE_POSTGRES) {
+    throw new Error('TEST_DATABASE_URL is not set, but PostgreSQL is required here (CI / REQUIRE_POSTGRES)');
+  }
+  if (!warned) {
+    warned = true;
+    process.stderr.write('\n[rollcall tests] TEST_DATABASE_URL is not set: PostgreSQL cases are NOT run.\n\n');
+  }
+  return ['sqlite'];
+}
+let warned = false;
+
+/** A database made for one test file. */
+export interface TestDatabase {
+  dialect: DialectName;
+  url: string;
+  drop(): Promise<void>;
+}
+
+function adminUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set');
+  return url;
+}
+
+/** Creates an empty database of the dialect. */
+export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'rollcall-test-'));
+    return { dialect, url: `sqlite:${join(dir, 'rollcall.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `rollcall_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return {
+    dialect,
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl() });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
