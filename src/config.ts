@@ -90,5 +90,5 @@ export function loadConfig(env: Env = process.env): Config {
 
 /** Hides the password of a database URL for messages and logs. */
 export function redactUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+:)[^@]*@/, '$1***@');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]+:)[^@]*@/i, '$1***@');
 }
