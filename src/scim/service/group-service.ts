@@ -1,0 +1,112 @@
+/** SCIM Groups of one connection: create, read, list, replace, patch, delete; members as rows. */
+import { randomUUID } from 'node:crypto';
+import { notFound } from '../errors.js';
+import { applyPatch } from '../patch/apply-patch.js';
+import type { MemberOp } from '../patch/types.js';
+import { normalizeResource, type StoredResource } from '../resources/normalize.js';
+import { project, wants, type Projection } from '../resources/projection.js';
+import { renderMembers, renderResource } from '../resources/render.js';
+import type { GroupRow } from '../store/group-store.js';
+import type { ListQuery } from '../store/list-query.js';
+import type { ConnectionScope } from '../store/scope.js';
+import { applyMemberOps } from './group-members.js';
+import { checkIfMatch } from './preconditions.js';
+import { VersionConflict, type ScimTransactions, type Stores } from './transactions.js';
+import type { Rendered } from './user-service.js';
+
+const ALL: Projection = { exclude: [] };
+
+const taken = (displayName: unknown) => `A group with displayName "${String(displayName)}" already exists in this connection`;
+
+/** Logic of the SCIM Groups endpoint. */
+export class GroupService {
+  constructor(private readonly tx: ScimTransactions) {}
+
+  private async renderOne(stores: Stores, scope: ConnectionScope, baseUrl: string, row: GroupRow, projection: Projection) {
+    // Entra ID asks for excludedAttributes=members: then no membership row is read at all.
+    const extra = wants(projection, 'Group', 'members') ? { members: renderMembers(await stores.groups.members(scope, row.id), baseUrl) } : {};
+    return project(renderResource('Group', row, baseUrl, extra), 'Group', projection);
+  }
+
+  private notFound(id: string): never {
+    throw notFound(`Group ${id} not found`);
+  }
+
+  async create(scope: ConnectionScope, baseUrl: string, body: unknown): Promise<Rendered> {
+    const { resource, members } = normalizeResource('Group', body);
+    const row = await this.tx.write(scope, taken(resource.displayName), async (stores, now) => {
+      const inserted = await stores.groups.insert(scope, randomUUID(), resource, now);
+      if (members && members.length > 0) await applyMemberOps(stores.groups, scope, inserted.id, [{ op: 'add', members }], now);
+      return inserted;
+    });
+    return this.get(scope, baseUrl, row.id);
+  }
+
+  async get(scope: ConnectionScope, baseUrl: string, id: string, projection: Projection = ALL): Promise<Rendered> {
+    const stores = this.tx.reads();
+    const row = await stores.groups.get(scope, id);
+    if (!row) this.notFound(id);
+    return { resource: await this.renderOne(stores, scope, baseUrl, row, projection), version: row.version };
+  }
+
+  async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
+    const stores = this.tx.reads();
+    const total = await stores.groups.count(scope, query);
+    const rows = query.limit > 0 && query.offset < total ? await stores.groups.list(scope, query) : [];
+    const resources = [];
+    for (const row of rows) resources.push(await this.renderOne(stores, scope, baseUrl, row, projection));
+    return { total, resources };
+  }
+
+  /** One transaction: read, check If-Match, compute the change, write resource and member rows. */
+  private async update(
+    scope: ConnectionScope,
+    id: string,
+    ifMatch: string | undefined,
+    change: (current: StoredResource) => { resource?: StoredResource; memberOps: MemberOp[] },
+  ): Promise<void> {
+    let displayName: unknown;
+    await this.tx.write(scope, '', async (stores, now) => {
+      const current = await stores.groups.get(scope, id);
+      if (!current) this.notFound(id);
+      checkIfMatch(ifMatch, current.version);
+      const stored = JSON.parse(current.resource) as StoredResource;
+      const { resource, memberOps } = change(stored);
+      displayName = (resource ?? stored).displayName;
+      const membership = await applyMemberOps(stores.groups, scope, id, memberOps, now);
+      const membersChanged = membership.added.length > 0 || membership.removed.length > 0;
+      if (!resource && !membersChanged) return;
+      // A membership change is a change of the group: new version, new lastModified.
+      if (!(await stores.groups.update(scope, current, resource ?? stored, now))) throw new VersionConflict();
+    }).catch((error: unknown) => {
+      if ((error as { scimType?: string }).scimType === 'uniqueness') throw Object.assign(error as Error, { message: taken(displayName) });
+      throw error;
+    });
+  }
+
+  /** PUT: replaces the group, members included (omitted members are removed, RFC 7644 §3.5.1). */
+  async replace(scope: ConnectionScope, baseUrl: string, id: string, body: unknown, ifMatch?: string): Promise<Rendered> {
+    const { resource, members } = normalizeResource('Group', body);
+    await this.update(scope, id, ifMatch, () => ({ resource, memberOps: [{ op: 'replace', members: members ?? [] }] }));
+    return this.get(scope, baseUrl, id);
+  }
+
+  /** PATCH: attribute changes and member row inserts/deletes, atomically. */
+  async patch(scope: ConnectionScope, baseUrl: string, id: string, body: unknown, ifMatch?: string, projection: Projection = ALL): Promise<Rendered> {
+    await this.update(scope, id, ifMatch, (current) => {
+      const result = applyPatch(current, body, { resourceType: 'Group', id });
+      const attributesChanged = result.changed.some((name) => name !== 'members');
+      return { resource: attributesChanged ? result.resource : undefined, memberOps: result.memberOps };
+    });
+    return this.get(scope, baseUrl, id, projection);
+  }
+
+  async delete(scope: ConnectionScope, id: string, ifMatch?: string): Promise<void> {
+    await this.tx.write(scope, '', async (stores) => {
+      const current = await stores.groups.get(scope, id);
+      if (!current) this.notFound(id);
+      checkIfMatch(ifMatch, current.version);
+      await stores.groups.delete(scope, id);
+    });
+  }
+}

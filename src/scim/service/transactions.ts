@@ -1,0 +1,74 @@
+/**
+ * Every SCIM write runs in one transaction through here: stores bound to the transaction, the
+ * connection's lastSync, uniqueness errors turned into 409, and retries when a concurrent writer
+ * got to the same row first.
+ */
+import type { Kysely } from 'kysely';
+import { isUniqueViolation } from '../../db/errors.js';
+import type { Db } from '../../db/open.js';
+import type { Database } from '../../db/tables.js';
+import { ScimError, uniqueness } from '../errors.js';
+import { GroupStore } from '../store/group-store.js';
+import type { ConnectionScope } from '../store/scope.js';
+import { UserStore } from '../store/user-store.js';
+
+/** The stores of one transaction (or of plain reads). */
+export interface Stores {
+  users: UserStore;
+  groups: GroupStore;
+  trx: Kysely<Database>;
+}
+
+/** Thrown inside a write when a row changed under it without an If-Match: the write is retried. */
+export class VersionConflict extends Error {
+  override name = 'VersionConflict';
+}
+
+const MAX_ATTEMPTS = 5;
+/** lastSync is kept to the second: one row update per second at most, not one per request. */
+const LAST_SYNC_RESOLUTION_MS = 1000;
+
+/** PostgreSQL serialization failure or deadlock: safe to retry the whole transaction. */
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof VersionConflict || code === '40001' || code === '40P01';
+}
+
+/** Runs SCIM reads and writes against one database. */
+export class ScimTransactions {
+  constructor(private readonly db: Db) {}
+
+  /** Stores for reads outside a transaction. */
+  readonly reads = (): Stores => this.storesOf(this.db.kysely);
+
+  private storesOf(trx: Kysely<Database>): Stores {
+    return { users: new UserStore(trx, this.db.dialect), groups: new GroupStore(trx, this.db.dialect), trx };
+  }
+
+  /** Runs `fn` in a transaction that also records the connection's lastSync. */
+  async write<T>(scope: ConnectionScope, conflictMessage: string, fn: (stores: Stores, now: string) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.kysely.transaction().execute(async (trx) => {
+          const now = new Date().toISOString();
+          const result = await fn(this.storesOf(trx), now);
+          const before = new Date(Date.now() - LAST_SYNC_RESOLUTION_MS).toISOString();
+          await trx
+            .updateTable('connections')
+            .set({ last_sync_at: now })
+            .where('id', '=', scope.connectionId)
+            .where('tenant_id', '=', scope.tenantId)
+            .where((eb) => eb.or([eb('last_sync_at', 'is', null), eb('last_sync_at', '<', before)]))
+            .execute();
+          return result;
+        });
+      } catch (error) {
+        if (error instanceof ScimError) throw error;
+        if (isUniqueViolation(error)) throw uniqueness(conflictMessage);
+        if (isRetryable(error) && attempt < MAX_ATTEMPTS) continue;
+        if (error instanceof VersionConflict) throw new ScimError(409, 'The resource is being changed by another request; try again');
+        throw error;
+      }
+    }
+  }
+}

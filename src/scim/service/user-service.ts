@@ -1,0 +1,114 @@
+/** SCIM Users of one connection: create, read, list, replace, patch, delete. */
+import { randomUUID } from 'node:crypto';
+import { notFound } from '../errors.js';
+import { applyPatch } from '../patch/apply-patch.js';
+import { normalizeResource, type StoredResource } from '../resources/normalize.js';
+import { project, wants, type Projection } from '../resources/projection.js';
+import { renderGroups, renderResource } from '../resources/render.js';
+import type { ListQuery } from '../store/list-query.js';
+import type { ConnectionScope } from '../store/scope.js';
+import type { UserRow } from '../store/user-store.js';
+import { checkIfMatch } from './preconditions.js';
+import { VersionConflict, type ScimTransactions, type Stores } from './transactions.js';
+
+/** A rendered resource and its version, for the ETag header. */
+export interface Rendered {
+  resource: Record<string, unknown>;
+  version: number;
+}
+
+const ALL: Projection = { exclude: [] };
+
+/** Logic of the SCIM Users endpoint. */
+export class UserService {
+  constructor(private readonly tx: ScimTransactions) {}
+
+  private async render(stores: Stores, scope: ConnectionScope, baseUrl: string, rows: UserRow[], projection: Projection) {
+    const groups = wants(projection, 'User', 'groups') ? await stores.users.groupsOf(scope, rows.map((r) => r.id)) : undefined;
+    return rows.map((row) => {
+      const mine = groups?.get(row.id);
+      const extra = mine && mine.length > 0 ? { groups: renderGroups(mine, baseUrl) } : {};
+      return project(renderResource('User', row, baseUrl, extra), 'User', projection);
+    });
+  }
+
+  private notFound(id: string): never {
+    throw notFound(`User ${id} not found`);
+  }
+
+  async create(scope: ConnectionScope, baseUrl: string, body: unknown): Promise<Rendered> {
+    const { resource } = normalizeResource('User', body);
+    const row = await this.tx.write(scope, `userName "${resource.userName}" is already in use in this connection`, (stores, now) =>
+      stores.users.insert(scope, randomUUID(), resource, now),
+    );
+    return { resource: renderResource('User', row, baseUrl), version: row.version };
+  }
+
+  async get(scope: ConnectionScope, baseUrl: string, id: string, projection: Projection = ALL): Promise<Rendered> {
+    const stores = this.tx.reads();
+    const row = await stores.users.get(scope, id);
+    if (!row) this.notFound(id);
+    const [resource] = await this.render(stores, scope, baseUrl, [row], projection);
+    return { resource, version: row.version };
+  }
+
+  async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
+    const stores = this.tx.reads();
+    const total = await stores.users.count(scope, query);
+    const rows = query.limit > 0 && query.offset < total ? await stores.users.list(scope, query) : [];
+    return { total, resources: await this.render(stores, scope, baseUrl, rows, projection) };
+  }
+
+  /** Applies `change` to the current resource in one transaction, honouring If-Match. */
+  private async update(
+    scope: ConnectionScope,
+    baseUrl: string,
+    id: string,
+    ifMatch: string | undefined,
+    change: (current: StoredResource) => StoredResource | undefined,
+  ): Promise<Rendered> {
+    let userName = '';
+    const row = await this.tx.write(scope, 'userName is already in use in this connection', async (stores, now) => {
+      const current = await stores.users.get(scope, id);
+      if (!current) this.notFound(id);
+      checkIfMatch(ifMatch, current.version);
+      const next = change(JSON.parse(current.resource) as StoredResource);
+      if (!next) return current;
+      userName = String(next.userName);
+      const updated = await stores.users.update(scope, current, next, now);
+      if (!updated) throw new VersionConflict();
+      return updated;
+    }).catch((error: unknown) => {
+      if (error instanceof Error && 'scimType' in error && (error as { scimType?: string }).scimType === 'uniqueness') {
+        throw Object.assign(error, { message: `userName "${userName}" is already in use in this connection` });
+      }
+      throw error;
+    });
+    return this.get(scope, baseUrl, row.id);
+  }
+
+  /** PUT: replaces every writable attribute; omitted ones are cleared (RFC 7644 §3.5.1). */
+  replace(scope: ConnectionScope, baseUrl: string, id: string, body: unknown, ifMatch?: string): Promise<Rendered> {
+    const { resource } = normalizeResource('User', body);
+    return this.update(scope, baseUrl, id, ifMatch, () => resource);
+  }
+
+  /** PATCH (RFC 7644 §3.5.2): all operations apply, or none. */
+  patch(scope: ConnectionScope, baseUrl: string, id: string, body: unknown, ifMatch?: string): Promise<Rendered> {
+    return this.update(scope, baseUrl, id, ifMatch, (current) => {
+      const result = applyPatch(current, body, { resourceType: 'User', id });
+      // A PATCHed password (writeOnly) is accepted and dropped: Rollcall never stores passwords.
+      delete result.resource.password;
+      return result.changed.some((name) => name !== 'password') ? result.resource : undefined;
+    });
+  }
+
+  async delete(scope: ConnectionScope, id: string, ifMatch?: string): Promise<void> {
+    await this.tx.write(scope, '', async (stores) => {
+      const current = await stores.users.get(scope, id);
+      if (!current) this.notFound(id);
+      checkIfMatch(ifMatch, current.version);
+      await stores.users.delete(scope, id);
+    });
+  }
+}

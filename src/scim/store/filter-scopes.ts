@@ -1,0 +1,168 @@
+/**
+ * Where each SCIM attribute lives in SQL: a real column (indexed, for what IdPs filter and sort
+ * on), a child table (emails, memberships), or the resource JSON. The filter translator asks a
+ * scope to resolve a path and gets a target to compare against.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { DialectName } from '../../db/open.js';
+import { invalidFilter } from '../errors.js';
+import type { AttrPath } from '../filter/ast.js';
+import { printAttrPath } from '../filter/attr-path.js';
+import { USER_SCHEMA, findSubAttribute, resolveAttribute, type ResourceTypeName } from '../schema/index.js';
+import type { AttributeDef } from '../schema/types.js';
+import { existsJsonElement, jsonAt, type JsonAccess, type JsonElement } from './sql-json.js';
+
+/** How a column stores its value. */
+export type ColumnForm = 'text' | 'lowerText' | 'flag' | 'datetime';
+
+/** A single value to compare. */
+export type ScalarTarget =
+  | { kind: 'column'; expr: RawBuilder<unknown>; form: ColumnForm; caseExact: boolean }
+  | { kind: 'json'; access: JsonAccess; def: AttributeDef | undefined };
+
+/** Several values (a multi-valued attribute): conditions hold for some element. */
+export interface ElementsTarget {
+  kind: 'elements';
+  exists(cond: (scope: Scope) => RawBuilder<unknown>): RawBuilder<unknown>;
+  /** The sub-attribute compared when the path names the attribute alone (`emails eq "x"`). */
+  defaultSub: string | undefined;
+  /** `attr pr` when it is not "some element exists" (a single complex value). */
+  present?: RawBuilder<unknown>;
+}
+
+export type Target = ScalarTarget | ElementsTarget;
+
+/** Resolves filter paths in one place: a resource row, or an element of a multi-valued attribute. */
+export interface Scope {
+  resolve(path: AttrPath): Target;
+}
+
+const RESOURCE = sql.ref('r.resource');
+const col = (name: string, form: ColumnForm, caseExact = false): ScalarTarget => ({ kind: 'column', expr: sql.ref(`r.${name}`), form, caseExact });
+const constant = (value: string): ScalarTarget => ({ kind: 'column', expr: sql`${value}`, form: 'text', caseExact: true });
+
+/** Columns of each resource table by `schema|canonicalPath` ('' schema for common attributes). */
+function columns(resourceType: ResourceTypeName): Record<string, ScalarTarget> {
+  const common: Record<string, ScalarTarget> = {
+    '|id': col('id', 'text', true),
+    '|externalId': col('external_id', 'text', true),
+    '|meta.created': col('created_at', 'datetime'),
+    '|meta.lastModified': col('updated_at', 'datetime'),
+    '|meta.resourceType': constant(resourceType),
+    '|meta.version': { kind: 'column', expr: sql`('W/"' || cast(r.version as text) || '"')`, form: 'text', caseExact: true },
+  };
+  if (resourceType === 'Group') {
+    return { ...common, 'urn:ietf:params:scim:schemas:core:2.0:Group|displayName': col('display_name_norm', 'lowerText') };
+  }
+  const core = 'urn:ietf:params:scim:schemas:core:2.0:User';
+  return {
+    ...common,
+    [`${core}|userName`]: col('user_name_norm', 'lowerText'),
+    [`${core}|displayName`]: col('display_name_norm', 'lowerText'),
+    [`${core}|name.givenName`]: col('given_name', 'text'),
+    [`${core}|name.familyName`]: col('family_name', 'text'),
+    [`${core}|active`]: col('active', 'flag'),
+  };
+}
+
+const COLUMNS: Record<ResourceTypeName, Record<string, ScalarTarget>> = { User: columns('User'), Group: columns('Group') };
+
+function notFilterable(path: AttrPath): never {
+  throw invalidFilter(`Attribute "${printAttrPath(path)}" cannot be used in a filter`);
+}
+
+/** A scope over a table of elements (emails, memberships), with its sub-attribute columns. */
+function tableElements(subquery: (cond: RawBuilder<unknown>) => RawBuilder<unknown>, subs: Record<string, ScalarTarget>): ElementsTarget {
+  const scope: Scope = {
+    resolve(path) {
+      const target = subs[path.attr.toLowerCase()];
+      if (!target || path.sub !== undefined) notFilterable(path);
+      return target;
+    },
+  };
+  return { kind: 'elements', exists: (cond) => subquery(cond(scope)), defaultSub: 'value' };
+}
+
+/** A scope over the elements of a JSON array. */
+function jsonElements(dialect: DialectName, keys: string[], def: AttributeDef | undefined): ElementsTarget {
+  const scopeOf = (element: JsonElement): Scope => ({
+    resolve(path) {
+      const sub = def ? findSubAttribute(def, path.attr) : undefined;
+      if (def?.subAttributes && !sub) throw invalidFilter(`"${def.name}" has no sub-attribute "${path.attr}"`);
+      if (path.sub !== undefined) notFilterable(path);
+      return { kind: 'json', access: element.key(sub?.name ?? path.attr), def: sub };
+    },
+  });
+  const complex = !def || def.type === 'complex';
+  return {
+    kind: 'elements',
+    exists: (cond) =>
+      existsJsonElement(dialect, RESOURCE, keys, (element) =>
+        cond(complex ? scopeOf(element) : { resolve: () => ({ kind: 'json', access: element.self(), def }) }),
+      ),
+    defaultSub: complex ? 'value' : undefined,
+  };
+}
+
+/** A scope over a single-valued complex attribute's sub-attributes (`name[givenName eq "x"]`). */
+function complexObject(dialect: DialectName, keys: string[], def: AttributeDef): ElementsTarget {
+  const scope: Scope = {
+    resolve(path) {
+      const sub = findSubAttribute(def, path.attr);
+      if (!sub || path.sub !== undefined) notFilterable(path);
+      return { kind: 'json', access: jsonAt(dialect, RESOURCE, [...keys, sub.name]), def: sub };
+    },
+  };
+  const whole = jsonAt(dialect, RESOURCE, keys).text;
+  return { kind: 'elements', exists: (cond) => sql`${cond(scope)}`, defaultSub: 'value', present: sql`${whole} is not null` };
+}
+
+/** The scope of a User or Group row aliased `r`. */
+export function resourceScope(resourceType: ResourceTypeName, dialect: DialectName): Scope {
+  const byColumn = COLUMNS[resourceType];
+  return {
+    resolve(path) {
+      const resolved = resolveAttribute(resourceType, path);
+      if (!resolved) {
+        // Unknown attributes (custom extension schemas) are compared as plain JSON.
+        const keys = [...(path.uri ? [path.uri] : []), path.attr, ...(path.sub ? [path.sub] : [])];
+        return { kind: 'json', access: jsonAt(dialect, RESOURCE, keys), def: undefined };
+      }
+      const { schema, attr, sub, canonicalPath } = resolved;
+      const column = byColumn[`${schema}|${canonicalPath}`];
+      if (column) return column;
+      const base = schema && schema !== `urn:ietf:params:scim:schemas:core:2.0:${resourceType}` ? [schema] : [];
+      if (schema === '' && attr.name === 'meta') notFilterable(path);
+      const name = attr.name;
+      if (resourceType === 'User' && name === 'emails' && schema === USER_SCHEMA) {
+        return withSub(tableElements((cond) => sql`exists (select 1 from scim_user_emails e where e.user_id = r.id and ${cond})`, {
+          value: { kind: 'column', expr: sql.ref('e.value_norm'), form: 'lowerText', caseExact: false },
+          type: { kind: 'column', expr: sql.ref('e.type'), form: 'lowerText', caseExact: false },
+          primary: { kind: 'column', expr: sql.ref('e.is_primary'), form: 'flag', caseExact: true },
+        }), sub?.name);
+      }
+      if (resourceType === 'User' && name === 'groups') {
+        return withSub(tableElements((cond) => sql`exists (select 1 from scim_group_members gm join scim_groups g on g.id = gm.group_id where gm.member_id = r.id and gm.connection_id = r.connection_id and ${cond})`, {
+          value: { kind: 'column', expr: sql.ref('gm.group_id'), form: 'text', caseExact: true },
+          display: { kind: 'column', expr: sql.ref('g.display_name_norm'), form: 'lowerText', caseExact: false },
+          type: constant('direct'),
+        }), sub?.name);
+      }
+      if (resourceType === 'Group' && name === 'members') {
+        return withSub(tableElements((cond) => sql`exists (select 1 from scim_group_members m where m.group_id = r.id and ${cond})`, {
+          value: { kind: 'column', expr: sql.ref('m.member_id'), form: 'text', caseExact: true },
+          type: { kind: 'column', expr: sql.ref('m.member_type'), form: 'text', caseExact: false },
+        }), sub?.name);
+      }
+      if (attr.multiValued) return withSub(jsonElements(dialect, [...base, name], attr), sub?.name);
+      if (sub) return { kind: 'json', access: jsonAt(dialect, RESOURCE, [...base, name, sub.name]), def: sub };
+      if (attr.type === 'complex') return complexObject(dialect, [...base, name], attr);
+      return { kind: 'json', access: jsonAt(dialect, RESOURCE, [...base, name]), def: attr };
+    },
+  };
+}
+
+/** `emails.value`: the elements target, remembering which sub-attribute the path named. */
+function withSub(target: ElementsTarget, sub: string | undefined): ElementsTarget {
+  return sub === undefined ? target : { ...target, defaultSub: sub };
+}

@@ -1,0 +1,184 @@
+/** Storage of SCIM groups of one connection and their membership rows. */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DialectName } from '../../db/open.js';
+import type { Database, ScimGroupsTable } from '../../db/tables.js';
+import type { StoredResource } from '../resources/normalize.js';
+import { listCondition, orderBy, type ListQuery } from './list-query.js';
+import { chunks, type ConnectionScope } from './scope.js';
+
+export type GroupRow = Selectable<ScimGroupsTable>;
+
+/** A member as stored: the id and whether it is a User or a Group. */
+export interface MemberRow {
+  value: string;
+  type: 'User' | 'Group';
+}
+
+/** A member as the Group `members` attribute shows it. */
+export interface MemberView extends MemberRow {
+  display: string | null;
+}
+
+function groupColumns(resource: StoredResource) {
+  const displayName = resource.displayName as string;
+  return {
+    display_name: displayName,
+    display_name_norm: displayName.toLowerCase(),
+    external_id: typeof resource.externalId === 'string' ? resource.externalId : null,
+  };
+}
+
+/** Storage port of SCIM groups; construct one per transaction. */
+export class GroupStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
+
+  async insert(scope: ConnectionScope, id: string, resource: StoredResource, now: string): Promise<GroupRow> {
+    const row: GroupRow = {
+      id,
+      tenant_id: scope.tenantId,
+      connection_id: scope.connectionId,
+      ...groupColumns(resource),
+      detached: 0,
+      resource: JSON.stringify(resource),
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.insertInto('scim_groups').values(row).execute();
+    return row;
+  }
+
+  get(scope: ConnectionScope, id: string): Promise<GroupRow | undefined> {
+    return this.db
+      .selectFrom('scim_groups')
+      .selectAll()
+      .where('id', '=', id)
+      .where('connection_id', '=', scope.connectionId)
+      .where('tenant_id', '=', scope.tenantId)
+      .where('detached', '=', 0)
+      .executeTakeFirst();
+  }
+
+  /** Writes a new resource (or just a new version, for membership changes) if still at `current.version`. */
+  async update(scope: ConnectionScope, current: GroupRow, resource: StoredResource, now: string): Promise<GroupRow | undefined> {
+    const changes = { ...groupColumns(resource), resource: JSON.stringify(resource), version: current.version + 1, updated_at: now };
+    const result = await this.db
+      .updateTable('scim_groups')
+      .set(changes)
+      .where('id', '=', current.id)
+      .where('connection_id', '=', scope.connectionId)
+      .where('tenant_id', '=', scope.tenantId)
+      .where('version', '=', current.version)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 0 ? undefined : { ...current, ...changes };
+  }
+
+  /** Deletes the group, its membership rows (cascade) and its own membership in other groups. */
+  async delete(scope: ConnectionScope, id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('scim_groups')
+      .where('id', '=', id)
+      .where('connection_id', '=', scope.connectionId)
+      .where('tenant_id', '=', scope.tenantId)
+      .where('detached', '=', 0)
+      .executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) return false;
+    await this.db.deleteFrom('scim_group_members').where('member_id', '=', id).where('connection_id', '=', scope.connectionId).execute();
+    return true;
+  }
+
+  private base(scope: ConnectionScope, query: Pick<ListQuery, 'filter'>) {
+    const condition = listCondition(query, 'Group', this.dialect);
+    let select = this.db
+      .selectFrom('scim_groups as r')
+      .where('r.connection_id', '=', scope.connectionId)
+      .where('r.tenant_id', '=', scope.tenantId)
+      .where('r.detached', '=', 0);
+    if (condition) select = select.where(sql<boolean>`${condition}`);
+    return select;
+  }
+
+  list(scope: ConnectionScope, query: ListQuery): Promise<GroupRow[]> {
+    return this.base(scope, query).selectAll('r').orderBy(sql`${orderBy(query, 'Group', this.dialect)}`).limit(query.limit).offset(query.offset).execute();
+  }
+
+  async count(scope: ConnectionScope, query: Pick<ListQuery, 'filter'>): Promise<number> {
+    const row = await this.base(scope, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /**
+   * Which of `ids` exist in this connection, and as what. Members can only be resources of the
+   * same connection: an id from elsewhere is as unknown as a made-up one.
+   */
+  async findMembers(scope: ConnectionScope, ids: readonly string[]): Promise<Map<string, 'User' | 'Group'>> {
+    const found = new Map<string, 'User' | 'Group'>();
+    for (const part of chunks([...new Set(ids)], 500)) {
+      const users = await this.db.selectFrom('scim_users').select('id').where('connection_id', '=', scope.connectionId).where('detached', '=', 0).where('id', 'in', part).execute();
+      for (const u of users) found.set(u.id, 'User');
+      if (users.length === part.length) continue;
+      const groups = await this.db.selectFrom('scim_groups').select('id').where('connection_id', '=', scope.connectionId).where('detached', '=', 0).where('id', 'in', part).execute();
+      for (const g of groups) found.set(g.id, 'Group');
+    }
+    return found;
+  }
+
+  /** Adds members (one row each; already-present members are left alone). Returns the ids actually added. */
+  async addMembers(scope: ConnectionScope, groupId: string, members: readonly MemberRow[], now: string): Promise<string[]> {
+    const added: string[] = [];
+    for (const part of chunks(members, 500)) {
+      const rows = part.map((m) => ({ group_id: groupId, member_id: m.value, member_type: m.type, tenant_id: scope.tenantId, connection_id: scope.connectionId, created_at: now }));
+      const inserted = await this.db
+        .insertInto('scim_group_members')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['group_id', 'member_id']).doNothing())
+        .returning('member_id')
+        .execute();
+      added.push(...inserted.map((r) => r.member_id));
+    }
+    return added;
+  }
+
+  /** Removes these members; returns the ids that were members. */
+  async removeMembers(scope: ConnectionScope, groupId: string, ids: readonly string[]): Promise<string[]> {
+    const removed: string[] = [];
+    for (const part of chunks([...new Set(ids)], 500)) {
+      const rows = await this.db
+        .deleteFrom('scim_group_members')
+        .where('group_id', '=', groupId)
+        .where('connection_id', '=', scope.connectionId)
+        .where('member_id', 'in', part)
+        .returning('member_id')
+        .execute();
+      removed.push(...rows.map((r) => r.member_id));
+    }
+    return removed;
+  }
+
+  /** Removes every member; returns their ids. */
+  async removeAllMembers(scope: ConnectionScope, groupId: string): Promise<string[]> {
+    const rows = await this.db.deleteFrom('scim_group_members').where('group_id', '=', groupId).where('connection_id', '=', scope.connectionId).returning('member_id').execute();
+    return rows.map((r) => r.member_id);
+  }
+
+  /** The members of a group with their display names, in insertion order. */
+  members(scope: ConnectionScope, groupId: string): Promise<MemberView[]> {
+    return this.db
+      .selectFrom('scim_group_members as m')
+      .leftJoin('scim_users as u', (join) => join.onRef('u.id', '=', 'm.member_id').on('m.member_type', '=', 'User'))
+      .leftJoin('scim_groups as g', (join) => join.onRef('g.id', '=', 'm.member_id').on('m.member_type', '=', 'Group'))
+      .select([
+        'm.member_id as value',
+        sql<'User' | 'Group'>`m.member_type`.as('type'),
+        sql<string | null>`coalesce(u.display_name, u.user_name, g.display_name)`.as('display'),
+      ])
+      .where('m.group_id', '=', groupId)
+      .where('m.connection_id', '=', scope.connectionId)
+      .orderBy('m.created_at')
+      .orderBy('m.member_id')
+      .execute();
+  }
+}

@@ -1,0 +1,45 @@
+/** Filtering, sorting and paging of a resource table aliased `r`, shared by users and groups. */
+import { sql, type RawBuilder } from 'kysely';
+import type { DialectName } from '../../db/open.js';
+import type { AttrPath, FilterNode } from '../filter/ast.js';
+import type { ResourceTypeName } from '../schema/index.js';
+import { resourceScope } from './filter-scopes.js';
+import { filterToSql } from './filter-sql.js';
+
+/** What a list request asks for, already parsed. */
+export interface ListQuery {
+  filter?: FilterNode;
+  sortBy?: AttrPath;
+  sortOrder: 'ascending' | 'descending';
+  /** 0-based offset (SCIM's startIndex − 1). */
+  offset: number;
+  limit: number;
+}
+
+/** The WHERE condition for a list, or undefined for "all". */
+export function listCondition(query: Pick<ListQuery, 'filter'>, resourceType: ResourceTypeName, dialect: DialectName): RawBuilder<unknown> | undefined {
+  return query.filter ? filterToSql(query.filter, resourceType, dialect) : undefined;
+}
+
+/**
+ * The ORDER BY key of `sortBy` (RFC 7644 §3.4.2.3): strings sort case-insensitively unless
+ * caseExact; a multi-valued attribute sorts by its primary value (emails: the primary email).
+ * Undefined when the attribute cannot be sorted on; the default order applies then.
+ */
+export function sortExpression(sortBy: AttrPath, resourceType: ResourceTypeName, dialect: DialectName): RawBuilder<unknown> | undefined {
+  const target = resourceScope(resourceType, dialect).resolve(sortBy);
+  if (target.kind === 'column') {
+    return target.form === 'text' && !target.caseExact ? sql`lower(${target.expr})` : target.expr;
+  }
+  if (target.kind === 'json') return target.def?.caseExact ? target.access.text : sql`lower(${target.access.text})`;
+  if (resourceType === 'User' && sortBy.attr.toLowerCase() === 'emails') return sql.ref('r.email_norm');
+  return undefined;
+}
+
+/** ORDER BY clause: the sort key (values before absent ones), then creation order for stability. */
+export function orderBy(query: ListQuery, resourceType: ResourceTypeName, dialect: DialectName): RawBuilder<unknown> {
+  const key = query.sortBy ? sortExpression(query.sortBy, resourceType, dialect) : undefined;
+  const direction = sql.raw(query.sortOrder === 'descending' ? 'desc' : 'asc');
+  if (!key) return sql`r.created_at ${direction}, r.id ${direction}`;
+  return sql`(case when ${key} is null then 1 else 0 end), ${key} ${direction}, r.created_at asc, r.id asc`;
+}

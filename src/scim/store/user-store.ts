@@ -1,0 +1,133 @@
+/** Storage of SCIM users of one connection: rows, their email rows, and their group memberships. */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DialectName } from '../../db/open.js';
+import type { Database, ScimUsersTable } from '../../db/tables.js';
+import type { StoredResource } from '../resources/normalize.js';
+import { listCondition, orderBy, type ListQuery } from './list-query.js';
+import { chunks, type ConnectionScope } from './scope.js';
+import { emailRows, userColumns } from './user-columns.js';
+
+export type UserRow = Selectable<ScimUsersTable>;
+
+/** A group a user belongs to, as the User `groups` attribute shows it. */
+export interface UserGroupRef {
+  value: string;
+  display: string;
+}
+
+/** Storage port of SCIM users; construct one per transaction. */
+export class UserStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
+
+  async insert(scope: ConnectionScope, id: string, resource: StoredResource, now: string): Promise<UserRow> {
+    const row: UserRow = {
+      id,
+      tenant_id: scope.tenantId,
+      connection_id: scope.connectionId,
+      ...userColumns(resource),
+      detached: 0,
+      resource: JSON.stringify(resource),
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.insertInto('scim_users').values(row).execute();
+    const emails = emailRows(id, scope.connectionId, resource);
+    if (emails.length > 0) await this.db.insertInto('scim_user_emails').values(emails).execute();
+    return row;
+  }
+
+  get(scope: ConnectionScope, id: string): Promise<UserRow | undefined> {
+    return this.db
+      .selectFrom('scim_users')
+      .selectAll()
+      .where('id', '=', id)
+      .where('connection_id', '=', scope.connectionId)
+      .where('tenant_id', '=', scope.tenantId)
+      .where('detached', '=', 0)
+      .executeTakeFirst();
+  }
+
+  /** Replaces the stored resource if the row is still at `version`; undefined when it moved on. */
+  async update(scope: ConnectionScope, current: UserRow, resource: StoredResource, now: string): Promise<UserRow | undefined> {
+    const changes = { ...userColumns(resource), resource: JSON.stringify(resource), version: current.version + 1, updated_at: now };
+    const result = await this.db
+      .updateTable('scim_users')
+      .set(changes)
+      .where('id', '=', current.id)
+      .where('connection_id', '=', scope.connectionId)
+      .where('tenant_id', '=', scope.tenantId)
+      .where('version', '=', current.version)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return undefined;
+    await this.db.deleteFrom('scim_user_emails').where('user_id', '=', current.id).execute();
+    const emails = emailRows(current.id, scope.connectionId, resource);
+    if (emails.length > 0) await this.db.insertInto('scim_user_emails').values(emails).execute();
+    return { ...current, ...changes };
+  }
+
+  /** Deletes the user and its memberships; false when there was no such user. */
+  async delete(scope: ConnectionScope, id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('scim_users')
+      .where('id', '=', id)
+      .where('connection_id', '=', scope.connectionId)
+      .where('tenant_id', '=', scope.tenantId)
+      .where('detached', '=', 0)
+      .executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) return false;
+    await this.db.deleteFrom('scim_group_members').where('member_id', '=', id).where('connection_id', '=', scope.connectionId).execute();
+    return true;
+  }
+
+  private base(scope: ConnectionScope, query: Pick<ListQuery, 'filter'>) {
+    const condition = listCondition(query, 'User', this.dialect);
+    let select = this.db
+      .selectFrom('scim_users as r')
+      .where('r.connection_id', '=', scope.connectionId)
+      .where('r.tenant_id', '=', scope.tenantId)
+      .where('r.detached', '=', 0);
+    if (condition) select = select.where(sql<boolean>`${condition}`);
+    return select;
+  }
+
+  list(scope: ConnectionScope, query: ListQuery): Promise<UserRow[]> {
+    return this.base(scope, query)
+      .selectAll('r')
+      .orderBy(sql`${orderBy(query, 'User', this.dialect)}`)
+      .limit(query.limit)
+      .offset(query.offset)
+      .execute();
+  }
+
+  async count(scope: ConnectionScope, query: Pick<ListQuery, 'filter'>): Promise<number> {
+    const row = await this.base(scope, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** The groups of each user (direct memberships), for the computed User `groups` attribute. */
+  async groupsOf(scope: ConnectionScope, userIds: readonly string[]): Promise<Map<string, UserGroupRef[]>> {
+    const out = new Map<string, UserGroupRef[]>();
+    for (const part of chunks(userIds, 500)) {
+      if (part.length === 0) continue;
+      const rows = await this.db
+        .selectFrom('scim_group_members as m')
+        .innerJoin('scim_groups as g', 'g.id', 'm.group_id')
+        .select(['m.member_id as memberId', 'g.id as groupId', 'g.display_name as display'])
+        .where('m.member_id', 'in', part)
+        .where('m.connection_id', '=', scope.connectionId)
+        .where('g.connection_id', '=', scope.connectionId)
+        .orderBy('g.display_name_norm')
+        .execute();
+      for (const row of rows) {
+        const list = out.get(row.memberId) ?? [];
+        list.push({ value: row.groupId, display: row.display });
+        out.set(row.memberId, list);
+      }
+    }
+    return out;
+  }
+}
