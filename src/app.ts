@@ -11,7 +11,12 @@ import { ConnectionStore } from './connections/store.js';
 import type { Db } from './db/open.js';
 import { registerOpenApi } from './docs/openapi.js';
 import { healthRoutes } from './health/routes.js';
-import { errorHandler } from './http/error-handler.js';
+import { SCIM_PREFIX, errorHandler } from './http/error-handler.js';
+import { scimPlugin } from './scim/plugin.js';
+import { GroupService } from './scim/service/group-service.js';
+import { ScimTransactions } from './scim/service/transactions.js';
+import { UserService } from './scim/service/user-service.js';
+import { BULK_LIMITS } from './scim/routes/bulk-limits.js';
 import { notFound } from './http/api-errors.js';
 import { validatorCompiler } from './http/validation.js';
 import { loggerOptions } from './logger.js';
@@ -26,6 +31,9 @@ declare module 'fastify' {
   }
 }
 
+/** SCIM bodies: a Bulk request may be as large as its advertised maxPayloadSize. */
+const SCIM_BODY_LIMIT = BULK_LIMITS.maxPayloadSize;
+
 /** What the application needs from outside. */
 export interface AppDeps {
   config: Config;
@@ -37,12 +45,17 @@ export interface Services {
   auth: AuthService;
   tenants: TenantService;
   connections: ConnectionService;
+  users: UserService;
+  groups: GroupService;
 }
 
 /** Builds every service over one database. */
 export function buildServices({ config, db }: AppDeps): Services {
   const tenantStore = new TenantStore(db.kysely);
+  const scimTransactions = new ScimTransactions(db);
   return {
+    users: new UserService(scimTransactions),
+    groups: new GroupService(scimTransactions),
     auth: new AuthService(new AuthStore(db.kysely), config.envTokenTtlSeconds),
     tenants: new TenantService(tenantStore),
     connections: new ConnectionService(new ConnectionStore(db.kysely), tenantStore, config.publicUrl),
@@ -78,5 +91,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.decorate('services', services);
+  await app.register(scimPlugin, {
+    prefix: `${SCIM_PREFIX}/:connectionId`,
+    connections: services.connections,
+    users: services.users,
+    groups: services.groups,
+    bodyLimit: SCIM_BODY_LIMIT,
+  });
+
   return app;
 }

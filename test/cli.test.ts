@@ -29,7 +29,7 @@ for (const dialect of dialectsUnderTest()) {
         const secret = /secret: +(\S+)/.exec(first.output())?.[1];
         expect(clientId).toBeDefined();
         expect(secret).toMatch(/^rc_secret_/);
-        const { token } = await (await fetch(`${first.url}/auth/vendor`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId, secret }) })).json();
+        const { token } = (await (await fetch(`${first.url}/auth/vendor`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ clientId, secret }) })).json()) as { token: string };
         const created = await fetch(`${first.url}/tenants/resources/tenants/v1`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

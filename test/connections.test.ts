@@ -10,7 +10,7 @@ async function provision(t: TestApp, tenantId: string, connectionId: string): Pr
   const now = new Date().toISOString();
   await t.db.kysely.insertInto('scim_users').values({
     id: `u-${connectionId}`, tenant_id: tenantId, connection_id: connectionId, user_name: 'Ann@X', user_name_norm: 'ann@x',
-    external_id: null, display_name: null, given_name: null, family_name: null, email_norm: null,
+    external_id: null, display_name: null, display_name_norm: null, given_name: null, family_name: null, email_norm: null,
     active: 1, resource: '{}', version: 1, created_at: now, updated_at: now,
   }).execute();
   await t.db.kysely.insertInto('scim_groups').values({

@@ -74,7 +74,7 @@ for (const dialect of dialectsUnderTest()) {
       for (const [tenant, connection] of [[tenantId, doomed.id], [keep, kept.id]]) {
         await t.db.kysely.insertInto('scim_users').values({
           id: `u-${connection}`, tenant_id: tenant, connection_id: connection, user_name: 'a@x', user_name_norm: 'a@x',
-          external_id: null, display_name: null, given_name: null, family_name: null, email_norm: null,
+          external_id: null, display_name: null, display_name_norm: null, given_name: null, family_name: null, email_norm: null,
           active: 1, resource: '{}', version: 1, created_at: now, updated_at: now,
         }).execute();
       }

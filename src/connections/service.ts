@@ -31,6 +31,8 @@ export interface ScimContext {
   tenantId: string;
   syncToUserManagement: boolean;
   tokenId: string;
+  /** The provisioning URL: base of every `meta.location`. */
+  baseUrl: string;
 }
 
 /** How many characters of a token identify it in lists (prefix + a few random ones). */
@@ -124,6 +126,7 @@ export class ConnectionService {
       tenantId: row.tenantId,
       syncToUserManagement: row.syncToUserManagement === 1,
       tokenId: row.tokenId,
+      baseUrl: this.provisioningUrl(row.connectionId),
     };
   }
 }

@@ -69,6 +69,7 @@ export interface ScimUsersTable {
   user_name_norm: string;
   external_id: string | null;
   display_name: string | null;
+  display_name_norm: string | null;
   given_name: string | null;
   family_name: string | null;
   /** The primary (else first) email, lower-cased. */
@@ -79,6 +80,16 @@ export interface ScimUsersTable {
   version: number;
   created_at: string;
   updated_at: string;
+}
+
+/** One email of a user, lower-cased, for indexed email filters. */
+export interface ScimUserEmailsTable {
+  user_id: string;
+  position: number;
+  connection_id: string;
+  value_norm: string;
+  type: string | null;
+  is_primary: Flag;
 }
 
 export interface ScimGroupsTable {
@@ -114,6 +125,7 @@ export interface Database {
   connections: ConnectionsTable;
   connection_tokens: ConnectionTokensTable;
   scim_users: ScimUsersTable;
+  scim_user_emails: ScimUserEmailsTable;
   scim_groups: ScimGroupsTable;
   scim_group_members: ScimGroupMembersTable;
 }

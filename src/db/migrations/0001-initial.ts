@@ -73,6 +73,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('user_name_norm', 'text', (c) => c.notNull())
     .addColumn('external_id', 'text')
     .addColumn('display_name', 'text')
+    .addColumn('display_name_norm', 'text')
     .addColumn('given_name', 'text')
     .addColumn('family_name', 'text')
     .addColumn('email_norm', 'text')
@@ -85,9 +86,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('scim_users_user_name').unique().on('scim_users').columns(['connection_id', 'user_name_norm']).execute();
   await db.schema.createIndex('scim_users_external_id').on('scim_users').columns(['connection_id', 'external_id']).execute();
-  await db.schema.createIndex('scim_users_email').on('scim_users').columns(['connection_id', 'email_norm']).execute();
+  await db.schema.createIndex('scim_users_display_name').on('scim_users').columns(['connection_id', 'display_name_norm']).execute();
+  await db.schema.createIndex('scim_users_tenant_email').on('scim_users').columns(['tenant_id', 'email_norm']).execute();
   await db.schema.createIndex('scim_users_page').on('scim_users').columns(['connection_id', 'created_at', 'id']).execute();
   await db.schema.createIndex('scim_users_tenant').on('scim_users').columns(['tenant_id', 'updated_at']).execute();
+
+  // Every email of a user, so `emails.value eq "x"` and `emails[type eq "work" …]` filter by index.
+  await db.schema
+    .createTable('scim_user_emails')
+    .addColumn('user_id', 'text', (c) => c.notNull().references('scim_users.id').onDelete('cascade'))
+    .addColumn('position', 'integer', (c) => c.notNull())
+    .addColumn('connection_id', 'text', (c) => c.notNull())
+    .addColumn('value_norm', 'text', (c) => c.notNull())
+    .addColumn('type', 'text')
+    .addColumn('is_primary', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('scim_user_emails_pk', ['user_id', 'position'])
+    .execute();
+  await db.schema.createIndex('scim_user_emails_value').on('scim_user_emails').columns(['connection_id', 'value_norm']).execute();
 
   await db.schema
     .createTable('scim_groups')
@@ -125,6 +140,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
     'scim_group_members',
     'scim_groups',
+    'scim_user_emails',
     'scim_users',
     'connection_tokens',
     'connections',

@@ -1,0 +1,84 @@
+/**
+ * Discovery (RFC 7644 §4): ServiceProviderConfig, ResourceTypes, Schemas. Honest: it advertises
+ * exactly what this server does, with the limits it enforces.
+ */
+import type { FastifyInstance } from 'fastify';
+import { ScimError, notFound } from '../errors.js';
+import { ALL_SCHEMAS, RESOURCE_TYPES, getSchema } from '../schema/index.js';
+import { BULK_LIMITS } from './bulk-limits.js';
+import { MAX_RESULTS, listResponse } from './list-params.js';
+import { scimBaseUrl } from './request-scope.js';
+
+const SPC_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
+const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
+const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
+
+function meta(baseUrl: string, resourceType: string, path: string) {
+  return { resourceType, location: `${baseUrl}${path}` };
+}
+
+function serviceProviderConfig(baseUrl: string) {
+  return {
+    schemas: [SPC_SCHEMA],
+    patch: { supported: true },
+    bulk: { supported: true, maxOperations: BULK_LIMITS.maxOperations, maxPayloadSize: BULK_LIMITS.maxPayloadSize },
+    filter: { supported: true, maxResults: MAX_RESULTS },
+    changePassword: { supported: false },
+    sort: { supported: true },
+    etag: { supported: true },
+    authenticationSchemes: [
+      {
+        type: 'oauthbearertoken',
+        name: 'OAuth Bearer Token',
+        description: 'The connection token shown once when the SCIM connection was created, sent as Authorization: Bearer <token>.',
+        specUri: 'https://www.rfc-editor.org/rfc/rfc6750',
+        primary: true,
+      },
+    ],
+    meta: meta(baseUrl, 'ServiceProviderConfig', '/ServiceProviderConfig'),
+  };
+}
+
+function resourceType(baseUrl: string, name: keyof typeof RESOURCE_TYPES) {
+  const rt = RESOURCE_TYPES[name];
+  return { schemas: [RESOURCE_TYPE_SCHEMA], ...rt, meta: meta(baseUrl, 'ResourceType', `/ResourceTypes/${rt.id}`) };
+}
+
+function schema(baseUrl: string, def: (typeof ALL_SCHEMAS)[number]) {
+  return { schemas: [SCHEMA_SCHEMA], ...def, meta: meta(baseUrl, 'Schema', `/Schemas/${def.id}`) };
+}
+
+const methodNotAllowed = () => {
+  throw new ScimError(405, 'Discovery endpoints are read-only: use GET');
+};
+
+/** Registers the discovery endpoints and their 405s for other methods. */
+export function registerDiscoveryRoutes(app: FastifyInstance): void {
+  const baseUrlOf = scimBaseUrl;
+  app.get('/ServiceProviderConfig', (request) => serviceProviderConfig(baseUrlOf(request)));
+
+  app.get('/ResourceTypes', (request) => {
+    const base = baseUrlOf(request);
+    const all = (Object.keys(RESOURCE_TYPES) as (keyof typeof RESOURCE_TYPES)[]).map((n) => resourceType(base, n));
+    return listResponse(all.length, 1, all);
+  });
+  app.get<{ Params: { name: string } }>('/ResourceTypes/:name', (request) => {
+    const name = (Object.keys(RESOURCE_TYPES) as (keyof typeof RESOURCE_TYPES)[]).find((n) => n.toLowerCase() === request.params.name.toLowerCase());
+    if (!name) throw notFound(`Resource type ${request.params.name} not found`);
+    return resourceType(baseUrlOf(request), name);
+  });
+
+  app.get('/Schemas', (request) => {
+    const base = baseUrlOf(request);
+    return listResponse(ALL_SCHEMAS.length, 1, ALL_SCHEMAS.map((s) => schema(base, s)));
+  });
+  app.get<{ Params: { urn: string } }>('/Schemas/:urn', (request) => {
+    const def = getSchema(request.params.urn);
+    if (!def) throw notFound(`Schema ${request.params.urn} not found`);
+    return schema(baseUrlOf(request), def);
+  });
+
+  for (const url of ['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/:name', '/Schemas', '/Schemas/:urn']) {
+    app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url, handler: methodNotAllowed });
+  }
+}
