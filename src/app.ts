@@ -13,6 +13,7 @@ import { registerOpenApi } from './docs/openapi.js';
 import { healthRoutes } from './health/routes.js';
 import { SCIM_PREFIX, errorHandler } from './http/error-handler.js';
 import { scimPlugin } from './scim/plugin.js';
+import { BulkService } from './scim/service/bulk-service.js';
 import { GroupService } from './scim/service/group-service.js';
 import { ScimTransactions } from './scim/service/transactions.js';
 import { UserService } from './scim/service/user-service.js';
@@ -47,15 +48,19 @@ export interface Services {
   connections: ConnectionService;
   users: UserService;
   groups: GroupService;
+  bulk: BulkService;
 }
 
 /** Builds every service over one database. */
 export function buildServices({ config, db }: AppDeps): Services {
   const tenantStore = new TenantStore(db.kysely);
   const scimTransactions = new ScimTransactions(db);
+  const users = new UserService(scimTransactions);
+  const groups = new GroupService(scimTransactions);
   return {
-    users: new UserService(scimTransactions),
-    groups: new GroupService(scimTransactions),
+    users,
+    groups,
+    bulk: new BulkService(users, groups),
     auth: new AuthService(new AuthStore(db.kysely), config.envTokenTtlSeconds),
     tenants: new TenantService(tenantStore),
     connections: new ConnectionService(new ConnectionStore(db.kysely), tenantStore, config.publicUrl),
@@ -96,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connections: services.connections,
     users: services.users,
     groups: services.groups,
+    bulk: services.bulk,
     bodyLimit: SCIM_BODY_LIMIT,
   });
 

@@ -8,7 +8,10 @@ import { bearerToken } from '../http/bearer.js';
 import { SCIM_PREFIX } from '../http/error-handler.js';
 import secureJson from 'secure-json-parse';
 import { invalidSyntax, notFound, notImplemented, unauthorized } from './errors.js';
+import { registerBulkRoutes } from './routes/bulk-routes.js';
 import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
+import { registerRootSearch } from './routes/root-search.js';
+import type { BulkService } from './service/bulk-service.js';
 import { registerResourceRoutes } from './routes/resource-routes.js';
 import type { GroupService } from './service/group-service.js';
 import type { UserService } from './service/user-service.js';
@@ -18,6 +21,7 @@ export interface ScimPluginOptions {
   connections: ConnectionService;
   users: UserService;
   groups: GroupService;
+  bulk: BulkService;
   /** Largest request body accepted (413 beyond). */
   bodyLimit: number;
 }
@@ -54,6 +58,10 @@ function authenticate(connections: ConnectionService) {
 
 export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (app, options) => {
   app.decorateRequest('scim', null);
+  // The OpenAPI document at /docs covers the management API; SCIM is specified by RFC 7644.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...(route.schema ?? {}), hide: true };
+  });
 
   // RFC 7644 §3.8: clients send application/scim+json; application/json and a missing type are accepted too.
   app.removeAllContentTypeParsers();
@@ -69,6 +77,8 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (app, opt
   registerDiscoveryRoutes(app);
   registerResourceRoutes(app, 'User', options.users);
   registerResourceRoutes(app, 'Group', options.groups);
+  registerBulkRoutes(app, options.bulk);
+  registerRootSearch(app, options.users, options.groups);
 
   app.all('/Me', () => {
     throw notImplemented('/Me is not supported: a SCIM token here is a connection, not a person');
