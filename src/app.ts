@@ -5,11 +5,14 @@ import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
 import { AuthStore } from './auth/store.js';
 import type { Config } from './config.js';
+import type { Job } from './jobs/scheduler.js';
 import { connectionRoutes } from './connections/routes.js';
 import { ConnectionService } from './connections/service.js';
 import { ConnectionStore } from './connections/store.js';
 import type { Db } from './db/open.js';
 import { registerOpenApi } from './docs/openapi.js';
+import { eventRoutes } from './events/routes.js';
+import { EventService } from './events/service.js';
 import { healthRoutes } from './health/routes.js';
 import { SCIM_PREFIX, errorHandler } from './http/error-handler.js';
 import { scimPlugin } from './scim/plugin.js';
@@ -49,6 +52,9 @@ export interface Services {
   users: UserService;
   groups: GroupService;
   bulk: BulkService;
+  events: EventService;
+  /** Background jobs the server runs (see src/jobs/scheduler.ts). */
+  jobs: Job[];
 }
 
 /** Builds every service over one database. */
@@ -57,10 +63,13 @@ export function buildServices({ config, db }: AppDeps): Services {
   const scimTransactions = new ScimTransactions(db);
   const users = new UserService(scimTransactions);
   const groups = new GroupService(scimTransactions);
+  const events = new EventService(db, config.eventRetentionDays);
   return {
+    events,
     users,
     groups,
     bulk: new BulkService(users, groups),
+    jobs: [events.retentionJob()],
     auth: new AuthService(new AuthStore(db.kysely), config.envTokenTtlSeconds),
     tenants: new TenantService(tenantStore),
     connections: new ConnectionService(new ConnectionStore(db.kysely), tenantStore, config.publicUrl),
@@ -93,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     management.addHook('onRequest', requireEnvironmentToken(services.auth));
     await management.register(tenantRoutes, { tenants: services.tenants });
     await management.register(connectionRoutes, { connections: services.connections });
+    await management.register(eventRoutes, { events: services.events });
   });
 
   app.decorate('services', services);

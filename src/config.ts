@@ -12,6 +12,12 @@ export interface Config {
   readonly publicUrl: string;
   readonly logLevel: LogLevel;
   readonly envTokenTtlSeconds: number;
+  /** Events older than this many days are deleted from the feed. */
+  readonly eventRetentionDays: number;
+  /** SCIM request logs older than this many days are deleted. */
+  readonly requestLogRetentionDays: number;
+  /** At most this many SCIM request log rows are kept (oldest deleted first). */
+  readonly requestLogMaxRows: number;
   readonly bootstrapCredential?: { readonly clientId: string; readonly secret: string };
 }
 
@@ -84,6 +90,9 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: publicUrl(env.PUBLIC_URL, port),
     logLevel,
     envTokenTtlSeconds: integer(env, 'ENV_TOKEN_TTL_SECONDS', 3600, 60, 86_400),
+    eventRetentionDays: integer(env, 'EVENT_RETENTION_DAYS', 30, 1, 3650),
+    requestLogRetentionDays: integer(env, 'REQUEST_LOG_RETENTION_DAYS', 14, 1, 3650),
+    requestLogMaxRows: integer(env, 'REQUEST_LOG_MAX_ROWS', 1_000_000, 1000, 1_000_000_000),
     bootstrapCredential: bootstrapCredential(env),
   });
 }

@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { redactUrl, type Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type Db } from './db/open.js';
+import { startScheduler } from './jobs/scheduler.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -52,6 +53,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   await app.services.auth.pruneExpiredTokens();
   const url = await app.listen({ port: config.port, host: config.host });
+  const scheduler = startScheduler(app.services.jobs, app.log);
   app.log.info({ database: redactUrl(config.databaseUrl), publicUrl: config.publicUrl }, 'rollcall listening');
   let stopped = false;
   return {
@@ -61,6 +63,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      await scheduler.stop();
       await app.close();
       await db.close();
     },

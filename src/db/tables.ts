@@ -116,6 +116,72 @@ export interface ScimGroupMembersTable {
   created_at: string;
 }
 
+/** One event of the outbox; `seq` orders events within a transaction, `tx_order` across them. */
+export interface EventsTable {
+  seq: Generated<number>;
+  tx_order: number;
+  id: string;
+  type: string;
+  tenant_id: string;
+  connection_id: string | null;
+  resource_id: string | null;
+  occurred_at: string;
+  data: string;
+}
+
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  /** JSON array of event types, or null for every type. */
+  events: string | null;
+  tenant_id: string | null;
+  enabled: Flag;
+  /** The signing secret: kept as is, since signing needs it (see docs/security notes). */
+  secret: string;
+  disabled_reason: string | null;
+  consecutive_failures: Generated<number>;
+  cursor_tx: Generated<number>;
+  cursor_seq: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_seq: number;
+  event_id: string;
+  event_type: string;
+  /** Deliveries with the same key (one resource) go out in event order. */
+  resource_key: string;
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One SCIM request, for monitoring and troubleshooting. */
+export interface RequestLogsTable {
+  seq: Generated<number>;
+  tenant_id: string;
+  connection_id: string;
+  method: string;
+  path: string;
+  query: string | null;
+  status: number;
+  duration_ms: number;
+  scim_type: string | null;
+  detail: string | null;
+  user_agent: string | null;
+  body: string | null;
+  created_at: string;
+}
+
 /** The whole database as Kysely types it. */
 export interface Database {
   vendor_credentials: VendorCredentialsTable;
@@ -128,4 +194,8 @@ export interface Database {
   scim_user_emails: ScimUserEmailsTable;
   scim_groups: ScimGroupsTable;
   scim_group_members: ScimGroupMembersTable;
+  events: EventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  request_logs: RequestLogsTable;
 }

@@ -11,6 +11,9 @@ import type { MemberRef } from '../patch/types.js';
 import { RESOURCE_TYPES, getSchema, isExtensionSchema, schemasOf, type ResourceTypeName } from '../schema/index.js';
 import type { AttributeDef, SchemaDef } from '../schema/types.js';
 
+/** A declared schema is a URN, or an http(s) URI as Entra's ADSCIM extension is. */
+const SCHEMA_URI = /^(?:urn:|https?:\/\/)/i;
+
 /** A stored resource: the JSON kept in the `resource` column (no id, meta, groups or members). */
 export type StoredResource = Record<string, unknown>;
 
@@ -95,6 +98,12 @@ export function normalizeResource(resourceType: ResourceTypeName, body: unknown)
       continue;
     }
     put(resource, attr, value, attr.name);
+  }
+
+  // Entra ID declares its ADSCIM group schema without sending attributes under it: a schema URI the
+  // server does not know is kept as declared, so the resource comes back as the client described it.
+  for (const urn of (declared ?? []) as string[]) {
+    if (SCHEMA_URI.test(urn) && !getSchema(urn) && !extensions.some((e) => e.toLowerCase() === urn.toLowerCase())) extensions.push(urn);
   }
 
   const required = resourceType === 'User' ? 'userName' : 'displayName';

@@ -1,0 +1,84 @@
+/**
+ * The normalised shapes the vendor's app reads (directory API, events, webhooks): the fields an
+ * app needs without knowing SCIM, plus the full SCIM resource under `scim`.
+ */
+import type { Selectable } from 'kysely';
+import type { ScimGroupsTable, ScimUsersTable } from '../db/tables.js';
+
+type UserRow = Selectable<ScimUsersTable>;
+type GroupRow = Selectable<ScimGroupsTable>;
+
+/** A provisioned user as the app sees it. */
+export interface DirectoryUser {
+  id: string;
+  tenantId: string;
+  connectionId: string;
+  userName: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  displayName: string | null;
+  active: boolean;
+  detached: boolean;
+  groups?: { id: string; displayName: string }[];
+  roles?: string[];
+  createdAt: string;
+  updatedAt: string;
+  scim: Record<string, unknown>;
+}
+
+/** A provisioned group as the app sees it. */
+export interface DirectoryGroup {
+  id: string;
+  tenantId: string;
+  connectionId: string;
+  displayName: string;
+  externalId: string | null;
+  detached: boolean;
+  createdAt: string;
+  updatedAt: string;
+  scim: Record<string, unknown>;
+}
+
+function primaryEmail(resource: Record<string, unknown>): string | null {
+  const emails = Array.isArray(resource.emails) ? (resource.emails as { value?: unknown; primary?: unknown }[]) : [];
+  const email = emails.find((e) => e?.primary === true && typeof e.value === 'string') ?? emails.find((e) => typeof e?.value === 'string');
+  return (email?.value as string | undefined) ?? null;
+}
+
+/** The normalised user of a row (without groups; the directory API adds them). */
+export function toDirectoryUser(row: UserRow): DirectoryUser {
+  const scim = JSON.parse(row.resource) as Record<string, unknown>;
+  const displayName = row.display_name ?? ([row.given_name, row.family_name].filter(Boolean).join(' ') || null);
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    connectionId: row.connection_id,
+    userName: row.user_name,
+    email: primaryEmail(scim),
+    firstName: row.given_name,
+    lastName: row.family_name,
+    displayName,
+    active: row.active === 1,
+    detached: row.detached === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    scim: { ...scim, id: row.id },
+  };
+}
+
+/** The normalised group of a row. */
+export function toDirectoryGroup(row: GroupRow): DirectoryGroup {
+  const scim = JSON.parse(row.resource) as Record<string, unknown>;
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    connectionId: row.connection_id,
+    displayName: row.display_name,
+    externalId: row.external_id,
+    detached: row.detached === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    scim: { ...scim, id: row.id },
+  };
+}

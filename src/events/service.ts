@@ -1,0 +1,44 @@
+/** The event feed: reading it with cursors, and trimming it by age. */
+import type { Db } from '../db/open.js';
+import { validationFailed } from '../http/api-errors.js';
+import type { Job } from '../jobs/scheduler.js';
+import { FEED_START, decodeCursor, encodeCursor } from './cursor.js';
+import { EventStore, toEvent } from './store.js';
+import type { EventType, RollcallEvent } from './types.js';
+
+/** A page of the feed; `nextCursor` continues after the last event (or stays put when empty). */
+export interface EventPage {
+  items: RollcallEvent[];
+  nextCursor: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Logic of the events domain. */
+export class EventService {
+  private readonly store: EventStore;
+
+  constructor(db: Db, private readonly retentionDays: number) {
+    this.store = new EventStore(db.kysely, db.dialect);
+  }
+
+  async page(query: { after?: string; limit: number; tenantId?: string; types?: EventType[] }): Promise<EventPage> {
+    const after = query.after ? decodeCursor(query.after) : FEED_START;
+    if (!after) throw validationFailed('after is not a cursor returned by this API', 'querystring.after');
+    const rows = await this.store.list({ after, limit: query.limit, tenantId: query.tenantId, types: query.types });
+    const last = rows.at(-1);
+    return { items: rows.map(toEvent), nextCursor: encodeCursor(last ? { txOrder: last.tx_order, seq: last.seq } : after) };
+  }
+
+  /** The retention job: deletes events past their retention, in bounded batches. */
+  retentionJob(): Job {
+    return {
+      name: 'events.retention',
+      intervalMs: 60_000,
+      run: async () => {
+        const cutoff = new Date(Date.now() - this.retentionDays * DAY_MS).toISOString();
+        return (await this.store.deleteOlderThan(cutoff, 5000)) === 5000;
+      },
+    };
+  }
+}
