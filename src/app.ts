@@ -24,6 +24,9 @@ import { BULK_LIMITS } from './scim/routes/bulk-limits.js';
 import { notFound } from './http/api-errors.js';
 import { validatorCompiler } from './http/validation.js';
 import { loggerOptions } from './logger.js';
+import { monitoringRoutes } from './monitoring/routes.js';
+import { MonitoringService } from './monitoring/service.js';
+import { RequestLogWriter } from './monitoring/writer.js';
 import { tenantRoutes } from './tenants/routes.js';
 import { TenantService } from './tenants/service.js';
 import { TenantStore } from './tenants/store.js';
@@ -32,6 +35,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The services behind the routes, for the CLI and tests. */
     services: Services;
+    /** The SCIM request log buffer; `flush()` writes what is pending. */
+    requestLog: RequestLogWriter;
   }
 }
 
@@ -53,6 +58,7 @@ export interface Services {
   groups: GroupService;
   bulk: BulkService;
   events: EventService;
+  monitoring: MonitoringService;
   /** Background jobs the server runs (see src/jobs/scheduler.ts). */
   jobs: Job[];
 }
@@ -64,12 +70,14 @@ export function buildServices({ config, db }: AppDeps): Services {
   const users = new UserService(scimTransactions);
   const groups = new GroupService(scimTransactions);
   const events = new EventService(db, config.eventRetentionDays);
+  const monitoring = new MonitoringService(db, config.requestLogRetentionDays, config.requestLogMaxRows);
   return {
+    monitoring,
     events,
     users,
     groups,
     bulk: new BulkService(users, groups),
-    jobs: [events.retentionJob()],
+    jobs: [events.retentionJob(), monitoring.retentionJob()],
     auth: new AuthService(new AuthStore(db.kysely), config.envTokenTtlSeconds),
     tenants: new TenantService(tenantStore),
     connections: new ConnectionService(new ConnectionStore(db.kysely), tenantStore, config.publicUrl),
@@ -103,15 +111,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await management.register(tenantRoutes, { tenants: services.tenants });
     await management.register(connectionRoutes, { connections: services.connections });
     await management.register(eventRoutes, { events: services.events });
+    await management.register(monitoringRoutes, { monitoring: services.monitoring });
   });
 
   app.decorate('services', services);
+  const requestLog = new RequestLogWriter(services.monitoring.store, app.log);
+  app.addHook('onClose', () => requestLog.flush());
+  app.decorate('requestLog', requestLog);
   await app.register(scimPlugin, {
     prefix: `${SCIM_PREFIX}/:connectionId`,
     connections: services.connections,
     users: services.users,
     groups: services.groups,
     bulk: services.bulk,
+    requestLog,
     bodyLimit: SCIM_BODY_LIMIT,
   });
 

@@ -5,6 +5,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConnectionService } from '../connections/service.js';
 import { bearerToken } from '../http/bearer.js';
+import { recordScimRequests } from '../monitoring/scim-hook.js';
+import type { RequestLogWriter } from '../monitoring/writer.js';
 import { SCIM_PREFIX } from '../http/error-handler.js';
 import secureJson from 'secure-json-parse';
 import { invalidSyntax, notFound, notImplemented, unauthorized } from './errors.js';
@@ -22,6 +24,8 @@ export interface ScimPluginOptions {
   users: UserService;
   groups: GroupService;
   bulk: BulkService;
+  /** Where every SCIM request is recorded for monitoring. */
+  requestLog: RequestLogWriter;
   /** Largest request body accepted (413 beyond). */
   bodyLimit: number;
 }
@@ -69,6 +73,7 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (app, opt
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: options.bodyLimit }, json);
 
   app.addHook('onRequest', authenticate(options.connections));
+  recordScimRequests(app, options.requestLog, SCIM_PREFIX.length);
   app.addHook('onSend', async (_request, reply, payload) => {
     if (reply.statusCode !== 204 && reply.statusCode !== 304) void reply.header('content-type', SCIM_CONTENT_TYPE);
     return payload;

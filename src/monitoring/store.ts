@@ -1,0 +1,113 @@
+/** Storage of the SCIM request log. */
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { Database, RequestLogsTable } from '../db/tables.js';
+import { chunks } from '../scim/store/scope.js';
+
+export type RequestLogRow = Selectable<RequestLogsTable>;
+export type NewRequestLog = Insertable<RequestLogsTable>;
+
+/** Filters of the log API. */
+export interface LogQuery {
+  tenantId?: string;
+  connectionId?: string;
+  /** An exact status, or a class: 2xx … 5xx, or `error` (≥ 400). */
+  status?: number | '2xx' | '3xx' | '4xx' | '5xx' | 'error';
+  from?: string;
+  to?: string;
+  /** Rows older (smaller seq) than this. */
+  before?: number;
+  limit: number;
+}
+
+/** A connection's request counts and latest outcomes. */
+export interface ConnectionSummary {
+  connectionId: string;
+  tenantId: string;
+  requests: number;
+  errors: number;
+  lastRequestAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: { at: string; status: number; scimType: string | null; detail: string | null; method: string; path: string } | null;
+}
+
+export class RequestLogStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(rows: readonly NewRequestLog[]): Promise<void> {
+    for (const part of chunks(rows, 200)) await this.db.insertInto('request_logs').values(part).execute();
+  }
+
+  /** The tenant of each existing connection among `ids`. */
+  async tenantsOf(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('connections').select(['id', 'tenant_id']).where('id', 'in', [...ids]).execute();
+    return new Map(rows.map((r) => [r.id, r.tenant_id]));
+  }
+
+  list(query: LogQuery): Promise<RequestLogRow[]> {
+    let select = this.db.selectFrom('request_logs').selectAll();
+    if (query.tenantId !== undefined) select = select.where('tenant_id', '=', query.tenantId);
+    if (query.connectionId !== undefined) select = select.where('connection_id', '=', query.connectionId);
+    if (query.from !== undefined) select = select.where('created_at', '>=', query.from);
+    if (query.to !== undefined) select = select.where('created_at', '<', query.to);
+    if (query.before !== undefined) select = select.where('seq', '<', query.before);
+    const status = query.status;
+    if (typeof status === 'number') select = select.where('status', '=', status);
+    else if (status === 'error') select = select.where('status', '>=', 400);
+    else if (status !== undefined) {
+      const low = Number(status[0]) * 100;
+      select = select.where('status', '>=', low).where('status', '<', low + 100);
+    }
+    return select.orderBy('seq', 'desc').limit(query.limit).execute();
+  }
+
+  /** Per-connection summary since `since`, for one tenant or all. */
+  async summaries(since: string, tenantId?: string): Promise<ConnectionSummary[]> {
+    let select = this.db
+      .selectFrom('request_logs')
+      .select([
+        'connection_id',
+        'tenant_id',
+        (eb) => eb.fn.countAll<number>().as('requests'),
+        sql<number>`sum(case when status >= 400 then 1 else 0 end)`.as('errors'),
+        sql<string | null>`max(created_at)`.as('last_request_at'),
+        sql<string | null>`max(case when status < 400 then created_at end)`.as('last_success_at'),
+        sql<number | null>`max(case when status >= 400 then seq end)`.as('last_error_seq'),
+      ])
+      .where('created_at', '>=', since)
+      .groupBy(['connection_id', 'tenant_id']);
+    if (tenantId !== undefined) select = select.where('tenant_id', '=', tenantId);
+    const rows = await select.execute();
+    const errorSeqs = rows.map((r) => r.last_error_seq).filter((s): s is number => s !== null).map(Number);
+    const errors = errorSeqs.length > 0 ? await this.db.selectFrom('request_logs').selectAll().where('seq', 'in', errorSeqs).execute() : [];
+    const bySeq = new Map(errors.map((e) => [Number(e.seq), e]));
+    return rows.map((r) => {
+      const e = r.last_error_seq === null ? undefined : bySeq.get(Number(r.last_error_seq));
+      return {
+        connectionId: r.connection_id,
+        tenantId: r.tenant_id,
+        requests: Number(r.requests),
+        errors: Number(r.errors),
+        lastRequestAt: r.last_request_at,
+        lastSuccessAt: r.last_success_at,
+        lastError: e ? { at: e.created_at, status: e.status, scimType: e.scim_type, detail: e.detail, method: e.method, path: e.path } : null,
+      };
+    });
+  }
+
+  async deleteOlderThan(cutoff: string, batch: number): Promise<number> {
+    const victims = this.db.selectFrom('request_logs').select('seq').where('created_at', '<', cutoff).orderBy('seq').limit(batch);
+    const result = await this.db.deleteFrom('request_logs').where('seq', 'in', victims).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Deletes the oldest rows beyond `maxRows`, at most `batch`; returns how many. */
+  async trimToCount(maxRows: number, batch: number): Promise<number> {
+    const newest = await this.db.selectFrom('request_logs').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+    const top = Number(newest?.seq ?? 0);
+    if (top <= maxRows) return 0;
+    const victims = this.db.selectFrom('request_logs').select('seq').where('seq', '<=', top - maxRows).orderBy('seq').limit(batch);
+    const result = await this.db.deleteFrom('request_logs').where('seq', 'in', victims).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Buffers SCIM request log rows and writes them in batches, off the request path: a SCIM request
+ * only pushes to an array. A crash loses at most the last flush interval of log rows, never data.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { NewRequestLog, RequestLogStore } from './store.js';
+
+/** A log row before its tenant is known (401s carry only the connection id of the URL). */
+export type PendingLog = Omit<NewRequestLog, 'tenant_id'> & { tenant_id: string | null };
+
+const FLUSH_INTERVAL_MS = 250;
+const FLUSH_AT_ROWS = 500;
+/** Beyond this many unwritten rows (a database outage), new rows are dropped rather than hoarded. */
+const MAX_BUFFERED = 50_000;
+
+export class RequestLogWriter {
+  private buffer: PendingLog[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private dropped = 0;
+
+  constructor(
+    private readonly store: RequestLogStore,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** Queues one row; cheap enough for the SCIM hot path. */
+  push(row: PendingLog): void {
+    if (this.buffer.length >= MAX_BUFFERED) {
+      this.dropped++;
+      return;
+    }
+    this.buffer.push(row);
+    if (this.buffer.length >= FLUSH_AT_ROWS) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes everything buffered so far. */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.flushing) await this.flushing;
+    if (this.buffer.length === 0) return;
+    const rows = this.buffer;
+    this.buffer = [];
+    this.flushing = this.write(rows).finally(() => {
+      this.flushing = undefined;
+    });
+    await this.flushing;
+  }
+
+  private async write(rows: PendingLog[]): Promise<void> {
+    try {
+      const unknown = [...new Set(rows.filter((r) => r.tenant_id === null).map((r) => r.connection_id))];
+      const tenants = await this.store.tenantsOf(unknown);
+      // A request for a connection that does not exist (scanning noise) belongs to no tenant: not kept.
+      const complete = rows.flatMap((r) => {
+        const tenant = r.tenant_id ?? tenants.get(r.connection_id);
+        return tenant ? [{ ...r, tenant_id: tenant }] : [];
+      });
+      await this.store.insert(complete);
+      if (this.dropped > 0) {
+        this.log.warn({ dropped: this.dropped }, 'request log rows dropped while the database was unavailable');
+        this.dropped = 0;
+      }
+    } catch (error) {
+      this.log.error({ err: error, rows: rows.length }, 'could not write request log rows');
+    }
+  }
+}
