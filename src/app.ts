@@ -11,6 +11,8 @@ import { ConnectionService } from './connections/service.js';
 import { ConnectionStore } from './connections/store.js';
 import type { Db } from './db/open.js';
 import { registerOpenApi } from './docs/openapi.js';
+import { directoryRoutes } from './directory/routes.js';
+import { DirectoryService } from './directory/service.js';
 import { eventRoutes } from './events/routes.js';
 import { EventService } from './events/service.js';
 import { healthRoutes } from './health/routes.js';
@@ -58,6 +60,7 @@ export interface Services {
   groups: GroupService;
   bulk: BulkService;
   events: EventService;
+  directory: DirectoryService;
   monitoring: MonitoringService;
   /** Background jobs the server runs (see src/jobs/scheduler.ts). */
   jobs: Job[];
@@ -74,13 +77,14 @@ export function buildServices({ config, db }: AppDeps): Services {
   return {
     monitoring,
     events,
+    directory: new DirectoryService(db),
     users,
     groups,
     bulk: new BulkService(users, groups),
     jobs: [events.retentionJob(), monitoring.retentionJob()],
     auth: new AuthService(new AuthStore(db.kysely), config.envTokenTtlSeconds),
     tenants: new TenantService(tenantStore),
-    connections: new ConnectionService(new ConnectionStore(db.kysely), tenantStore, config.publicUrl),
+    connections: new ConnectionService(new ConnectionStore(db.kysely, db.dialect), tenantStore, config.publicUrl),
   };
 }
 
@@ -111,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await management.register(tenantRoutes, { tenants: services.tenants });
     await management.register(connectionRoutes, { connections: services.connections });
     await management.register(eventRoutes, { events: services.events });
+    await management.register(directoryRoutes, { directory: services.directory });
     await management.register(monitoringRoutes, { monitoring: services.monitoring });
   });
 

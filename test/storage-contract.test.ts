@@ -27,7 +27,7 @@ for (const dialect of dialectsUnderTest()) {
     beforeAll(async () => {
       ({ db, database } = await openTestDb(dialect));
       tenants = new TenantStore(db.kysely);
-      connections = new ConnectionStore(db.kysely);
+      connections = new ConnectionStore(db.kysely, db.dialect);
       auth = new AuthStore(db.kysely);
       for (const id of ['t-a', 't-b']) await tenants.insert({ id, name: id.toUpperCase(), created_at: NOW, updated_at: NOW });
       await connections.insertWithToken(connection('c-a', 't-a'), { id: 'tok-a', hash: 'hash-a', prefix: 'rc_scim_aaaa' });
@@ -49,7 +49,7 @@ for (const dialect of dialectsUnderTest()) {
       expect(await connections.find('c-a', 't-b')).toBeUndefined();
       expect(await connections.list({ tenantId: 't-b' })).toEqual([connection('c-b', 't-b', 'azure-ad')]);
       expect(await connections.update('c-a', 't-b', { sync_to_user_management: 0 }, NOW)).toBe(false);
-      expect(await connections.delete('c-a', 't-b', true)).toBe(false);
+      expect(await connections.delete('c-a', 't-b', true, { events: [], emitResourceEvents: true, now: NOW })).toBe(false);
       expect((await connections.find('c-a'))!.sync_to_user_management).toBe(1);
     });
 

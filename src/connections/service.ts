@@ -79,7 +79,9 @@ export class ConnectionService {
     };
     const token = generateToken(TOKEN_PREFIXES.connection);
     try {
-      await this.store.insertWithToken(row, { id: randomUUID(), hash: hashToken(token), prefix: token.slice(0, VISIBLE_TOKEN_CHARS) });
+      await this.store.insertWithToken(row, { id: randomUUID(), hash: hashToken(token), prefix: token.slice(0, VISIBLE_TOKEN_CHARS) }, [
+        { type: 'connection.created', resourceId: row.id, data: { ...this.toConnection(row) } },
+      ]);
     } catch (error) {
       // The tenant was deleted between the check and the insert.
       if (isForeignKeyViolation(error)) throw notFound(`Tenant "${tenantId}" not found`);
@@ -110,7 +112,13 @@ export class ConnectionService {
 
   async delete(id: string, options: { removeUsersAndGroups: boolean; tenantId?: string }): Promise<void> {
     const connection = await this.get(id, options.tenantId);
-    if (!(await this.store.delete(id, connection.tenantId, options.removeUsersAndGroups))) {
+    const event = { type: 'connection.deleted' as const, resourceId: id, data: { ...connection, removeUsersAndGroups: options.removeUsersAndGroups } };
+    const deleted = await this.store.delete(id, connection.tenantId, options.removeUsersAndGroups, {
+      events: [event],
+      emitResourceEvents: connection.syncToUserManagement,
+      now: nowIso(),
+    });
+    if (!deleted) {
       throw notFound(`SCIM configuration "${id}" not found`);
     }
   }

@@ -1,6 +1,10 @@
 /** Storage of SCIM connections and their bearer tokens. The tenant is part of every query. */
 import type { Kysely } from 'kysely';
+import type { DialectName } from '../db/open.js';
 import type { ConnectionsTable, Database } from '../db/tables.js';
+import { toDirectoryGroup, toDirectoryUser } from '../directory/shape.js';
+import { EventStore } from '../events/store.js';
+import type { NewEvent } from '../events/types.js';
 
 export type ConnectionRow = ConnectionsTable;
 
@@ -14,11 +18,15 @@ export interface ConnectionFilter {
 
 /** Storage port of the connections domain. */
 export class ConnectionStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
 
-  /** Inserts a connection and its first token in one transaction. */
-  async insertWithToken(row: ConnectionRow, token: { id: string; hash: string; prefix: string }): Promise<void> {
+  /** Inserts a connection, its first token and its events in one transaction. */
+  async insertWithToken(row: ConnectionRow, token: { id: string; hash: string; prefix: string }, events: readonly NewEvent[] = []): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      if (events.length > 0) await new EventStore(trx, this.dialect).append({ tenantId: row.tenant_id, connectionId: row.id }, events, row.created_at);
       await trx.insertInto('connections').values(row).execute();
       await trx
         .insertInto('connection_tokens')
@@ -66,9 +74,21 @@ export class ConnectionStore {
    * Deletes the connection (its tokens cascade, so they stop working at once) and, in the same
    * transaction, either deletes what it provisioned or leaves it detached.
    */
-  async delete(id: string, tenantId: string, removeUsersAndGroups: boolean): Promise<boolean> {
+  async delete(id: string, tenantId: string, removeUsersAndGroups: boolean, options: { events: readonly NewEvent[]; emitResourceEvents: boolean; now: string }): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const scope = { connection: id, tenant: tenantId };
+      const events = new EventStore(trx, this.dialect);
+      const eventScope = { tenantId, connectionId: id };
+      if (removeUsersAndGroups && options.emitResourceEvents) {
+        // The app learns that each user and group is gone, as if the IdP had deleted them.
+        await this.forEachPage(trx, 'scim_users', id, tenantId, (rows) =>
+          events.append(eventScope, rows.map((r) => ({ type: 'user.deleted', resourceId: r.id, data: { ...toDirectoryUser(r) } })), options.now),
+        );
+        await this.forEachPage(trx, 'scim_groups', id, tenantId, (rows) =>
+          events.append(eventScope, rows.map((r) => ({ type: 'group.deleted', resourceId: r.id, data: { ...toDirectoryGroup(r) } })), options.now),
+        );
+      }
+      if (options.events.length > 0) await events.append(eventScope, options.events, options.now);
       if (removeUsersAndGroups) {
         await trx.deleteFrom('scim_group_members').where('connection_id', '=', scope.connection).where('tenant_id', '=', scope.tenant).execute();
         await trx.deleteFrom('scim_groups').where('connection_id', '=', scope.connection).where('tenant_id', '=', scope.tenant).execute();
@@ -98,5 +118,30 @@ export class ConnectionStore {
       .where('connection_tokens.connection_id', '=', connectionId)
       .where((eb) => eb.or([eb('connection_tokens.expires_at', 'is', null), eb('connection_tokens.expires_at', '>', now)]))
       .executeTakeFirst();
+  }
+
+  /** Calls `fn` with every row of a connection's users or groups, 500 at a time, in id order. */
+  private async forEachPage<T extends 'scim_users' | 'scim_groups'>(
+    trx: Kysely<Database>,
+    table: T,
+    connectionId: string,
+    tenantId: string,
+    fn: (rows: any[]) => Promise<void>,
+  ): Promise<void> {
+    let after = '';
+    for (;;) {
+      const rows = await trx
+        .selectFrom(table as 'scim_users')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .where('tenant_id', '=', tenantId)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(500)
+        .execute();
+      if (rows.length === 0) return;
+      await fn(rows);
+      after = rows[rows.length - 1].id;
+    }
   }
 }

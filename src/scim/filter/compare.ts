@@ -70,6 +70,24 @@ export function checkComparison(path: AttrPath, op: CompareOp, value: FilterValu
   }
 }
 
+/**
+ * Compares strings in Unicode code point order — the order of UTF-8 bytes, which SQLite and
+ * PostgreSQL's "C" collation use — rather than JavaScript's UTF-16 code-unit order, which puts
+ * U+E000–U+FFFF after every astral character. Surrogates are lifted above the rest of the BMP.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      const fix = (c: number) => (c >= 0xe000 ? c - 0x800 : c >= 0xd800 ? c + 0x2000 : c);
+      return fix(x) - fix(y);
+    }
+  }
+  return a.length - b.length;
+}
+
 function ordered(diff: number, op: CompareOp): boolean {
   switch (op) {
     case 'eq': return diff === 0;
@@ -111,10 +129,7 @@ export function compareValue(actual: unknown, op: Exclude<CompareOp, 'ne'>, expe
     case 'co': return a.includes(e);
     case 'sw': return a.startsWith(e);
     case 'ew': return a.endsWith(e);
-    // RFC 7644 §3.4.2.2: strings order lexicographically (here by UTF-16 code unit).
-    case 'gt': return a > e;
-    case 'ge': return a >= e;
-    case 'lt': return a < e;
-    case 'le': return a <= e;
+    // RFC 7644 §3.4.2.2: strings order lexicographically, here by code point as the SQL filter does.
+    default: return ordered(compareCodePoints(a, e), op);
   }
 }

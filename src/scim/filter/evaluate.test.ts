@@ -164,7 +164,10 @@ describe('matchesFilter: complex attribute filters', () => {
   it('applies the Entra ID `then` to the same element', () => {
     expect(userMatches('emails[type eq "work"].value eq "bjensen@example.com"')).toBe(true);
     expect(userMatches('emails[type eq "work"].value eq "babs@jensen.org"')).toBe(false);
-    expect(userMatches('emails[type eq "home"].primary pr')).toBe(false);
+    expect(userMatches('emails[type eq "home"].primary eq true')).toBe(false);
+    // RFC 7643 §2.4: "If not specified, the value of "primary" SHALL be assumed to be "false"".
+    expect(userMatches('emails[type eq "home"].primary eq false')).toBe(true);
+    expect(userMatches('emails[type eq "home"].primary pr')).toBe(true);
     expect(userMatches('emails[type eq "work"].primary pr')).toBe(true);
   });
 

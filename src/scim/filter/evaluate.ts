@@ -50,26 +50,43 @@ function resourceScope(resource: Record<string, unknown>, resourceType: Resource
   };
 }
 
+/**
+ * What an absent sub-attribute reads as: RFC 7643 §2.4 says of `primary` "If not specified, the
+ * value of "primary" SHALL be assumed to be "false"" (so `emails[primary eq false]` finds it).
+ */
+function absentValue(def: AttributeDef | undefined): unknown {
+  return def?.name === 'primary' && def.type === 'boolean' ? false : undefined;
+}
+
 function elementScope(element: unknown, parentAttr: AttributeDef | undefined): Scope {
   // A multi-valued simple attribute (`tags: ["a"]`) has no sub-attributes: its elements read as
   // `value`, like those of complex multi-valued attributes (RFC 7643 §2.4).
   const el = isPlainObject(element) ? element : { value: element };
-  return { defsOf: elementDefs(parentAttr), raw: (path) => getCaseInsensitive(el, path.attr) };
+  return {
+    defsOf: elementDefs(parentAttr),
+    raw(path, defs) {
+      const value = getCaseInsensitive(el, path.attr);
+      return value === undefined ? absentValue(defs.attrDef) : value;
+    },
+  };
 }
 
-/** The values at `sub` of every element of `raw`, or the elements themselves without `sub`. */
-function valuesAt(raw: unknown, sub: string | undefined): unknown[] {
+/** The values at `sub` (defined by `subDef`) of every element of `raw`, or the elements themselves without `sub`. */
+function valuesAt(raw: unknown, sub: string | undefined, subDef?: AttributeDef): unknown[] {
   const items = asArray(raw);
   if (sub === undefined) return [...items];
   const out: unknown[] = [];
-  for (const item of items) out.push(...asArray(getCaseInsensitive(item, sub)));
+  for (const item of items) {
+    const value = getCaseInsensitive(item, sub);
+    out.push(...asArray(value === undefined && isPlainObject(item) ? absentValue(subDef) : value));
+  }
   return out;
 }
 
 function compare(scope: Scope, path: AttrPath, op: CompareOp, value: FilterValue): boolean {
   const defs = scope.defsOf(path);
   const def = comparedDef(path, defs);
-  let values = valuesAt(scope.raw(path, defs), path.sub);
+  let values = valuesAt(scope.raw(path, defs), path.sub, defs.subDef);
   // A complex attribute named alone compares its `value`; for unknown attributes, the data says.
   const complex = path.sub === undefined && (defs.attrDef ? defs.attrDef.type === 'complex' : values.some(isPlainObject));
   if (complex) values = valuesAt(values, 'value');
@@ -101,8 +118,10 @@ function evaluate(node: FilterNode, scope: Scope): boolean {
   switch (node.kind) {
     case 'compare':
       return compare(scope, node.path, node.op, node.value);
-    case 'present':
-      return valuesAt(scope.raw(node.path, scope.defsOf(node.path)), node.path.sub).some(isPresent);
+    case 'present': {
+      const defs = scope.defsOf(node.path);
+      return valuesAt(scope.raw(node.path, defs), node.path.sub, defs.subDef).some(isPresent);
+    }
     case 'and':
       return evaluate(node.left, scope) && evaluate(node.right, scope);
     case 'or':

@@ -14,7 +14,7 @@ declare module 'fastify' {
 /** The scope every SCIM store call of this request uses. */
 export function scopeOf(request: FastifyRequest): ConnectionScope {
   if (!request.scim) throw unauthorized();
-  return { tenantId: request.scim.tenantId, connectionId: request.scim.connectionId };
+  return { tenantId: request.scim.tenantId, connectionId: request.scim.connectionId, emitEvents: request.scim.syncToUserManagement };
 }
 
 /** `{PUBLIC_URL}/directory/resources/scim/v2.0/{connectionId}`: where `meta.location` points. */

@@ -8,10 +8,10 @@ import type { ConnectionScope } from '../store/scope.js';
 
 const MEMBERS_ATTRIBUTE = groupSchema.attributes.find((a) => a.name === 'members');
 
-/** What a membership change did, for events and the response. */
+/** What a membership change did overall, for events. */
 export interface MembershipChange {
-  added: string[];
-  removed: string[];
+  added: MemberRow[];
+  removed: MemberRow[];
 }
 
 /**
@@ -32,10 +32,11 @@ async function resolve(groups: GroupStore, scope: ConnectionScope, groupId: stri
 
 /** Applies the operations in order; returns the ids added and removed overall. */
 export async function applyMemberOps(groups: GroupStore, scope: ConnectionScope, groupId: string, ops: readonly MemberOp[], now: string): Promise<MembershipChange> {
-  const added = new Set<string>();
-  const removed = new Set<string>();
-  const onAdd = (ids: string[]) => ids.forEach((id) => (removed.delete(id) ? undefined : added.add(id)));
-  const onRemove = (ids: string[]) => ids.forEach((id) => (added.delete(id) ? undefined : removed.add(id)));
+  // Net effect: a member removed and added back (PUT, replace) is no change.
+  const added = new Map<string, MemberRow>();
+  const removed = new Map<string, MemberRow>();
+  const onAdd = (rows: MemberRow[]) => rows.forEach((m) => (removed.delete(m.value) ? undefined : added.set(m.value, m)));
+  const onRemove = (rows: MemberRow[]) => rows.forEach((m) => (added.delete(m.value) ? undefined : removed.set(m.value, m)));
   for (const op of ops) {
     switch (op.op) {
       case 'add':
@@ -62,5 +63,5 @@ export async function applyMemberOps(groups: GroupStore, scope: ConnectionScope,
       }
     }
   }
-  return { added: [...added], removed: [...removed] };
+  return { added: [...added.values()], removed: [...removed.values()] };
 }

@@ -1,5 +1,6 @@
 /** SCIM Groups of one connection: create, read, list, replace, patch, delete; members as rows. */
 import { randomUUID } from 'node:crypto';
+import { groupCreated, groupDeleted, groupUpdated, membershipChanged } from '../../events/scim-events.js';
 import { notFound } from '../errors.js';
 import { applyPatch } from '../patch/apply-patch.js';
 import type { MemberOp } from '../patch/types.js';
@@ -36,7 +37,11 @@ export class GroupService {
     const { resource, members } = normalizeResource('Group', body);
     const row = await this.tx.write(scope, taken(resource.displayName), async (stores, now) => {
       const inserted = await stores.groups.insert(scope, randomUUID(), resource, now);
-      if (members && members.length > 0) await applyMemberOps(stores.groups, scope, inserted.id, [{ op: 'add', members }], now);
+      groupCreated(stores.events, inserted);
+      if (members && members.length > 0) {
+        const { added } = await applyMemberOps(stores.groups, scope, inserted.id, [{ op: 'add', members }], now);
+        membershipChanged(stores.events, inserted.id, added, []);
+      }
       return inserted;
     });
     return this.get(scope, baseUrl, row.id);
@@ -77,7 +82,10 @@ export class GroupService {
       const membersChanged = membership.added.length > 0 || membership.removed.length > 0;
       if (!resource && !membersChanged) return;
       // A membership change is a change of the group: new version, new lastModified.
-      if (!(await stores.groups.update(scope, current, resource ?? stored, now))) throw new VersionConflict();
+      const updated = await stores.groups.update(scope, current, resource ?? stored, now);
+      if (!updated) throw new VersionConflict();
+      if (resource) groupUpdated(stores.events, current, updated);
+      membershipChanged(stores.events, id, membership.added, membership.removed);
     }).catch((error: unknown) => {
       if ((error as { scimType?: string }).scimType === 'uniqueness') throw Object.assign(error as Error, { message: taken(displayName) });
       throw error;
@@ -106,7 +114,8 @@ export class GroupService {
       const current = await stores.groups.get(scope, id);
       if (!current) this.notFound(id);
       checkIfMatch(ifMatch, current.version);
-      await stores.groups.delete(scope, id);
+      if (!(await stores.groups.delete(scope, id))) this.notFound(id);
+      groupDeleted(stores.events, current);
     });
   }
 }

@@ -7,6 +7,8 @@ import type { Kysely } from 'kysely';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Db } from '../../db/open.js';
 import type { Database } from '../../db/tables.js';
+import { EventRecorder } from '../../events/recorder.js';
+import { EventStore } from '../../events/store.js';
 import { ScimError, uniqueness } from '../errors.js';
 import { GroupStore } from '../store/group-store.js';
 import type { ConnectionScope } from '../store/scope.js';
@@ -17,6 +19,8 @@ export interface Stores {
   users: UserStore;
   groups: GroupStore;
   trx: Kysely<Database>;
+  /** Events of this transaction; written with it (the transactional outbox). */
+  events: EventRecorder;
 }
 
 /** Thrown inside a write when a row changed under it without an If-Match: the write is retried. */
@@ -39,10 +43,10 @@ export class ScimTransactions {
   constructor(private readonly db: Db) {}
 
   /** Stores for reads outside a transaction. */
-  readonly reads = (): Stores => this.storesOf(this.db.kysely);
+  readonly reads = (): Stores => this.storesOf(this.db.kysely, new EventRecorder(false));
 
-  private storesOf(trx: Kysely<Database>): Stores {
-    return { users: new UserStore(trx, this.db.dialect), groups: new GroupStore(trx, this.db.dialect), trx };
+  private storesOf(trx: Kysely<Database>, events: EventRecorder): Stores {
+    return { users: new UserStore(trx, this.db.dialect), groups: new GroupStore(trx, this.db.dialect), trx, events };
   }
 
   /** Runs `fn` in a transaction that also records the connection's lastSync. */
@@ -51,7 +55,10 @@ export class ScimTransactions {
       try {
         return await this.db.kysely.transaction().execute(async (trx) => {
           const now = new Date().toISOString();
-          const result = await fn(this.storesOf(trx), now);
+          const events = new EventRecorder(scope.emitEvents === true);
+          const result = await fn(this.storesOf(trx, events), now);
+          const recorded = events.take();
+          if (recorded.length > 0) await new EventStore(trx, this.db.dialect).append(scope, recorded, now);
           const before = new Date(Date.now() - LAST_SYNC_RESOLUTION_MS).toISOString();
           await trx
             .updateTable('connections')

@@ -1,5 +1,6 @@
 /** SCIM Users of one connection: create, read, list, replace, patch, delete. */
 import { randomUUID } from 'node:crypto';
+import { userChanged, userCreated, userDeleted } from '../../events/scim-events.js';
 import { notFound } from '../errors.js';
 import { applyPatch } from '../patch/apply-patch.js';
 import { normalizeResource, type StoredResource } from '../resources/normalize.js';
@@ -38,9 +39,11 @@ export class UserService {
 
   async create(scope: ConnectionScope, baseUrl: string, body: unknown): Promise<Rendered> {
     const { resource } = normalizeResource('User', body);
-    const row = await this.tx.write(scope, `userName "${resource.userName}" is already in use in this connection`, (stores, now) =>
-      stores.users.insert(scope, randomUUID(), resource, now),
-    );
+    const row = await this.tx.write(scope, `userName "${resource.userName}" is already in use in this connection`, async (stores, now) => {
+      const inserted = await stores.users.insert(scope, randomUUID(), resource, now);
+      userCreated(stores.events, inserted);
+      return inserted;
+    });
     return { resource: renderResource('User', row, baseUrl), version: row.version };
   }
 
@@ -77,6 +80,7 @@ export class UserService {
       userName = String(next.userName);
       const updated = await stores.users.update(scope, current, next, now);
       if (!updated) throw new VersionConflict();
+      userChanged(stores.events, current, updated);
       return updated;
     }).catch((error: unknown) => {
       if (error instanceof Error && 'scimType' in error && (error as { scimType?: string }).scimType === 'uniqueness') {
@@ -99,6 +103,9 @@ export class UserService {
       const result = applyPatch(current, body, { resourceType: 'User', id });
       // A PATCHed password (writeOnly) is accepted and dropped: Rollcall never stores passwords.
       delete result.resource.password;
+      // As after a POST or a PUT without it, a user whose `active` was removed is active: the
+      // representation, the `active` column and filters must not disagree.
+      if (result.resource.active === undefined) result.resource.active = true;
       return result.changed.some((name) => name !== 'password') ? result.resource : undefined;
     });
   }
@@ -108,7 +115,9 @@ export class UserService {
       const current = await stores.users.get(scope, id);
       if (!current) this.notFound(id);
       checkIfMatch(ifMatch, current.version);
-      await stores.users.delete(scope, id);
+      const leftGroups = await stores.users.delete(scope, id);
+      if (!leftGroups) this.notFound(id);
+      userDeleted(stores.events, current, leftGroups);
     });
   }
 }

@@ -10,7 +10,7 @@ import type { AttrPath } from '../filter/ast.js';
 import { printAttrPath } from '../filter/attr-path.js';
 import { USER_SCHEMA, findSubAttribute, resolveAttribute, type ResourceTypeName } from '../schema/index.js';
 import type { AttributeDef } from '../schema/types.js';
-import { existsJsonElement, jsonAt, type JsonAccess, type JsonElement } from './sql-json.js';
+import { defaultFalse, existsJsonElement, jsonAt, jsonAtAnyCase, type JsonAccess, type JsonElement } from './sql-json.js';
 
 /** How a column stores its value. */
 export type ColumnForm = 'text' | 'lowerText' | 'flag' | 'datetime';
@@ -28,6 +28,8 @@ export interface ElementsTarget {
   defaultSub: string | undefined;
   /** `attr pr` when it is not "some element exists" (a single complex value). */
   present?: RawBuilder<unknown>;
+  /** The value itself when it is not an array, for sorting (attributes no schema describes). */
+  single?: ScalarTarget;
 }
 
 export type Target = ScalarTarget | ElementsTarget;
@@ -39,7 +41,16 @@ export interface Scope {
 
 const RESOURCE = sql.ref('r.resource');
 const col = (name: string, form: ColumnForm, caseExact = false): ScalarTarget => ({ kind: 'column', expr: sql.ref(`r.${name}`), form, caseExact });
-const constant = (value: string): ScalarTarget => ({ kind: 'column', expr: sql`${value}`, form: 'text', caseExact: true });
+/**
+ * A value every row has. Cast, or PostgreSQL cannot type the parameter in `$1 is not null`; one
+ * that is not caseExact must be given lower-case.
+ */
+const constant = (value: string, caseExact = true): ScalarTarget => ({
+  kind: 'column',
+  expr: sql`cast(${value} as text)`,
+  form: caseExact ? 'text' : 'lowerText',
+  caseExact,
+});
 
 /** Columns of each resource table by `schema|canonicalPath` ('' schema for common attributes). */
 function columns(resourceType: ResourceTypeName): Record<string, ScalarTarget> {
@@ -90,7 +101,9 @@ function jsonElements(dialect: DialectName, keys: string[], def: AttributeDef | 
       const sub = def ? findSubAttribute(def, path.attr) : undefined;
       if (def?.subAttributes && !sub) throw invalidFilter(`"${def.name}" has no sub-attribute "${path.attr}"`);
       if (path.sub !== undefined) notFilterable(path);
-      return { kind: 'json', access: element.key(sub?.name ?? path.attr), def: sub };
+      const access = element.key(sub?.name ?? path.attr);
+      // RFC 7643 §2.4: an element without "primary" is not primary (the emails table stores 0).
+      return { kind: 'json', access: sub?.name === 'primary' && sub.type === 'boolean' ? defaultFalse(dialect, access) : access, def: sub };
     },
   });
   const complex = !def || def.type === 'complex';
@@ -114,7 +127,26 @@ function complexObject(dialect: DialectName, keys: string[], def: AttributeDef):
     },
   };
   const whole = jsonAt(dialect, RESOURCE, keys).text;
-  return { kind: 'elements', exists: (cond) => sql`${cond(scope)}`, defaultSub: 'value', present: sql`${whole} is not null` };
+  // `name[not (givenName eq "x")]` holds for no user without a name: the value must be there.
+  return { kind: 'elements', exists: (cond) => sql`(${whole} is not null and ${cond(scope)})`, defaultSub: 'value', present: sql`${whole} is not null` };
+}
+
+/**
+ * An attribute no schema describes (custom extensions such as Okta's `urn:okta:…:User`): its keys
+ * are matched case-insensitively, and an array counts as several values, each compared alone
+ * (RFC 7644 §3.4.2.2), as the evaluator reads it.
+ */
+function unknownAttribute(dialect: DialectName, keys: string[]): ElementsTarget {
+  const { access, existsElement } = jsonAtAnyCase(dialect, RESOURCE, keys);
+  const single: ScalarTarget = { kind: 'json', access, def: undefined };
+  const scopeOf = (target: ScalarTarget): Scope => ({ resolve: () => target });
+  return {
+    kind: 'elements',
+    exists: (cond) =>
+      sql`((coalesce(${access.type}, '') <> 'array' and ${cond(scopeOf(single))}) or ${existsElement((element) => cond(scopeOf({ kind: 'json', access: element.self(), def: undefined })))})`,
+    defaultSub: undefined,
+    single,
+  };
 }
 
 /** The scope of a User or Group row aliased `r`. */
@@ -125,8 +157,7 @@ export function resourceScope(resourceType: ResourceTypeName, dialect: DialectNa
       const resolved = resolveAttribute(resourceType, path);
       if (!resolved) {
         // Unknown attributes (custom extension schemas) are compared as plain JSON.
-        const keys = [...(path.uri ? [path.uri] : []), path.attr, ...(path.sub ? [path.sub] : [])];
-        return { kind: 'json', access: jsonAt(dialect, RESOURCE, keys), def: undefined };
+        return unknownAttribute(dialect, [...(path.uri ? [path.uri] : []), path.attr, ...(path.sub ? [path.sub] : [])]);
       }
       const { schema, attr, sub, canonicalPath } = resolved;
       const column = byColumn[`${schema}|${canonicalPath}`];
@@ -136,21 +167,23 @@ export function resourceScope(resourceType: ResourceTypeName, dialect: DialectNa
       const name = attr.name;
       if (resourceType === 'User' && name === 'emails' && schema === USER_SCHEMA) {
         return withSub(tableElements((cond) => sql`exists (select 1 from scim_user_emails e where e.user_id = r.id and ${cond})`, {
-          value: { kind: 'column', expr: sql.ref('e.value_norm'), form: 'lowerText', caseExact: false },
+          // An email sent without a value has a row (its type and primary still filter) with value ''.
+          value: { kind: 'column', expr: sql`nullif(e.value_norm, '')`, form: 'lowerText', caseExact: false },
           type: { kind: 'column', expr: sql.ref('e.type'), form: 'lowerText', caseExact: false },
           primary: { kind: 'column', expr: sql.ref('e.is_primary'), form: 'flag', caseExact: true },
         }), sub?.name);
       }
       if (resourceType === 'User' && name === 'groups') {
         return withSub(tableElements((cond) => sql`exists (select 1 from scim_group_members gm join scim_groups g on g.id = gm.group_id where gm.member_id = r.id and gm.connection_id = r.connection_id and ${cond})`, {
-          value: { kind: 'column', expr: sql.ref('gm.group_id'), form: 'text', caseExact: true },
+          // groups.value and members.value are caseExact false (RFC 7643 §8.7.1), unlike the ids they hold.
+          value: { kind: 'column', expr: sql.ref('gm.group_id'), form: 'text', caseExact: false },
           display: { kind: 'column', expr: sql.ref('g.display_name_norm'), form: 'lowerText', caseExact: false },
-          type: constant('direct'),
+          type: constant('direct', false),
         }), sub?.name);
       }
       if (resourceType === 'Group' && name === 'members') {
         return withSub(tableElements((cond) => sql`exists (select 1 from scim_group_members m where m.group_id = r.id and ${cond})`, {
-          value: { kind: 'column', expr: sql.ref('m.member_id'), form: 'text', caseExact: true },
+          value: { kind: 'column', expr: sql.ref('m.member_id'), form: 'text', caseExact: false },
           type: { kind: 'column', expr: sql.ref('m.member_type'), form: 'text', caseExact: false },
         }), sub?.name);
       }

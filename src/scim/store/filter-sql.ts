@@ -64,8 +64,9 @@ function compareColumn(dialect: DialectName, t: Extract<ScalarTarget, { kind: 'c
   }
   const text = String(value);
   if (t.form === 'datetime') {
-    const stored = op === 'co' || op === 'sw' || op === 'ew' ? text : storedInstant(text);
-    return textCompare(dialect, t.expr, op, stored, false);
+    // Substrings compare as text, case-insensitively like any dateTime string (`co "t"` finds the "T").
+    if (op === 'co' || op === 'sw' || op === 'ew') return textCompare(dialect, sql`lower(${t.expr})`, op, text.toLowerCase(), true);
+    return textCompare(dialect, t.expr, op, storedInstant(text), false);
   }
   if (t.form === 'lowerText') return textCompare(dialect, t.expr, op, text.toLowerCase(), true);
   if (t.caseExact) return textCompare(dialect, t.expr, op, text, false);
@@ -99,7 +100,9 @@ function compareScalar(dialect: DialectName, t: ScalarTarget, op: CompareOp, val
 
 function present(t: ScalarTarget): Bool {
   if (t.kind === 'column') return t.form === 'flag' || t.form === 'datetime' ? sql`${t.expr} is not null` : sql`(${t.expr} is not null and ${t.expr} <> '')`;
-  return sql`(${t.access.text} is not null and ${t.access.text} <> '')`;
+  // RFC 7644 §3.4.2.2 `pr`: an empty object or array is no value either.
+  const { text, type } = t.access;
+  return sql`(${text} is not null and (case when ${type} in ('object', 'array') then ${text} not in ('{}', '[]') else ${text} <> '' end))`;
 }
 
 /** The element scalar a path names inside an elements target (`emails` → `emails.value`). */
@@ -111,6 +114,11 @@ function elementScalar(scope: Scope, sub: string | undefined): ScalarTarget {
 
 function compareTarget(dialect: DialectName, target: Target, op: CompareOp, value: FilterValue): Bool {
   if (target.kind !== 'elements') return compareScalar(dialect, target, op, value);
+  if (value === null) {
+    // `eq null` is "no value is present", `ne null` "some value is" — not "some element is null".
+    const some = target.exists((scope) => present(elementScalar(scope, target.defaultSub)));
+    return op === 'eq' ? not(some) : some;
+  }
   // RFC 7644 §3.4.2.2: a multi-valued attribute matches if any value matches; `ne` is its negation.
   if (op === 'ne') return not(target.exists((scope) => compareScalar(dialect, elementScalar(scope, target.defaultSub), 'eq', value)));
   return target.exists((scope) => compareScalar(dialect, elementScalar(scope, target.defaultSub), op, value));

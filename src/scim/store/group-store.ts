@@ -19,6 +19,10 @@ export interface MemberView extends MemberRow {
   display: string | null;
 }
 
+function asMember(row: { member_id: string; member_type: string }): MemberRow {
+  return { value: row.member_id, type: row.member_type === 'Group' ? 'Group' : 'User' };
+}
+
 function groupColumns(resource: StoredResource) {
   const displayName = resource.displayName as string;
   return {
@@ -126,42 +130,47 @@ export class GroupStore {
     return found;
   }
 
-  /** Adds members (one row each; already-present members are left alone). Returns the ids actually added. */
-  async addMembers(scope: ConnectionScope, groupId: string, members: readonly MemberRow[], now: string): Promise<string[]> {
-    const added: string[] = [];
+  /** Adds members (one row each; already-present members are left alone). Returns the members actually added. */
+  async addMembers(scope: ConnectionScope, groupId: string, members: readonly MemberRow[], now: string): Promise<MemberRow[]> {
+    const added: MemberRow[] = [];
     for (const part of chunks(members, 500)) {
       const rows = part.map((m) => ({ group_id: groupId, member_id: m.value, member_type: m.type, tenant_id: scope.tenantId, connection_id: scope.connectionId, created_at: now }));
       const inserted = await this.db
         .insertInto('scim_group_members')
         .values(rows)
         .onConflict((oc) => oc.columns(['group_id', 'member_id']).doNothing())
-        .returning('member_id')
+        .returning(['member_id', 'member_type'])
         .execute();
-      added.push(...inserted.map((r) => r.member_id));
+      added.push(...inserted.map(asMember));
     }
     return added;
   }
 
-  /** Removes these members; returns the ids that were members. */
-  async removeMembers(scope: ConnectionScope, groupId: string, ids: readonly string[]): Promise<string[]> {
-    const removed: string[] = [];
+  /** Removes these members; returns those that were members. */
+  async removeMembers(scope: ConnectionScope, groupId: string, ids: readonly string[]): Promise<MemberRow[]> {
+    const removed: MemberRow[] = [];
     for (const part of chunks([...new Set(ids)], 500)) {
       const rows = await this.db
         .deleteFrom('scim_group_members')
         .where('group_id', '=', groupId)
         .where('connection_id', '=', scope.connectionId)
         .where('member_id', 'in', part)
-        .returning('member_id')
+        .returning(['member_id', 'member_type'])
         .execute();
-      removed.push(...rows.map((r) => r.member_id));
+      removed.push(...rows.map(asMember));
     }
     return removed;
   }
 
-  /** Removes every member; returns their ids. */
-  async removeAllMembers(scope: ConnectionScope, groupId: string): Promise<string[]> {
-    const rows = await this.db.deleteFrom('scim_group_members').where('group_id', '=', groupId).where('connection_id', '=', scope.connectionId).returning('member_id').execute();
-    return rows.map((r) => r.member_id);
+  /** Removes every member; returns them. */
+  async removeAllMembers(scope: ConnectionScope, groupId: string): Promise<MemberRow[]> {
+    const rows = await this.db
+      .deleteFrom('scim_group_members')
+      .where('group_id', '=', groupId)
+      .where('connection_id', '=', scope.connectionId)
+      .returning(['member_id', 'member_type'])
+      .execute();
+    return rows.map(asMember);
   }
 
   /** The members of a group with their display names, in insertion order. */

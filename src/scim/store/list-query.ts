@@ -27,7 +27,8 @@ export function listCondition(query: Pick<ListQuery, 'filter'>, resourceType: Re
  * Undefined when the attribute cannot be sorted on; the default order applies then.
  */
 export function sortExpression(sortBy: AttrPath, resourceType: ResourceTypeName, dialect: DialectName): RawBuilder<unknown> | undefined {
-  const target = resourceScope(resourceType, dialect).resolve(sortBy);
+  const resolved = resourceScope(resourceType, dialect).resolve(sortBy);
+  const target = resolved.kind === 'elements' && resolved.single ? resolved.single : resolved;
   if (target.kind === 'column') {
     return target.form === 'text' && !target.caseExact ? sql`lower(${target.expr})` : target.expr;
   }

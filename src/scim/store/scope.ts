@@ -2,6 +2,8 @@
 export interface ConnectionScope {
   readonly tenantId: string;
   readonly connectionId: string;
+  /** Whether changes emit events (connections with syncToUserManagement); stores ignore it. */
+  readonly emitEvents?: boolean;
 }
 
 /** Splits a list for batched statements (SQLite caps bound parameters per statement). */

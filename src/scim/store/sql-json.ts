@@ -38,7 +38,8 @@ export interface JsonElement {
 
 function sqliteElement(): JsonElement {
   return {
-    self: () => ({ text: sql`je.atom`, type: sql`je.type` }),
+    // Objects and arrays read as their JSON text (json_each gives them no atom), so `pr` can see them.
+    self: () => ({ text: sql`(case when je.type in ('object', 'array') then je.value else je.atom end)`, type: sql`je.type` }),
     key: (name) => {
       const p = sqlitePath([name]);
       // json_each.value is JSON text only for objects and arrays: guard before reading into it.
@@ -52,9 +53,27 @@ function sqliteElement(): JsonElement {
 
 function postgresElement(): JsonElement {
   return {
-    self: () => ({ text: sql`(case when jsonb_typeof(je.v) not in ('object', 'array') then je.v #>> '{}' end)`, type: sql`jsonb_typeof(je.v)` }),
+    self: () => ({ text: sql`(je.v #>> '{}')`, type: sql`jsonb_typeof(je.v)` }),
     key: (name) => ({ text: sql`(je.v ->> ${name}::text)`, type: sql`jsonb_typeof(je.v -> ${name}::text)` }),
   };
+}
+
+/**
+ * A path into the JSON as SQL: a SQLite JSON path string, or a PostgreSQL text[]; computed in SQL
+ * when keys are looked up case-insensitively.
+ */
+type PathExpr = RawBuilder<unknown>;
+
+function staticPath(dialect: DialectName, path: readonly string[]): PathExpr {
+  return dialect === 'sqlite' ? sql`${sqlitePath(path)}` : sql`${[...path]}::text[]`;
+}
+
+function existsElementsAt(dialect: DialectName, json: RawBuilder<unknown>, p: PathExpr, cond: (element: JsonElement) => RawBuilder<unknown>): RawBuilder<unknown> {
+  if (dialect === 'sqlite') {
+    return sql`(json_type(${json}, ${p}) = 'array' and exists (select 1 from json_each(${json}, ${p}) je where ${cond(sqliteElement())}))`;
+  }
+  const at = sql`((${json})::jsonb #> ${p})`;
+  return sql`exists (select 1 from jsonb_array_elements(case when jsonb_typeof(${at}) = 'array' then ${at} else '[]'::jsonb end) je(v) where ${cond(postgresElement())})`;
 }
 
 /** `EXISTS` over the elements of the JSON array at `path`; a missing or non-array value has none. */
@@ -64,12 +83,47 @@ export function existsJsonElement(
   path: readonly string[],
   cond: (element: JsonElement) => RawBuilder<unknown>,
 ): RawBuilder<unknown> {
-  if (dialect === 'sqlite') {
-    const p = sqlitePath(path);
-    return sql`(json_type(${json}, ${p}) = 'array' and exists (select 1 from json_each(${json}, ${p}) je where ${cond(sqliteElement())}))`;
+  return existsElementsAt(dialect, json, staticPath(dialect, path), cond);
+}
+
+/**
+ * The value at `keys` where each key is matched case-insensitively, an exact spelling first:
+ * data no schema describes (custom extensions) keeps the client's spelling of its keys, and
+ * attribute names and schema URNs are case-insensitive (RFC 7643 §2.1, RFC 7644 §3.10).
+ * Yields the value, and `EXISTS` over its elements when it is an array.
+ */
+export function jsonAtAnyCase(
+  dialect: DialectName,
+  json: RawBuilder<unknown>,
+  keys: readonly string[],
+): { access: JsonAccess; existsElement(cond: (element: JsonElement) => RawBuilder<unknown>): RawBuilder<unknown> } {
+  let p: PathExpr = dialect === 'sqlite' ? sql`'$'` : sql`array[]::text[]`;
+  for (const key of keys) {
+    const lower = key.toLowerCase();
+    if (dialect === 'sqlite') {
+      // Keys that match a valid attribute name case-insensitively hold no '"', so quoting them is safe.
+      const found = sql`(select jk.key from json_each(${json}, ${p}) jk where lower(jk.key) = ${lower} order by jk.key = ${key} desc limit 1)`;
+      p = sql`(${p} || '."' || ${found} || '"')`;
+    } else {
+      const at = sql`((${json})::jsonb #> ${p})`;
+      const found = sql`(select jk from jsonb_object_keys(case when jsonb_typeof(${at}) = 'object' then ${at} else '{}'::jsonb end) jk where lower(jk) = ${lower} order by jk = ${key} desc limit 1)`;
+      p = sql`(${p} || ${found})`;
+    }
   }
-  const at = sql`((${json})::jsonb #> ${[...path]}::text[])`;
-  return sql`exists (select 1 from jsonb_array_elements(case when jsonb_typeof(${at}) = 'array' then ${at} else '[]'::jsonb end) je(v) where ${cond(postgresElement())})`;
+  const access: JsonAccess =
+    dialect === 'sqlite'
+      ? { text: sql`json_extract(${json}, ${p})`, type: sql`json_type(${json}, ${p})` }
+      : { text: sql`((${json})::jsonb #>> ${p})`, type: sql`jsonb_typeof((${json})::jsonb #> ${p})` };
+  return { access, existsElement: (cond) => existsElementsAt(dialect, json, p, cond) };
+}
+
+/**
+ * A boolean that reads as false when absent: RFC 7643 §2.4 says of the `primary` sub-attribute
+ * "If not specified, the value of "primary" SHALL be assumed to be "false"".
+ */
+export function defaultFalse(dialect: DialectName, access: JsonAccess): JsonAccess {
+  if (dialect === 'sqlite') return { text: sql`coalesce(${access.text}, 0)`, type: sql`coalesce(${access.type}, 'false')` };
+  return { text: sql`coalesce(${access.text}, 'false')`, type: sql`coalesce(${access.type}, 'boolean')` };
 }
 
 /** SQL true when a JsonAccess holds a number. */
@@ -77,10 +131,16 @@ export function isJsonNumber(dialect: DialectName, access: JsonAccess): RawBuild
   return dialect === 'sqlite' ? sql`${access.type} in ('integer', 'real')` : sql`${access.type} = 'number'`;
 }
 
-/** SQL true when a JsonAccess holds this boolean. */
+/**
+ * SQL true when a JsonAccess holds this boolean, or the string "true"/"false" in any case: the
+ * filter evaluator tolerates Entra ID's "True"/"False" strings (RFC 7643 §2.3.2 says boolean),
+ * which only data no schema coerces (custom extensions) can still hold.
+ */
 export function isJsonBoolean(dialect: DialectName, access: JsonAccess, value: boolean): RawBuilder<unknown> {
-  if (dialect === 'sqlite') return sql`${access.type} = ${value ? 'true' : 'false'}`;
-  return sql`(${access.type} = 'boolean' and ${access.text} = ${value ? 'true' : 'false'})`;
+  const word = value ? 'true' : 'false';
+  const asString = sql`(${isJsonString(dialect, access)} and lower(${access.text}) = ${word})`;
+  if (dialect === 'sqlite') return sql`(${access.type} = ${word} or ${asString})`;
+  return sql`((${access.type} = 'boolean' and ${access.text} = ${word}) or ${asString})`;
 }
 
 /** SQL true when a JsonAccess holds a string. */

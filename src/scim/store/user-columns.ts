@@ -30,13 +30,17 @@ export function userColumns(resource: StoredResource) {
   };
 }
 
-/** Rows of `scim_user_emails` for the resource's emails. */
+/**
+ * Rows of `scim_user_emails` for the resource's emails. An email without a value gets a row too
+ * (value '', which the filter reads as absent): `emails[type eq "work"]` must still find it.
+ */
 export function emailRows(userId: string, connectionId: string, resource: StoredResource): ScimUserEmailsTable[] {
-  return emailsOf(resource).map((email, position) => ({
+  const emails = Array.isArray(resource.emails) ? (resource.emails as Email[]).filter((e) => e !== null && typeof e === 'object') : [];
+  return emails.map((email, position) => ({
     user_id: userId,
     position,
     connection_id: connectionId,
-    value_norm: (email.value as string).toLowerCase(),
+    value_norm: typeof email.value === 'string' ? email.value.toLowerCase() : '',
     type: typeof email.type === 'string' ? email.type.toLowerCase() : null,
     is_primary: email.primary === true ? 1 : 0,
   }));

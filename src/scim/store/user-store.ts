@@ -69,8 +69,8 @@ export class UserStore {
     return { ...current, ...changes };
   }
 
-  /** Deletes the user and its memberships; false when there was no such user. */
-  async delete(scope: ConnectionScope, id: string): Promise<boolean> {
+  /** Deletes the user and its memberships; returns the groups it left, or undefined when there was no such user. */
+  async delete(scope: ConnectionScope, id: string): Promise<string[] | undefined> {
     const result = await this.db
       .deleteFrom('scim_users')
       .where('id', '=', id)
@@ -78,9 +78,14 @@ export class UserStore {
       .where('tenant_id', '=', scope.tenantId)
       .where('detached', '=', 0)
       .executeTakeFirst();
-    if (Number(result.numDeletedRows) === 0) return false;
-    await this.db.deleteFrom('scim_group_members').where('member_id', '=', id).where('connection_id', '=', scope.connectionId).execute();
-    return true;
+    if (Number(result.numDeletedRows) === 0) return undefined;
+    const left = await this.db
+      .deleteFrom('scim_group_members')
+      .where('member_id', '=', id)
+      .where('connection_id', '=', scope.connectionId)
+      .returning('group_id')
+      .execute();
+    return left.map((m) => m.group_id);
   }
 
   private base(scope: ConnectionScope, query: Pick<ListQuery, 'filter'>) {

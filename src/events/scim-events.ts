@@ -1,0 +1,70 @@
+/**
+ * Which events a SCIM change produces. `data` is the normalised resource (src/directory/shape.ts),
+ * with `changedAttributes` on *.updated; membership events carry `{groupId, userId}`.
+ */
+import type { Selectable } from 'kysely';
+import type { ScimGroupsTable, ScimUsersTable } from '../db/tables.js';
+import { toDirectoryGroup, toDirectoryUser } from '../directory/shape.js';
+import { jsonEqual } from '../scim/patch/json.js';
+import type { EventRecorder } from './recorder.js';
+
+type UserRow = Selectable<ScimUsersTable>;
+type GroupRow = Selectable<ScimGroupsTable>;
+/** A member id and whether it is a User or a Group. */
+type Member = { value: string; type: string };
+
+/** Top-level attributes (extension attributes as `urn:…:attr`) whose values differ between two stored resources. */
+export function changedAttributes(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const changed: string[] = [];
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  keys.delete('schemas');
+  for (const key of keys) {
+    const a = before[key];
+    const b = after[key];
+    if (key.includes(':') && (a === undefined || typeof a === 'object') && (b === undefined || typeof b === 'object')) {
+      const ea = (a ?? {}) as Record<string, unknown>;
+      const eb = (b ?? {}) as Record<string, unknown>;
+      for (const sub of new Set([...Object.keys(ea), ...Object.keys(eb)])) if (!jsonEqual(ea[sub], eb[sub])) changed.push(`${key}:${sub}`);
+    } else if (!jsonEqual(a, b)) changed.push(key);
+  }
+  return changed;
+}
+
+export function userCreated(events: EventRecorder, row: UserRow): void {
+  events.record('user.created', row.id, { ...toDirectoryUser(row) });
+}
+
+/** user.updated for attribute changes; user.deactivated / user.reactivated when `active` flips. */
+export function userChanged(events: EventRecorder, before: UserRow, after: UserRow): void {
+  if (!events.enabled) return;
+  const changed = changedAttributes(JSON.parse(before.resource), JSON.parse(after.resource)).filter((name) => name !== 'active');
+  const user = toDirectoryUser(after);
+  if (changed.length > 0) events.record('user.updated', after.id, { ...user, changedAttributes: changed });
+  if (before.active !== after.active) events.record(after.active === 1 ? 'user.reactivated' : 'user.deactivated', after.id, { ...user });
+}
+
+/** group.user_removed for each membership the user had, then user.deleted. */
+export function userDeleted(events: EventRecorder, row: UserRow, groupIds: readonly string[]): void {
+  for (const groupId of groupIds) events.record('group.user_removed', groupId, { groupId, userId: row.id });
+  events.record('user.deleted', row.id, { ...toDirectoryUser(row) });
+}
+
+export function groupCreated(events: EventRecorder, row: GroupRow): void {
+  events.record('group.created', row.id, { ...toDirectoryGroup(row) });
+}
+
+export function groupUpdated(events: EventRecorder, before: GroupRow, after: GroupRow): void {
+  if (!events.enabled) return;
+  const changed = changedAttributes(JSON.parse(before.resource), JSON.parse(after.resource));
+  if (changed.length > 0) events.record('group.updated', after.id, { ...toDirectoryGroup(after), changedAttributes: changed });
+}
+
+/** group.user_added / group.user_removed for user members (nested groups are not users). */
+export function membershipChanged(events: EventRecorder, groupId: string, added: readonly Member[], removed: readonly Member[]): void {
+  for (const m of added) if (m.type === 'User') events.record('group.user_added', groupId, { groupId, userId: m.value });
+  for (const m of removed) if (m.type === 'User') events.record('group.user_removed', groupId, { groupId, userId: m.value });
+}
+
+export function groupDeleted(events: EventRecorder, row: GroupRow): void {
+  events.record('group.deleted', row.id, { ...toDirectoryGroup(row) });
+}
