@@ -32,6 +32,8 @@ import { RequestLogWriter } from './monitoring/writer.js';
 import { tenantRoutes } from './tenants/routes.js';
 import { TenantService } from './tenants/service.js';
 import { TenantStore } from './tenants/store.js';
+import { webhookRoutes } from './webhooks/routes.js';
+import { WebhookService } from './webhooks/service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -62,6 +64,7 @@ export interface Services {
   events: EventService;
   directory: DirectoryService;
   monitoring: MonitoringService;
+  webhooks: WebhookService;
   /** Background jobs the server runs (see src/jobs/scheduler.ts). */
   jobs: Job[];
 }
@@ -73,15 +76,17 @@ export function buildServices({ config, db }: AppDeps): Services {
   const users = new UserService(scimTransactions);
   const groups = new GroupService(scimTransactions);
   const events = new EventService(db, config.eventRetentionDays);
+  const webhooks = new WebhookService(db, tenantStore, config.eventRetentionDays);
   const monitoring = new MonitoringService(db, config.requestLogRetentionDays, config.requestLogMaxRows);
   return {
     monitoring,
     events,
+    webhooks,
     directory: new DirectoryService(db),
     users,
     groups,
     bulk: new BulkService(users, groups),
-    jobs: [events.retentionJob(), monitoring.retentionJob()],
+    jobs: [events.retentionJob(), monitoring.retentionJob(), ...webhooks.jobs()],
     auth: new AuthService(new AuthStore(db.kysely), config.envTokenTtlSeconds),
     tenants: new TenantService(tenantStore),
     connections: new ConnectionService(new ConnectionStore(db.kysely, db.dialect), tenantStore, config.publicUrl),
@@ -117,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await management.register(eventRoutes, { events: services.events });
     await management.register(directoryRoutes, { directory: services.directory });
     await management.register(monitoringRoutes, { monitoring: services.monitoring });
+    await management.register(webhookRoutes, { webhooks: services.webhooks });
   });
 
   app.decorate('services', services);

@@ -140,6 +140,8 @@ export interface WebhooksTable {
   secret: string;
   disabled_reason: string | null;
   consecutive_failures: Generated<number>;
+  /** When the current run of consecutive failures began (migration 0004); null after a success. */
+  failing_since: string | null;
   cursor_tx: Generated<number>;
   cursor_seq: Generated<number>;
   created_at: string;

@@ -1,9 +1,13 @@
 import type { Migration } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as eventsWebhooksLogs from './0002-events-webhooks-logs.js';
+import * as directoryIndexes from './0003-directory-indexes.js';
+import * as webhookFailingSince from './0004-webhook-failing-since.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-events-webhooks-logs': eventsWebhooksLogs,
+  '0003-directory-indexes': directoryIndexes,
+  '0004-webhook-failing-since': webhookFailingSince,
 };

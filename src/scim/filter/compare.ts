@@ -56,6 +56,8 @@ export function checkComparison(path: AttrPath, op: CompareOp, value: FilterValu
     if (op !== 'eq' && op !== 'ne') throw fail('cannot compare with null; only eq and ne can');
     return;
   }
+  // PostgreSQL can neither store nor compare U+0000 (and Rollcall refuses it in resources).
+  if (typeof value === 'string' && value.includes('\u0000')) throw fail('has a NUL character (U+0000), which no value can contain');
   if (def?.type === 'complex') throw fail('compares a complex attribute; name one of its sub-attributes');
   if ((def?.type === 'boolean' || typeof value === 'boolean') && op !== 'eq' && op !== 'ne') {
     throw fail('applies to a boolean; only eq and ne can (RFC 7644 §3.4.2.2)');

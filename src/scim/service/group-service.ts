@@ -72,7 +72,7 @@ export class GroupService {
   ): Promise<void> {
     let displayName: unknown;
     await this.tx.write(scope, '', async (stores, now) => {
-      const current = await stores.groups.get(scope, id);
+      const current = await stores.groups.get(scope, id, true);
       if (!current) this.notFound(id);
       checkIfMatch(ifMatch, current.version);
       const stored = JSON.parse(current.resource) as StoredResource;
@@ -111,7 +111,7 @@ export class GroupService {
 
   async delete(scope: ConnectionScope, id: string, ifMatch?: string): Promise<void> {
     await this.tx.write(scope, '', async (stores) => {
-      const current = await stores.groups.get(scope, id);
+      const current = await stores.groups.get(scope, id, true);
       if (!current) this.notFound(id);
       checkIfMatch(ifMatch, current.version);
       if (!(await stores.groups.delete(scope, id))) this.notFound(id);

@@ -72,7 +72,7 @@ export class UserService {
   ): Promise<Rendered> {
     let userName = '';
     const row = await this.tx.write(scope, 'userName is already in use in this connection', async (stores, now) => {
-      const current = await stores.users.get(scope, id);
+      const current = await stores.users.get(scope, id, true);
       if (!current) this.notFound(id);
       checkIfMatch(ifMatch, current.version);
       const next = change(JSON.parse(current.resource) as StoredResource);
@@ -112,7 +112,7 @@ export class UserService {
 
   async delete(scope: ConnectionScope, id: string, ifMatch?: string): Promise<void> {
     await this.tx.write(scope, '', async (stores) => {
-      const current = await stores.users.get(scope, id);
+      const current = await stores.users.get(scope, id, true);
       if (!current) this.notFound(id);
       checkIfMatch(ifMatch, current.version);
       const leftGroups = await stores.users.delete(scope, id);

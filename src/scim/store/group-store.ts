@@ -4,7 +4,7 @@ import type { DialectName } from '../../db/open.js';
 import type { Database, ScimGroupsTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
 import { listCondition, orderBy, type ListQuery } from './list-query.js';
-import { chunks, type ConnectionScope } from './scope.js';
+import { assertStorable, chunks, storable, type ConnectionScope } from './scope.js';
 
 export type GroupRow = Selectable<ScimGroupsTable>;
 
@@ -40,6 +40,7 @@ export class GroupStore {
   ) {}
 
   async insert(scope: ConnectionScope, id: string, resource: StoredResource, now: string): Promise<GroupRow> {
+    assertStorable(resource);
     const row: GroupRow = {
       id,
       tenant_id: scope.tenantId,
@@ -55,19 +56,26 @@ export class GroupStore {
     return row;
   }
 
-  get(scope: ConnectionScope, id: string): Promise<GroupRow | undefined> {
-    return this.db
+  /**
+   * The row, or undefined. `lock` (inside a write) locks it on PostgreSQL until the transaction
+   * ends, so concurrent writers of one resource queue up instead of failing their version check
+   * after a few retries; SQLite runs one write transaction at a time anyway.
+   */
+  get(scope: ConnectionScope, id: string, lock = false): Promise<GroupRow | undefined> {
+    if (!storable(id)) return Promise.resolve(undefined);
+    const select = this.db
       .selectFrom('scim_groups')
       .selectAll()
       .where('id', '=', id)
       .where('connection_id', '=', scope.connectionId)
       .where('tenant_id', '=', scope.tenantId)
-      .where('detached', '=', 0)
-      .executeTakeFirst();
+      .where('detached', '=', 0);
+    return (lock && this.dialect === 'postgres' ? select.forUpdate() : select).executeTakeFirst();
   }
 
   /** Writes a new resource (or just a new version, for membership changes) if still at `current.version`. */
   async update(scope: ConnectionScope, current: GroupRow, resource: StoredResource, now: string): Promise<GroupRow | undefined> {
+    assertStorable(resource);
     const changes = { ...groupColumns(resource), resource: JSON.stringify(resource), version: current.version + 1, updated_at: now };
     const result = await this.db
       .updateTable('scim_groups')
@@ -120,7 +128,7 @@ export class GroupStore {
    */
   async findMembers(scope: ConnectionScope, ids: readonly string[]): Promise<Map<string, 'User' | 'Group'>> {
     const found = new Map<string, 'User' | 'Group'>();
-    for (const part of chunks([...new Set(ids)], 500)) {
+    for (const part of chunks([...new Set(ids)].filter(storable), 500)) {
       const users = await this.db.selectFrom('scim_users').select('id').where('connection_id', '=', scope.connectionId).where('detached', '=', 0).where('id', 'in', part).execute();
       for (const u of users) found.set(u.id, 'User');
       if (users.length === part.length) continue;
@@ -149,7 +157,7 @@ export class GroupStore {
   /** Removes these members; returns those that were members. */
   async removeMembers(scope: ConnectionScope, groupId: string, ids: readonly string[]): Promise<MemberRow[]> {
     const removed: MemberRow[] = [];
-    for (const part of chunks([...new Set(ids)], 500)) {
+    for (const part of chunks([...new Set(ids)].filter(storable), 500)) {
       const rows = await this.db
         .deleteFrom('scim_group_members')
         .where('group_id', '=', groupId)

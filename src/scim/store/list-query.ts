@@ -37,10 +37,13 @@ export function sortExpression(sortBy: AttrPath, resourceType: ResourceTypeName,
   return undefined;
 }
 
-/** ORDER BY clause: the sort key (values before absent ones), then creation order for stability. */
+/**
+ * ORDER BY clause: the sort key, then creation order for stability. RFC 7644 §3.4.2.3: resources
+ * without a value "are ordered last if ascending and first if descending".
+ */
 export function orderBy(query: ListQuery, resourceType: ResourceTypeName, dialect: DialectName): RawBuilder<unknown> {
   const key = query.sortBy ? sortExpression(query.sortBy, resourceType, dialect) : undefined;
   const direction = sql.raw(query.sortOrder === 'descending' ? 'desc' : 'asc');
   if (!key) return sql`r.created_at ${direction}, r.id ${direction}`;
-  return sql`(case when ${key} is null then 1 else 0 end), ${key} ${direction}, r.created_at asc, r.id asc`;
+  return sql`(case when ${key} is null then 1 else 0 end) ${direction}, ${key} ${direction}, r.created_at asc, r.id asc`;
 }

@@ -1,9 +1,30 @@
+import { invalidValue } from '../errors.js';
+
 /** The connection a SCIM store call works in. Every query filters by both ids. */
 export interface ConnectionScope {
   readonly tenantId: string;
   readonly connectionId: string;
   /** Whether changes emit events (connections with syncToUserManagement); stores ignore it. */
   readonly emitEvents?: boolean;
+}
+
+/**
+ * Whether a string can reach the database: PostgreSQL text and jsonb cannot hold U+0000, and a
+ * parameter carrying it fails the whole statement (a 500). An id with it names nothing.
+ */
+export function storable(text: string): boolean {
+  return !text.includes('\u0000');
+}
+
+/** Refuses a resource with U+0000 in any key or string (400 invalidValue), on every database alike. */
+export function assertStorable(value: unknown): void {
+  const bad = (v: unknown): boolean => {
+    if (typeof v === 'string') return !storable(v);
+    if (Array.isArray(v)) return v.some(bad);
+    if (v !== null && typeof v === 'object') return Object.entries(v).some(([k, x]) => !storable(k) || bad(x));
+    return false;
+  };
+  if (bad(value)) throw invalidValue('Values cannot contain the NUL character (U+0000)');
 }
 
 /** Splits a list for batched statements (SQLite caps bound parameters per statement). */

@@ -4,7 +4,7 @@ import type { DialectName } from '../../db/open.js';
 import type { Database, ScimUsersTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
 import { listCondition, orderBy, type ListQuery } from './list-query.js';
-import { chunks, type ConnectionScope } from './scope.js';
+import { assertStorable, chunks, storable, type ConnectionScope } from './scope.js';
 import { emailRows, userColumns } from './user-columns.js';
 
 export type UserRow = Selectable<ScimUsersTable>;
@@ -23,6 +23,7 @@ export class UserStore {
   ) {}
 
   async insert(scope: ConnectionScope, id: string, resource: StoredResource, now: string): Promise<UserRow> {
+    assertStorable(resource);
     const row: UserRow = {
       id,
       tenant_id: scope.tenantId,
@@ -40,19 +41,26 @@ export class UserStore {
     return row;
   }
 
-  get(scope: ConnectionScope, id: string): Promise<UserRow | undefined> {
-    return this.db
+  /**
+   * The row, or undefined. `lock` (inside a write) locks it on PostgreSQL until the transaction
+   * ends, so concurrent writers of one resource queue up instead of failing their version check
+   * after a few retries; SQLite runs one write transaction at a time anyway.
+   */
+  get(scope: ConnectionScope, id: string, lock = false): Promise<UserRow | undefined> {
+    if (!storable(id)) return Promise.resolve(undefined);
+    const select = this.db
       .selectFrom('scim_users')
       .selectAll()
       .where('id', '=', id)
       .where('connection_id', '=', scope.connectionId)
       .where('tenant_id', '=', scope.tenantId)
-      .where('detached', '=', 0)
-      .executeTakeFirst();
+      .where('detached', '=', 0);
+    return (lock && this.dialect === 'postgres' ? select.forUpdate() : select).executeTakeFirst();
   }
 
   /** Replaces the stored resource if the row is still at `version`; undefined when it moved on. */
   async update(scope: ConnectionScope, current: UserRow, resource: StoredResource, now: string): Promise<UserRow | undefined> {
+    assertStorable(resource);
     const changes = { ...userColumns(resource), resource: JSON.stringify(resource), version: current.version + 1, updated_at: now };
     const result = await this.db
       .updateTable('scim_users')

@@ -1,0 +1,93 @@
+/** JSON schemas of the directory API (validation, serialisation and the OpenAPI document). */
+import { TENANT_ID_PATTERN } from '../tenants/routes.js';
+
+const nullableString = { type: ['string', 'null'] } as const;
+/** The full SCIM resource: kept as is, whatever attributes and extensions the IdP sent. */
+const scimResource = { type: 'object', additionalProperties: true, description: 'The full SCIM resource as provisioned' } as const;
+
+const groupRef = { type: 'object', properties: { id: { type: 'string' }, displayName: { type: 'string' } } } as const;
+
+const userProperties = {
+  id: { type: 'string' },
+  tenantId: { type: 'string' },
+  connectionId: { type: 'string', description: 'The connection that provisioned it (its former connection when detached)' },
+  userName: { type: 'string' },
+  email: nullableString,
+  firstName: nullableString,
+  lastName: nullableString,
+  displayName: nullableString,
+  active: { type: 'boolean' },
+  detached: { type: 'boolean', description: 'Left behind by a connection deleted with removeUsersAndGroups=false' },
+  groups: { type: 'array', items: groupRef, description: 'Groups the user is a direct member of' },
+  roles: { type: 'array', items: { type: 'string' } },
+  createdAt: { type: 'string', format: 'date-time' },
+  updatedAt: { type: 'string', format: 'date-time' },
+  scim: scimResource,
+} as const;
+
+const groupProperties = {
+  id: { type: 'string' },
+  tenantId: { type: 'string' },
+  connectionId: { type: 'string', description: 'The connection that provisioned it (its former connection when detached)' },
+  displayName: { type: 'string' },
+  externalId: nullableString,
+  detached: { type: 'boolean', description: 'Left behind by a connection deleted with removeUsersAndGroups=false' },
+  createdAt: { type: 'string', format: 'date-time' },
+  updatedAt: { type: 'string', format: 'date-time' },
+  scim: scimResource,
+} as const;
+
+export const userSchema = { type: 'object', properties: userProperties } as const;
+export const groupSchema = { type: 'object', properties: groupProperties } as const;
+
+/** A member is a user or a nested group; `type` says which, and the other fields follow that shape. */
+export const memberSchema = {
+  type: 'object',
+  properties: { type: { type: 'string', enum: ['user', 'group'] }, ...userProperties, ...groupProperties },
+} as const;
+
+/** `{items, nextCursor}`: pass nextCursor as `cursor` for the next page; null on the last one. */
+export function pageSchema(items: object) {
+  return {
+    type: 'object',
+    properties: { items: { type: 'array', items }, nextCursor: { type: ['string', 'null'], description: 'Cursor of the next page; null on the last page' } },
+  } as const;
+}
+
+export const pagingQuery = {
+  cursor: { type: 'string', minLength: 1, maxLength: 600, description: 'nextCursor of the previous page' },
+  limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+} as const;
+
+const updatedSince = { type: 'string', format: 'date-time', description: 'Only resources updated at or after this instant (RFC 3339)' } as const;
+const connectionIdFilter = { type: 'string', minLength: 1, maxLength: 64, description: 'Only this connection’s (or former connection’s) resources' } as const;
+const userFilters = {
+  active: { type: 'boolean' },
+  email: { type: 'string', minLength: 1, maxLength: 320, description: 'The primary email, case-insensitive' },
+  updatedSince,
+} as const;
+
+export const tenantUsersQuery = { type: 'object', properties: { ...pagingQuery, connectionId: connectionIdFilter, ...userFilters } } as const;
+export const tenantGroupsQuery = { type: 'object', properties: { ...pagingQuery, connectionId: connectionIdFilter, updatedSince } } as const;
+export const connectionUsersQuery = { type: 'object', properties: { ...pagingQuery, ...userFilters } } as const;
+export const connectionGroupsQuery = { type: 'object', properties: { ...pagingQuery, updatedSince } } as const;
+export const membersQuery = { type: 'object', properties: { ...pagingQuery } } as const;
+
+export const tenantParams = {
+  type: 'object',
+  required: ['tenantId'],
+  properties: { tenantId: { type: 'string', pattern: TENANT_ID_PATTERN } },
+} as const;
+
+export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
+
+export const purgeBody = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: { connectionId: { type: 'string', minLength: 1, maxLength: 64, description: 'Only the detached resources of this former connection' } },
+} as const;
+
+export const purgeResultSchema = {
+  type: 'object',
+  properties: { deletedUsers: { type: 'integer' }, deletedGroups: { type: 'integer' } },
+} as const;

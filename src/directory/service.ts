@@ -1,0 +1,185 @@
+/**
+ * The directory API's logic: what provisioning put in Rollcall, read in the normalised shape, and
+ * the removal of detached data. The tenant directory shows connections that sync to user
+ * management plus detached data; a connection's own lists show its data whatever that flag says.
+ */
+import type { Db } from '../db/open.js';
+import { conflict, notFound, validationFailed } from '../http/api-errors.js';
+import { decodeCursor, encodeCursor, type CursorKind, type Position } from './cursor.js';
+import { DetachedRemoval, type PurgeResult } from './removal.js';
+import { toDirectoryGroup, toDirectoryUser, type DirectoryGroup, type DirectoryUser } from './shape.js';
+import { DirectoryStore, type GroupRow, type ListScope, type UserRow } from './store.js';
+
+/** A page of a list; `nextCursor` is null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Paging and filters of the user and group lists, as the routes pass them. */
+export interface ListParams {
+  cursor?: string;
+  limit: number;
+  connectionId?: string;
+  /** Users only. */
+  active?: boolean;
+  /** Users only; case-insensitive. */
+  email?: string;
+  /** An RFC 3339 date-time: resources updated at or after it. */
+  updatedSince?: string;
+}
+
+/** A member of a group: a user, or a nested group, marked by `type`. */
+export type DirectoryMember = ({ type: 'user' } & DirectoryUser) | ({ type: 'group' } & DirectoryGroup);
+
+/** Stored timestamps are ISO-8601 UTC with milliseconds; any RFC 3339 input is brought to that form so text comparison is correct. */
+function storedInstant(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw validationFailed('querystring.updatedSince must be an RFC 3339 date-time', 'querystring.updatedSince');
+  return new Date(time).toISOString();
+}
+
+function position(kind: CursorKind, cursor: string | undefined): Position | undefined {
+  if (cursor === undefined) return undefined;
+  const decoded = decodeCursor(kind, cursor);
+  if (!decoded) throw validationFailed(`querystring.cursor is not a cursor this API returned for a list of ${kind}`, 'querystring.cursor');
+  return decoded;
+}
+
+/** Splits a `limit + 1` fetch into the page and whether more follow. */
+function pageOf<R>(rows: R[], limit: number): { rows: R[]; last: R | undefined } {
+  if (rows.length <= limit) return { rows, last: undefined };
+  const page = rows.slice(0, limit);
+  return { rows: page, last: page.at(-1) };
+}
+
+const keyOf = (row: { created_at: string; id: string }): Position => ({ createdAt: row.created_at, id: row.id });
+
+/** Logic of the directory domain. */
+export class DirectoryService {
+  private readonly store: DirectoryStore;
+  private readonly removal: DetachedRemoval;
+
+  constructor(db: Db) {
+    this.store = new DirectoryStore(db.kysely);
+    this.removal = new DetachedRemoval(db);
+  }
+
+  private async requireTenant(tenantId: string): Promise<void> {
+    if (!(await this.store.tenantExists(tenantId))) throw notFound(`Tenant "${tenantId}" not found`);
+  }
+
+  private async connectionScope(connectionId: string): Promise<ListScope> {
+    const connection = await this.store.findConnection(connectionId);
+    if (!connection) throw notFound(`SCIM configuration "${connectionId}" not found`);
+    return { tenantId: connection.tenant_id, connectionId: connection.id, directoryOnly: false };
+  }
+
+  private async withGroups(tenantId: string, rows: readonly UserRow[]): Promise<DirectoryUser[]> {
+    const groups = await this.store.groupsOfUsers(tenantId, rows.map((r) => r.id));
+    return rows.map((row) => ({ ...toDirectoryUser(row), groups: groups.get(row.id) ?? [] }));
+  }
+
+  private async userPage(scope: ListScope, params: ListParams): Promise<Page<DirectoryUser>> {
+    const filter = { active: params.active, email: params.email?.toLowerCase(), updatedSince: storedInstant(params.updatedSince) };
+    const fetched = await this.store.listUsers(scope, filter, { after: position('users', params.cursor), limit: params.limit + 1 });
+    const { rows, last } = pageOf(fetched, params.limit);
+    return { items: await this.withGroups(scope.tenantId, rows), nextCursor: last ? encodeCursor('users', keyOf(last)) : null };
+  }
+
+  private async groupPage(scope: ListScope, params: ListParams): Promise<Page<DirectoryGroup>> {
+    const filter = { updatedSince: storedInstant(params.updatedSince) };
+    const fetched = await this.store.listGroups(scope, filter, { after: position('groups', params.cursor), limit: params.limit + 1 });
+    const { rows, last } = pageOf(fetched, params.limit);
+    return { items: rows.map(toDirectoryGroup), nextCursor: last ? encodeCursor('groups', keyOf(last)) : null };
+  }
+
+  async tenantUsers(tenantId: string, params: ListParams): Promise<Page<DirectoryUser>> {
+    await this.requireTenant(tenantId);
+    return this.userPage({ tenantId, connectionId: params.connectionId, directoryOnly: true }, params);
+  }
+
+  async tenantGroups(tenantId: string, params: ListParams): Promise<Page<DirectoryGroup>> {
+    await this.requireTenant(tenantId);
+    return this.groupPage({ tenantId, connectionId: params.connectionId, directoryOnly: true }, params);
+  }
+
+  async connectionUsers(connectionId: string, params: ListParams): Promise<Page<DirectoryUser>> {
+    return this.userPage(await this.connectionScope(connectionId), params);
+  }
+
+  async connectionGroups(connectionId: string, params: ListParams): Promise<Page<DirectoryGroup>> {
+    return this.groupPage(await this.connectionScope(connectionId), params);
+  }
+
+  private async requireUser(id: string): Promise<UserRow> {
+    const row = await this.store.findUser(id);
+    if (!row) throw notFound(`User "${id}" not found`);
+    return row;
+  }
+
+  private async requireGroup(id: string): Promise<GroupRow> {
+    const row = await this.store.findGroup(id);
+    if (!row) throw notFound(`Group "${id}" not found`);
+    return row;
+  }
+
+  async user(id: string): Promise<DirectoryUser> {
+    const row = await this.requireUser(id);
+    const [user] = await this.withGroups(row.tenant_id, [row]);
+    return user!;
+  }
+
+  async group(id: string): Promise<DirectoryGroup> {
+    return toDirectoryGroup(await this.requireGroup(id));
+  }
+
+  /** A page of a group's direct members, users and nested groups, in member id order. */
+  async members(groupId: string, params: { cursor?: string; limit: number }): Promise<Page<DirectoryMember>> {
+    const group = await this.requireGroup(groupId);
+    const after = position('members', params.cursor);
+    const fetched = await this.store.members(group.tenant_id, group.id, after?.id, params.limit + 1);
+    const { rows, last } = pageOf(fetched, params.limit);
+    const userIds = rows.filter((m) => m.memberType === 'User').map((m) => m.memberId);
+    const groupIds = rows.filter((m) => m.memberType === 'Group').map((m) => m.memberId);
+    const users = new Map((await this.withGroups(group.tenant_id, await this.store.usersByIds(group.tenant_id, userIds))).map((u) => [u.id, u]));
+    const groups = new Map((await this.store.groupsByIds(group.tenant_id, groupIds)).map((g) => [g.id, toDirectoryGroup(g)]));
+    const items: DirectoryMember[] = [];
+    for (const m of rows) {
+      const user = users.get(m.memberId);
+      const nested = groups.get(m.memberId);
+      if (user) items.push({ type: 'user', ...user });
+      else if (nested) items.push({ type: 'group', ...nested });
+    }
+    return { items, nextCursor: last ? encodeCursor('members', { createdAt: '', id: last.memberId }) : null };
+  }
+
+  /** Deletes a detached user. A live one belongs to its identity provider: 409. */
+  async deleteUser(id: string): Promise<void> {
+    const row = await this.requireUser(id);
+    if (row.detached !== 1) {
+      throw conflict(
+        `User "${id}" is provisioned by the live SCIM configuration "${row.connection_id}": deprovision it in the identity provider, or delete the configuration first. Only detached users can be deleted here.`,
+      );
+    }
+    if (!(await this.removal.deleteUser(row.tenant_id, id))) throw notFound(`User "${id}" not found`);
+  }
+
+  /** Deletes a detached group. A live one belongs to its identity provider: 409. */
+  async deleteGroup(id: string): Promise<void> {
+    const row = await this.requireGroup(id);
+    if (row.detached !== 1) {
+      throw conflict(
+        `Group "${id}" is provisioned by the live SCIM configuration "${row.connection_id}": delete it in the identity provider, or delete the configuration first. Only detached groups can be deleted here.`,
+      );
+    }
+    if (!(await this.removal.deleteGroup(row.tenant_id, id))) throw notFound(`Group "${id}" not found`);
+  }
+
+  /** Deletes the tenant's detached users and groups (only one former connection's if given). */
+  async purgeDetached(tenantId: string, connectionId: string | undefined): Promise<PurgeResult> {
+    await this.requireTenant(tenantId);
+    return this.removal.purge(tenantId, connectionId);
+  }
+}
