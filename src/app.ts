@@ -1,5 +1,5 @@
 /** buildApp(deps): the whole HTTP application, wired but not listening (tests use inject()). */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { requireEnvironmentToken } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
@@ -102,6 +102,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Frontegg clients and IdPs put ids in paths; keep them readable but bounded.
     routerOptions: { maxParamLength: 512, ignoreTrailingSlash: true },
+    // Malformed percent-encoding and over-long path segments are answered before routing: give
+    // them the same error bodies as everything else (SCIM bodies on SCIM paths).
+    frameworkErrors: (error, request, reply) => errorHandler(error as FastifyError, request, reply),
   });
   app.decorateRequest('principal', null);
   app.setValidatorCompiler(validatorCompiler);

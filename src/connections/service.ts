@@ -35,6 +35,8 @@ export interface ScimContext {
   baseUrl: string;
 }
 
+const CONNECTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** How many characters of a token identify it in lists (prefix + a few random ones). */
 const VISIBLE_TOKEN_CHARS = TOKEN_PREFIXES.connection.length + 4;
 
@@ -126,6 +128,8 @@ export class ConnectionService {
   /** The context of a SCIM request, if `token` is a live token of exactly this connection. */
   async authenticateScim(connectionId: string, token: string): Promise<ScimContext | undefined> {
     if (!token.startsWith(TOKEN_PREFIXES.connection) || token.length > 200) return undefined;
+    // Connection ids are UUIDs: anything else (a NUL byte, a 500-character segment) cannot match.
+    if (!CONNECTION_ID.test(connectionId)) return undefined;
     const hash = hashToken(token);
     const row = await this.store.findByToken(connectionId, hash, nowIso());
     if (!row || !constantTimeEqual(row.tokenHash, hash)) return undefined;

@@ -17,7 +17,14 @@ export type ColumnForm = 'text' | 'lowerText' | 'flag' | 'datetime';
 
 /** A single value to compare. */
 export type ScalarTarget =
-  | { kind: 'column'; expr: RawBuilder<unknown>; form: ColumnForm; caseExact: boolean }
+  | {
+      kind: 'column';
+      expr: RawBuilder<unknown>;
+      form: ColumnForm;
+      caseExact: boolean;
+      /** The column stores '' for "no value": it reads as absent, but equality still uses the bare (indexed) column. */
+      emptyIsNull?: boolean;
+    }
   | { kind: 'json'; access: JsonAccess; def: AttributeDef | undefined };
 
 /** Several values (a multi-valued attribute): conditions hold for some element. */
@@ -150,7 +157,10 @@ function unknownAttribute(dialect: DialectName, keys: string[]): ElementsTarget 
 }
 
 /** The scope of a User or Group row aliased `r`. */
-export function resourceScope(resourceType: ResourceTypeName, dialect: DialectName): Scope {
+export function resourceScope(resourceType: ResourceTypeName, dialect: DialectName, connectionId?: string): Scope {
+  // The connection as a bound value: child-table subqueries are then uncorrelated and can start from
+  // their (connection_id, value) indexes, instead of running once per candidate row.
+  const connection = connectionId === undefined ? sql.ref('r.connection_id') : sql`${connectionId}`;
   const byColumn = COLUMNS[resourceType];
   return {
     resolve(path) {
@@ -166,24 +176,26 @@ export function resourceScope(resourceType: ResourceTypeName, dialect: DialectNa
       if (schema === '' && attr.name === 'meta') notFilterable(path);
       const name = attr.name;
       if (resourceType === 'User' && name === 'emails' && schema === USER_SCHEMA) {
-        return withSub(tableElements((cond) => sql`exists (select 1 from scim_user_emails e where e.user_id = r.id and ${cond})`, {
+        return withSub(tableElements((cond) => sql`r.id in (select e.user_id from scim_user_emails e where e.connection_id = ${connection} and ${cond})`, {
           // An email sent without a value has a row (its type and primary still filter) with value ''.
-          value: { kind: 'column', expr: sql`nullif(e.value_norm, '')`, form: 'lowerText', caseExact: false },
+          value: { kind: 'column', expr: sql.ref('e.value_norm'), form: 'lowerText', caseExact: false, emptyIsNull: true },
           type: { kind: 'column', expr: sql.ref('e.type'), form: 'lowerText', caseExact: false },
           primary: { kind: 'column', expr: sql.ref('e.is_primary'), form: 'flag', caseExact: true },
         }), sub?.name);
       }
       if (resourceType === 'User' && name === 'groups') {
         return withSub(tableElements((cond) => sql`exists (select 1 from scim_group_members gm join scim_groups g on g.id = gm.group_id where gm.member_id = r.id and gm.connection_id = r.connection_id and ${cond})`, {
-          // groups.value and members.value are caseExact false (RFC 7643 §8.7.1), unlike the ids they hold.
-          value: { kind: 'column', expr: sql.ref('gm.group_id'), form: 'text', caseExact: false },
+          // groups.value and members.value are caseExact false (RFC 7643 §8.7.1). The ids they hold are
+          // lower-case UUIDs issued here, so comparing the bare column with a lower-cased value is the
+          // same test and keeps the membership indexes usable.
+          value: { kind: 'column', expr: sql.ref('gm.group_id'), form: 'lowerText', caseExact: false },
           display: { kind: 'column', expr: sql.ref('g.display_name_norm'), form: 'lowerText', caseExact: false },
           type: constant('direct', false),
         }), sub?.name);
       }
       if (resourceType === 'Group' && name === 'members') {
-        return withSub(tableElements((cond) => sql`exists (select 1 from scim_group_members m where m.group_id = r.id and ${cond})`, {
-          value: { kind: 'column', expr: sql.ref('m.member_id'), form: 'text', caseExact: false },
+        return withSub(tableElements((cond) => sql`r.id in (select m.group_id from scim_group_members m where m.connection_id = ${connection} and ${cond})`, {
+          value: { kind: 'column', expr: sql.ref('m.member_id'), form: 'lowerText', caseExact: false },
           type: { kind: 'column', expr: sql.ref('m.member_type'), form: 'text', caseExact: false },
         }), sub?.name);
       }

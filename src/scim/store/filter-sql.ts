@@ -57,6 +57,11 @@ function storedInstant(value: string): string {
 }
 
 function compareColumn(dialect: DialectName, t: Extract<ScalarTarget, { kind: 'column' }>, op: CompareOp, value: FilterValue): Bool {
+  if (t.emptyIsNull) {
+    const bare = { ...t, emptyIsNull: false };
+    if (value === null || op === 'ne') return compareColumn(dialect, { ...bare, expr: sql`nullif(${t.expr}, '')` }, op, value);
+    return sql`(${t.expr} <> '' and ${compareColumn(dialect, bare, op, value)})`;
+  }
   if (value === null) return op === 'eq' ? sql`${t.expr} is null` : sql`${t.expr} is not null`;
   if (t.form === 'flag') {
     const flag = value === true ? 1 : 0;
@@ -157,7 +162,7 @@ function translate(node: FilterNode, scope: Scope, dialect: DialectName): Bool {
 }
 
 /** The SQL condition for `filter` over a `resourceType` row aliased `r`; throws invalidFilter for impossible comparisons. */
-export function filterToSql(filter: FilterNode, resourceType: ResourceTypeName, dialect: DialectName): Bool {
+export function filterToSql(filter: FilterNode, resourceType: ResourceTypeName, dialect: DialectName, connectionId?: string): Bool {
   checkFilter(filter, resourceType);
-  return translate(filter, resourceScope(resourceType, dialect), dialect);
+  return translate(filter, resourceScope(resourceType, dialect, connectionId), dialect);
 }

@@ -103,7 +103,7 @@ export class GroupStore {
   }
 
   private base(scope: ConnectionScope, query: Pick<ListQuery, 'filter'>) {
-    const condition = listCondition(query, 'Group', this.dialect);
+    const condition = listCondition(query, 'Group', this.dialect, scope.connectionId);
     let select = this.db
       .selectFrom('scim_groups as r')
       .where('r.connection_id', '=', scope.connectionId)

@@ -17,8 +17,8 @@ export interface ListQuery {
 }
 
 /** The WHERE condition for a list, or undefined for "all". */
-export function listCondition(query: Pick<ListQuery, 'filter'>, resourceType: ResourceTypeName, dialect: DialectName): RawBuilder<unknown> | undefined {
-  return query.filter ? filterToSql(query.filter, resourceType, dialect) : undefined;
+export function listCondition(query: Pick<ListQuery, 'filter'>, resourceType: ResourceTypeName, dialect: DialectName, connectionId: string): RawBuilder<unknown> | undefined {
+  return query.filter ? filterToSql(query.filter, resourceType, dialect, connectionId) : undefined;
 }
 
 /**

@@ -97,7 +97,7 @@ export class UserStore {
   }
 
   private base(scope: ConnectionScope, query: Pick<ListQuery, 'filter'>) {
-    const condition = listCondition(query, 'User', this.dialect);
+    const condition = listCondition(query, 'User', this.dialect, scope.connectionId);
     let select = this.db
       .selectFrom('scim_users as r')
       .where('r.connection_id', '=', scope.connectionId)
