@@ -10,6 +10,7 @@ import { connectionRoutes } from './connections/routes.js';
 import { ConnectionService } from './connections/service.js';
 import { ConnectionStore } from './connections/store.js';
 import type { Db } from './db/open.js';
+import { sqliteOptimizeJob } from './db/sqlite-stats.js';
 import { registerOpenApi } from './docs/openapi.js';
 import { directoryRoutes } from './directory/routes.js';
 import { DirectoryService } from './directory/service.js';
@@ -86,7 +87,7 @@ export function buildServices({ config, db }: AppDeps): Services {
     users,
     groups,
     bulk: new BulkService(users, groups),
-    jobs: [events.retentionJob(), monitoring.retentionJob(), ...webhooks.jobs()],
+    jobs: [events.retentionJob(), monitoring.retentionJob(), ...webhooks.jobs(), ...(db.dialect === 'sqlite' ? [sqliteOptimizeJob(db)] : [])],
     auth: new AuthService(new AuthStore(db.kysely), config.envTokenTtlSeconds),
     tenants: new TenantService(tenantStore),
     connections: new ConnectionService(new ConnectionStore(db.kysely, db.dialect), tenantStore, config.publicUrl),
@@ -99,6 +100,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const services = buildServices(deps);
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
+    // Two log lines per request would cost more than some SCIM requests; the SCIM request log
+    // (src/monitoring) records every SCIM call, and errors are logged by the error handler.
+    disableRequestLogging: true,
     bodyLimit: 1024 * 1024,
     // Frontegg clients and IdPs put ids in paths; keep them readable but bounded.
     routerOptions: { maxParamLength: 512, ignoreTrailingSlash: true },

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Migrator } from 'kysely';
 import { migrations } from './migrations/index.js';
 import type { Db } from './open.js';
+import { seedSqliteStatistics } from './sqlite-stats.js';
 
 async function migrateOnce(db: Db): Promise<{ applied: string[]; error?: Error }> {
   const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
@@ -25,7 +26,10 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   for (let attempt = 0; ; attempt++) {
     const result = await migrateOnce(db);
     applied.push(...result.applied);
-    if (!result.error) return applied;
+    if (!result.error) {
+      await seedSqliteStatistics(db);
+      return applied;
+    }
     if (db.dialect !== 'sqlite' || attempt >= 20) throw result.error;
     await sleep(50 + Math.random() * 100);
   }

@@ -85,10 +85,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('scim_users_user_name').unique().on('scim_users').columns(['connection_id', 'user_name_norm']).execute();
-  await db.schema.createIndex('scim_users_external_id').on('scim_users').columns(['connection_id', 'external_id']).execute();
-  await db.schema.createIndex('scim_users_display_name').on('scim_users').columns(['connection_id', 'display_name_norm']).execute();
+  // SCIM lookups filter by tenant and connection first, so their indexes lead with both: with a tie on
+  // equality columns SQLite's planner (without ANALYZE statistics) may otherwise pick a paging index.
+  await db.schema.createIndex('scim_users_external_id').on('scim_users').columns(['tenant_id', 'connection_id', 'external_id']).execute();
+  await db.schema.createIndex('scim_users_display_name').on('scim_users').columns(['tenant_id', 'connection_id', 'display_name_norm']).execute();
   await db.schema.createIndex('scim_users_tenant_email').on('scim_users').columns(['tenant_id', 'email_norm']).execute();
-  await db.schema.createIndex('scim_users_page').on('scim_users').columns(['connection_id', 'created_at', 'id']).execute();
   await db.schema.createIndex('scim_users_tenant').on('scim_users').columns(['tenant_id', 'updated_at']).execute();
 
   // Every email of a user, so `emails.value eq "x"` and `emails[type eq "work" …]` filter by index.
@@ -119,8 +120,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('scim_groups_display_name').unique().on('scim_groups').columns(['connection_id', 'display_name_norm']).execute();
-  await db.schema.createIndex('scim_groups_external_id').on('scim_groups').columns(['connection_id', 'external_id']).execute();
-  await db.schema.createIndex('scim_groups_page').on('scim_groups').columns(['connection_id', 'created_at', 'id']).execute();
+  await db.schema.createIndex('scim_groups_external_id').on('scim_groups').columns(['tenant_id', 'connection_id', 'external_id']).execute();
   await db.schema.createIndex('scim_groups_tenant').on('scim_groups').columns(['tenant_id', 'updated_at']).execute();
 
   await db.schema

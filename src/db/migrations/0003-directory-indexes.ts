@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Indexes of the directory API (src/directory/store.ts). Lists are keyset-paged over
+ * Indexes of the directory API (src/directory/store.ts); the (tenant, connection, created_at, id)
+ * ones also page the SCIM lists. Lists are keyset-paged over
  * (created_at, id) within a tenant, so each filter gets an index ending in those columns: SQLite
  * without ANALYZE statistics prefers the index with the most equality columns that also gives the
  * order, and would otherwise scan a whole tenant for one email. Partial indexes over detached rows

@@ -1,0 +1,84 @@
+/** Starts the measured servers as child processes and reads their resident memory. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** A running child server. */
+export interface ServerProcess {
+  child: ChildProcess;
+  origin: string;
+  output(): string;
+  /** Resident set size in MB, read from /proc. */
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+async function waitFor(child: ChildProcess, url: string, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${output()}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start: ${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function wrap(child: ChildProcess, origin: string, getOutput: () => string): ServerProcess {
+  return {
+    child,
+    origin,
+    output: getOutput,
+    rssMb() {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+      } catch {
+        return 0;
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout!.on('data', (d) => (text = (text + d).slice(-20_000)));
+  child.stderr!.on('data', (d) => (text = (text + d).slice(-20_000)));
+  return { child, output: () => text };
+}
+
+/** Starts the compiled Rollcall (`dist/cli.js serve`), as `npm start` runs it. */
+export async function startRollcall(port: number, databaseUrl: string, clientId: string, secret: string): Promise<ServerProcess> {
+  const { child, output } = start(['dist/cli.js', 'serve'], {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+    ROLLCALL_CLIENT_ID: clientId,
+    ROLLCALL_CLIENT_SECRET: secret,
+    SCIM_RATE_LIMIT: '0',
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitFor(child, `${origin}/healthz`, output);
+  return wrap(child, origin, output);
+}
+
+/** Starts the plain Fastify baseline. */
+export async function startHello(port: number): Promise<ServerProcess> {
+  const { child, output } = start(['--import', 'tsx', 'bench/hello-server.ts'], { PORT: String(port) });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitFor(child, `${origin}/hello`, output);
+  return wrap(child, origin, output);
+}

@@ -1,0 +1,137 @@
+/** The measured scenarios of issue 7, against one running Rollcall. */
+import { call, load, type LoadResult } from './load.js';
+
+const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+/** One row of the report. */
+export interface Row {
+  scenario: string;
+  result: LoadResult;
+  /** A target to compare with, e.g. `rps >= 3000` or `p99 < 5`. */
+  target?: { metric: 'rps' | 'p99' | 'seconds'; op: '>=' | '<'; value: number };
+  rssMb?: number;
+}
+
+/** A SCIM connection to drive. */
+export interface Target {
+  origin: string;
+  base: string;
+  headers: Record<string, string>;
+  rssMb(): number;
+}
+
+export const userName = (i: number) => `user${i}@bench.example`;
+const user = (i: number) =>
+  JSON.stringify({
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    userName: userName(i),
+    externalId: `ext-${i}`,
+    name: { givenName: `Given${i}`, familyName: `Family${i}` },
+    emails: [{ value: userName(i), type: 'work', primary: true }],
+    active: true,
+  });
+
+/** POST /Users at concurrency 16; creates users [from, from + count). */
+export async function createUsers(t: Target, from: number, count: number): Promise<Row> {
+  const result = await load(t.origin, { concurrency: 16, count, headers: t.headers, expect: [201] }, (i) => ({ method: 'POST', path: `${t.base}/Users`, body: user(from + i) }));
+  return { scenario: `POST /Users (c=16)`, result, target: { metric: 'rps', op: '>=', value: 3000 }, rssMb: t.rssMb() };
+}
+
+/** Loads users [from, to) through Bulk, 1,000 per request, 2 requests in flight; returns the time taken. */
+export async function bulkLoad(t: Target, from: number, to: number): Promise<Row> {
+  const batches = Math.ceil((to - from) / 1000);
+  const result = await load(t.origin, { concurrency: 2, count: batches, headers: t.headers, expect: [200] }, (b) => {
+    const start = from + b * 1000;
+    const end = Math.min(to, start + 1000);
+    const Operations = [];
+    for (let i = start; i < end; i++) Operations.push({ method: 'POST', path: '/Users', bulkId: `u${i}`, data: JSON.parse(user(i)) });
+    return { method: 'POST', path: `${t.base}/Bulk`, body: JSON.stringify({ schemas: [BULK], Operations }) };
+  });
+  return { scenario: `Bulk of 1,000 creates`, result, rssMb: t.rssMb() };
+}
+
+/** Filter lookups at concurrency 1 over `size` users. */
+export async function lookups(t: Target, size: number, attribute: 'userName' | 'externalId'): Promise<Row> {
+  const value = (i: number) => (attribute === 'userName' ? userName(i) : `ext-${i}`);
+  const result = await load(t.origin, { concurrency: 1, count: 1000, headers: t.headers, expect: [200] }, (i) => ({
+    method: 'GET',
+    path: `${t.base}/Users?filter=${encodeURIComponent(`${attribute} eq "${value((i * 7919) % size)}"`)}`,
+  }));
+  return { scenario: `${attribute} eq lookup @ ${size.toLocaleString('en')} users (c=1)`, result, target: { metric: 'p99', op: '<', value: 5 }, rssMb: t.rssMb() };
+}
+
+/** Pages of 100 at the start, middle and end of `size` users. */
+export async function pages(t: Target, size: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const [label, startIndex] of [['start', 1], ['middle', Math.floor(size / 2)], ['end', Math.max(1, size - 99)]] as const) {
+    const result = await load(t.origin, { concurrency: 1, count: 50, headers: t.headers, expect: [200] }, () => ({
+      method: 'GET',
+      path: `${t.base}/Users?startIndex=${startIndex}&count=100`,
+    }));
+    rows.push({ scenario: `page of 100 at ${label} @ ${size.toLocaleString('en')} users (c=1)`, result, target: { metric: 'p99', op: '<', value: 20 } });
+  }
+  return rows;
+}
+
+async function userIds(t: Target, from: number, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = from; ids.length < count; start += 1000) {
+    const page = (await call(t.origin, t.headers, { method: 'GET', path: `${t.base}/Users?startIndex=${start + 1}&count=1000&attributes=id` })) as { Resources: { id: string }[] };
+    if (page.Resources.length === 0) break;
+    ids.push(...page.Resources.map((r) => r.id));
+  }
+  return ids.slice(0, count);
+}
+
+/** Groups of 1k / 10k / 100k members: add 1 member, add 256 members, GET with and without members. */
+export async function groups(t: Target, sizes: number[], users: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  const largest = Math.max(...sizes);
+  const spare = 256 * 20 + 300;
+  if (users < largest + spare) throw new Error(`need ${largest + spare} users for groups of ${largest}`);
+  const ids = await userIds(t, 0, largest + spare);
+  const extra = ids.slice(largest);
+  for (const size of sizes) {
+    const group = (await call(t.origin, t.headers, { method: 'POST', path: `${t.base}/Groups`, body: JSON.stringify({ displayName: `bench-${size}` }) })) as { id: string };
+    for (let i = 0; i < size; i += 1000) {
+      const members = ids.slice(i, Math.min(size, i + 1000)).map((value) => ({ value }));
+      await call(t.origin, t.headers, { method: 'PATCH', path: `${t.base}/Groups/${group.id}`, body: JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: members }] }) });
+    }
+    const one = await load(t.origin, { concurrency: 1, count: 200, headers: t.headers, expect: [204] }, (i) => ({
+      method: 'PATCH',
+      path: `${t.base}/Groups/${group.id}`,
+      body: JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: extra[i] }] }] }),
+    }));
+    rows.push({ scenario: `PATCH add 1 member @ ${size.toLocaleString('en')}-member group`, result: one, target: { metric: 'p99', op: '<', value: 10 } });
+    const many = await load(t.origin, { concurrency: 1, count: 20, headers: t.headers, expect: [204] }, (i) => ({
+      method: 'PATCH',
+      path: `${t.base}/Groups/${group.id}`,
+      body: JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: extra.slice(200 + i * 256, 200 + (i + 1) * 256).map((value) => ({ value })) }] }),
+    }));
+    rows.push({ scenario: `PATCH add 256 members @ ${size.toLocaleString('en')}-member group`, result: many, target: { metric: 'p99', op: '<', value: 100 } });
+    if (size === largest) {
+      for (const [label, query] of [['excludedAttributes=members', '?excludedAttributes=members'], ['with members', '']] as const) {
+        const result = await load(t.origin, { concurrency: 1, count: 10, headers: t.headers, expect: [200] }, () => ({ method: 'GET', path: `${t.base}/Groups/${group.id}${query}` }));
+        rows.push({ scenario: `GET ${size.toLocaleString('en')}-member group, ${label}`, result, rssMb: t.rssMb() });
+      }
+    }
+  }
+  return rows;
+}
+
+/** An Entra-style full sync: page through all users then all groups, 100 at a time, sequentially. */
+export async function fullSync(t: Target, users: number): Promise<Row> {
+  const started = process.hrtime.bigint();
+  let requests = 0;
+  for (const resource of ['Users', 'Groups']) {
+    for (let start = 1; ; start += 100) {
+      const page = (await call(t.origin, t.headers, { method: 'GET', path: `${t.base}/${resource}?startIndex=${start}&count=100${resource === 'Groups' ? '&excludedAttributes=members' : ''}` })) as { Resources: unknown[]; totalResults: number };
+      requests++;
+      if (start + 100 > page.totalResults) break;
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const result: LoadResult = { requests, seconds, rps: requests / seconds, p50: 0, p95: 0, p99: 0, max: 0, errors: 0, unexpected: {} };
+  return { scenario: `full sync (page through all) @ ${users.toLocaleString('en')} users`, result, rssMb: t.rssMb() };
+}
