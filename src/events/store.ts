@@ -3,7 +3,7 @@
  * reads them in (transaction, sequence) order and, on PostgreSQL, only below the oldest transaction
  * still running, so a page never skips an event that commits after a later one.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../security/ids.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from '../db/open.js';
 import type { Database, EventsTable } from '../db/tables.js';
@@ -52,7 +52,7 @@ export class EventStore {
         .values(
           part.map((event) => ({
             tx_order: txOrder(this.dialect),
-            id: randomUUID(),
+            id: newId(),
             type: event.type,
             tenant_id: scope.tenantId,
             connection_id: scope.connectionId,

@@ -371,12 +371,15 @@ for (const dialect of dialectsUnderTest()) {
       const first = await config();
       expect(first).toMatch(ISO);
       expect(first! >= before).toBe(true);
-      // Much later, another write moves it on. (Time is moved back in the row, not waited for.)
+      // Later, another write moves it on. lastSync is kept to the second, so wait past that; the row is
+      // also moved back in time so the change is visible.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       await t.db.kysely.updateTable('connections').set({ last_sync_at: '2020-01-01T00:00:00.000Z' }).where('id', '=', fresh.connectionId).execute();
       expect(await config()).toBe('2020-01-01T00:00:00.000Z');
       expect((await fresh.patch(`/Users/${user.id}`, patchOp({ op: 'replace', path: 'title', value: 'x' }))).statusCode).toBe(200);
       expect((await config())! >= before).toBe(true);
-      // A failed write does not count.
+      // A failed write does not count, even once a second has passed.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       await t.db.kysely.updateTable('connections').set({ last_sync_at: '2020-01-01T00:00:00.000Z' }).where('id', '=', fresh.connectionId).execute();
       expect((await fresh.post('/Users', { schemas: [USER_URN], userName: 'sync.user' })).statusCode).toBe(409);
       expect(await config()).toBe('2020-01-01T00:00:00.000Z');

@@ -1,5 +1,5 @@
 /** SCIM Groups of one connection: create, read, list, replace, patch, delete; members as rows. */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../security/ids.js';
 import { groupCreated, groupDeleted, groupUpdated, membershipChanged } from '../../events/scim-events.js';
 import { notFound } from '../errors.js';
 import { applyPatch } from '../patch/apply-patch.js';
@@ -36,7 +36,7 @@ export class GroupService {
   async create(scope: ConnectionScope, baseUrl: string, body: unknown): Promise<Rendered> {
     const { resource, members } = normalizeResource('Group', body);
     const row = await this.tx.write(scope, taken(resource.displayName), async (stores, now) => {
-      const inserted = await stores.groups.insert(scope, randomUUID(), resource, now);
+      const inserted = await stores.groups.insert(scope, newId(), resource, now);
       groupCreated(stores.events, inserted);
       if (members && members.length > 0) {
         const { added } = await applyMemberOps(stores.groups, scope, inserted.id, [{ op: 'add', members }], now);

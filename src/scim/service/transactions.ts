@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { isUniqueViolation } from '../../db/errors.js';
+import { GroupCommit } from '../../db/group-commit.js';
 import type { Db } from '../../db/open.js';
 import type { Database } from '../../db/tables.js';
 import { EventRecorder } from '../../events/recorder.js';
@@ -40,7 +41,9 @@ function isRetryable(error: unknown): boolean {
 
 /** Runs SCIM reads and writes against one database. */
 export class ScimTransactions {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.group = db.dialect === 'sqlite' ? new GroupCommit(db.kysely) : undefined;
+  }
 
   /** Stores for reads outside a transaction. */
   readonly reads = (): Stores => this.storesOf(this.db.kysely, new EventRecorder(false));
@@ -49,24 +52,47 @@ export class ScimTransactions {
     return { users: new UserStore(trx, this.db.dialect), groups: new GroupStore(trx, this.db.dialect), trx, events };
   }
 
+  /** SQLite: concurrent writes share one commit (see src/db/group-commit.ts). */
+  private readonly group: GroupCommit | undefined;
+
+  /** One transaction: a savepoint of a group commit on SQLite, a transaction of its own on PostgreSQL. */
+  private transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.group ? this.group.run(fn) : this.db.kysely.transaction().execute(fn);
+  }
+
+  /** When this process last wrote each connection's lastSync (ms): most writes need not touch it. */
+  private readonly lastSyncWritten = new Map<string, number>();
+
+  /**
+   * Records the connection's lastSync, at most once per second per connection and process; the
+   * WHERE clause keeps several processes from rewriting it more often than that either.
+   */
+  private async touchLastSync(trx: Kysely<Database>, scope: ConnectionScope, now: string): Promise<void> {
+    const nowMs = Date.parse(now);
+    if (nowMs - (this.lastSyncWritten.get(scope.connectionId) ?? 0) < LAST_SYNC_RESOLUTION_MS) return;
+    this.lastSyncWritten.set(scope.connectionId, nowMs);
+    if (this.lastSyncWritten.size > 100_000) this.lastSyncWritten.clear();
+    const before = new Date(nowMs - LAST_SYNC_RESOLUTION_MS).toISOString();
+    await trx
+      .updateTable('connections')
+      .set({ last_sync_at: now })
+      .where('id', '=', scope.connectionId)
+      .where('tenant_id', '=', scope.tenantId)
+      .where((eb) => eb.or([eb('last_sync_at', 'is', null), eb('last_sync_at', '<', before)]))
+      .execute();
+  }
+
   /** Runs `fn` in a transaction that also records the connection's lastSync. */
   async write<T>(scope: ConnectionScope, conflictMessage: string, fn: (stores: Stores, now: string) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.kysely.transaction().execute(async (trx) => {
+        return await this.transaction(async (trx) => {
           const now = new Date().toISOString();
           const events = new EventRecorder(scope.emitEvents === true);
           const result = await fn(this.storesOf(trx, events), now);
           const recorded = events.take();
           if (recorded.length > 0) await new EventStore(trx, this.db.dialect).append(scope, recorded, now);
-          const before = new Date(Date.now() - LAST_SYNC_RESOLUTION_MS).toISOString();
-          await trx
-            .updateTable('connections')
-            .set({ last_sync_at: now })
-            .where('id', '=', scope.connectionId)
-            .where('tenant_id', '=', scope.tenantId)
-            .where((eb) => eb.or([eb('last_sync_at', 'is', null), eb('last_sync_at', '<', before)]))
-            .execute();
+          await this.touchLastSync(trx, scope, now);
           return result;
         });
       } catch (error) {

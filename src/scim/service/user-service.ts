@@ -1,5 +1,5 @@
 /** SCIM Users of one connection: create, read, list, replace, patch, delete. */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../security/ids.js';
 import { userChanged, userCreated, userDeleted } from '../../events/scim-events.js';
 import { notFound } from '../errors.js';
 import { applyPatch } from '../patch/apply-patch.js';
@@ -40,7 +40,7 @@ export class UserService {
   async create(scope: ConnectionScope, baseUrl: string, body: unknown): Promise<Rendered> {
     const { resource } = normalizeResource('User', body);
     const row = await this.tx.write(scope, `userName "${resource.userName}" is already in use in this connection`, async (stores, now) => {
-      const inserted = await stores.users.insert(scope, randomUUID(), resource, now);
+      const inserted = await stores.users.insert(scope, newId(), resource, now);
       userCreated(stores.events, inserted);
       return inserted;
     });
