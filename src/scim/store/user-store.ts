@@ -101,19 +101,22 @@ export class UserStore {
     let select = this.db
       .selectFrom('scim_users as r')
       .where('r.connection_id', '=', scope.connectionId)
-      .where('r.tenant_id', '=', scope.tenantId)
-      .where('r.detached', '=', 0);
+      .where('r.tenant_id', '=', scope.tenantId);
+    // No `detached = 0` here: rows are detached only when their connection is deleted, and a deleted
+    // connection answers no SCIM request, so a live connection has none. Leaving it out lets
+    // counts and pages run on the (tenant, connection, created_at, id) index alone.
     if (condition) select = select.where(sql<boolean>`${condition}`);
     return select;
   }
 
+  /**
+   * A page in list order. The page's ids are found first (a deferred join): skipping `offset`
+   * entries then walks the index only, and just the page's rows are read from the table.
+   */
   list(scope: ConnectionScope, query: ListQuery): Promise<UserRow[]> {
-    return this.base(scope, query)
-      .selectAll('r')
-      .orderBy(sql`${orderBy(query, 'User', this.dialect)}`)
-      .limit(query.limit)
-      .offset(query.offset)
-      .execute();
+    const order = sql`${orderBy(query, 'User', this.dialect)}`;
+    const page = this.base(scope, query).select('r.id').orderBy(order).limit(query.limit).offset(query.offset);
+    return this.db.selectFrom('scim_users as r').selectAll('r').where('r.id', 'in', page).orderBy(order).execute();
   }
 
   async count(scope: ConnectionScope, query: Pick<ListQuery, 'filter'>): Promise<number> {
