@@ -10,7 +10,7 @@ import type { Db } from './open.js';
 
 /** `sqlite_stat1.stat` per index: total rows, then rows per distinct prefix of the index columns. */
 const SHAPE: Record<string, [table: string, stat: string]> = {
-  scim_users_user_name: ['scim_users', '1000000 100000 1'],
+  scim_users_user_name: ['scim_users', '1000000 100000 100000 1'],
   scim_users_external_id: ['scim_users', '1000000 100000 100000 1'],
   scim_users_display_name: ['scim_users', '1000000 100000 100000 2'],
   scim_users_tenant: ['scim_users', '1000000 100000 1'],
@@ -19,7 +19,7 @@ const SHAPE: Record<string, [table: string, stat: string]> = {
   scim_users_tenant_email_page: ['scim_users', '1000000 100000 2 1 1'],
   scim_users_detached: ['scim_users', '1000 1000 1000 1'],
   scim_user_emails_value: ['scim_user_emails', '1000000 100000 1'],
-  scim_groups_display_name: ['scim_groups', '100000 10000 1'],
+  scim_groups_display_name: ['scim_groups', '100000 10000 10000 1'],
   scim_groups_external_id: ['scim_groups', '100000 10000 10000 1'],
   scim_groups_tenant: ['scim_groups', '100000 10000 1'],
   scim_groups_tenant_page: ['scim_groups', '100000 10000 1 1'],

@@ -84,7 +84,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('scim_users_user_name').unique().on('scim_users').columns(['connection_id', 'user_name_norm']).execute();
+  // Unique per connection; the tenant leads so the lookup matches the most equality columns of any
+  // index, and planners pick it even before statistics exist.
+  await db.schema.createIndex('scim_users_user_name').unique().on('scim_users').columns(['tenant_id', 'connection_id', 'user_name_norm']).execute();
   // SCIM lookups filter by tenant and connection first, so their indexes lead with both: with a tie on
   // equality columns SQLite's planner (without ANALYZE statistics) may otherwise pick a paging index.
   await db.schema.createIndex('scim_users_external_id').on('scim_users').columns(['tenant_id', 'connection_id', 'external_id']).execute();
@@ -119,7 +121,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('scim_groups_display_name').unique().on('scim_groups').columns(['connection_id', 'display_name_norm']).execute();
+  await db.schema.createIndex('scim_groups_display_name').unique().on('scim_groups').columns(['tenant_id', 'connection_id', 'display_name_norm']).execute();
   await db.schema.createIndex('scim_groups_external_id').on('scim_groups').columns(['tenant_id', 'connection_id', 'external_id']).execute();
   await db.schema.createIndex('scim_groups_tenant').on('scim_groups').columns(['tenant_id', 'updated_at']).execute();
 
