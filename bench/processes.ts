@@ -69,6 +69,7 @@ export async function startRollcall(port: number, databaseUrl: string, clientId:
     ROLLCALL_CLIENT_ID: clientId,
     ROLLCALL_CLIENT_SECRET: secret,
     SCIM_RATE_LIMIT: '0',
+    SHUTDOWN_DRAIN_SECONDS: '0',
   });
   const origin = `http://127.0.0.1:${port}`;
   await waitFor(child, `${origin}/healthz`, output);

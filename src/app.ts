@@ -1,5 +1,5 @@
 /** buildApp(deps): the whole HTTP application, wired but not listening (tests use inject()). */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import { requireEnvironmentToken } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
@@ -30,11 +30,22 @@ import { loggerOptions } from './logger.js';
 import { monitoringRoutes } from './monitoring/routes.js';
 import { MonitoringService } from './monitoring/service.js';
 import { RequestLogWriter } from './monitoring/writer.js';
+import { selfServiceAuthenticator } from './self-service/guard.js';
+import { buildSelfServiceServices, selfServiceRoutes, type SelfServiceServices } from './self-service/wiring.js';
 import { tenantRoutes } from './tenants/routes.js';
 import { TenantService } from './tenants/service.js';
 import { TenantStore } from './tenants/store.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { WebhookService } from './webhooks/service.js';
+import { connectionTokenRoutes } from './connections/token-routes.js';
+import { ConnectionTokenService } from './connections/token-service.js';
+import { registerReadiness } from './health/readiness.js';
+import { registerSecurityHeaders, securityHeaders } from './http/security-headers.js';
+import { exclusive } from './jobs/exclusive.js';
+import { registerAuthThrottle } from './limits/auth-throttle.js';
+import { FailureThrottle } from './limits/failure-throttle.js';
+import { scimGuard } from './limits/scim-guard.js';
+import { TokenBuckets } from './limits/token-bucket.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -55,7 +66,7 @@ export interface AppDeps {
 }
 
 /** The services, exposed for the CLI and tests. */
-export interface Services {
+export interface Services extends SelfServiceServices {
   auth: AuthService;
   tenants: TenantService;
   connections: ConnectionService;
@@ -66,6 +77,8 @@ export interface Services {
   directory: DirectoryService;
   monitoring: MonitoringService;
   webhooks: WebhookService;
+  /** A connection's further tokens and its IP allowlist. */
+  connectionTokens: ConnectionTokenService;
   /** Background jobs the server runs (see src/jobs/scheduler.ts). */
   jobs: Job[];
 }
@@ -87,10 +100,18 @@ export function buildServices({ config, db }: AppDeps): Services {
     users,
     groups,
     bulk: new BulkService(users, groups),
-    jobs: [events.retentionJob(), monitoring.retentionJob(), ...webhooks.jobs(), ...(db.dialect === 'sqlite' ? [sqliteOptimizeJob(db)] : [])],
+    // Retention runs once per interval across all processes (job_leases); delivery jobs share work by claims.
+    jobs: [
+      exclusive(db.kysely, events.retentionJob()),
+      exclusive(db.kysely, monitoring.retentionJob()),
+      ...webhooks.jobs().map((job) => (job.name === 'webhooks.retention' ? exclusive(db.kysely, job) : job)),
+      ...(db.dialect === 'sqlite' ? [sqliteOptimizeJob(db)] : []),
+    ],
     auth: new AuthService(new AuthStore(db.kysely), config.envTokenTtlSeconds),
     tenants: new TenantService(tenantStore),
     connections: new ConnectionService(new ConnectionStore(db.kysely, db.dialect), tenantStore, config.publicUrl),
+    connectionTokens: new ConnectionTokenService(db.kysely),
+    ...buildSelfServiceServices(config, db, tenantStore),
   };
 }
 
@@ -98,41 +119,57 @@ export function buildServices({ config, db }: AppDeps): Services {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const services = buildServices(deps);
+  const headers = securityHeaders({ frameAncestors: config.protection.frameAncestors, https: config.publicUrl.startsWith('https:') });
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
     // Two log lines per request would cost more than some SCIM requests; the SCIM request log
     // (src/monitoring) records every SCIM call, and errors are logged by the error handler.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     // Frontegg clients and IdPs put ids in paths; keep them readable but bounded.
     routerOptions: { maxParamLength: 512, ignoreTrailingSlash: true },
+    // The client address (throttles, IP allowlists) from X-Forwarded-For only when TRUST_PROXY says so.
+    trustProxy: config.protection.trustProxy,
     // Malformed percent-encoding and over-long path segments are answered before routing: give
     // them the same error bodies as everything else (SCIM bodies on SCIM paths).
-    frameworkErrors: (error, request, reply) => errorHandler(error as FastifyError, request, reply),
+    frameworkErrors: (error, request, reply) => errorHandler(error as FastifyError, request, reply.headers(headers)),
   });
   app.decorateRequest('principal', null);
+  app.decorateRequest('selfService', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request) => {
     throw notFound(`No route ${request.method} ${request.url.split('?')[0]}`);
   });
 
+  // Root hooks first, so that every route below gets them (src/http/security-headers.ts, src/limits).
+  registerSecurityHeaders(app, headers);
+  const { authFailureLimit, authFailureWindowSeconds, scimRateLimit, scimRateBurst } = config.protection;
+  if (authFailureLimit > 0) registerAuthThrottle(app, new FailureThrottle(authFailureLimit, authFailureWindowSeconds * 1000));
+  await registerReadiness(app, db);
   await registerOpenApi(app, config.publicUrl);
   await app.register(healthRoutes, { db });
   await app.register(authRoutes, { auth: services.auth });
 
   // Everything registered in this scope requires an environment token.
   await app.register(async (management) => {
-    management.addHook('onRequest', requireEnvironmentToken(services.auth));
+    // User tokens are accepted only on routes that name a self-service permission (src/self-service/guard.ts).
+    management.addHook('onRequest', requireEnvironmentToken(services.auth, selfServiceAuthenticator(services)));
     await management.register(tenantRoutes, { tenants: services.tenants });
-    await management.register(connectionRoutes, { connections: services.connections });
+    await management.register(connectionRoutes, { connections: services.connections, audit: services.audit });
     await management.register(eventRoutes, { events: services.events });
     await management.register(directoryRoutes, { directory: services.directory });
     await management.register(monitoringRoutes, { monitoring: services.monitoring });
     await management.register(webhookRoutes, { webhooks: services.webhooks });
+    await management.register(connectionTokenRoutes, { tokens: services.connectionTokens, audit: services.audit });
+    await management.register(selfServiceRoutes, { services });
   });
 
   app.decorate('services', services);
+  // The default roles, once per environment; safe when several instances start together.
+  app.addHook('onReady', async () => {
+    await services.roles.seedDefaults();
+  });
   const requestLog = new RequestLogWriter(services.monitoring.store, app.log);
   app.addHook('onClose', () => requestLog.flush());
   app.decorate('requestLog', requestLog);
@@ -144,6 +181,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bulk: services.bulk,
     requestLog,
     bodyLimit: SCIM_BODY_LIMIT,
+    afterAuthentication: scimGuard({
+      rate: scimRateLimit > 0 ? new TokenBuckets(scimRateLimit, scimRateBurst) : undefined,
+      touch: (tokenId) => services.connectionTokens.touch(tokenId),
+    }),
   });
 
   return app;

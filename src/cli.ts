@@ -32,10 +32,19 @@ program
   .command('serve')
   .description('migrate the database and serve the HTTP API on PORT (default 3000)')
   .action(async () => {
-    const server = await startServer(config()).catch(fail);
-    const shutdown = (signal: string) => {
-      server.app.log.info({ signal }, 'shutting down');
-      server.stop().then(
+    const cfg = config();
+    const server = await startServer(cfg).catch(fail);
+    const shutdown = (signal: NodeJS.Signals) => {
+      // SIGTERM comes from an orchestrator or load balancer setup: drain first. SIGINT is a person at
+      // a terminal: stop at once (in-flight requests still finish). A second signal kills outright.
+      const drainSeconds = signal === 'SIGTERM' ? cfg.shutdown.drainSeconds : 0;
+      server.app.log.info({ signal, drainSeconds }, 'shutting down');
+      const deadline = setTimeout(() => {
+        process.stderr.write(`rollcall: shutdown did not finish ${cfg.shutdown.timeoutSeconds} s after draining; exiting\n`);
+        process.exit(1);
+      }, (drainSeconds + cfg.shutdown.timeoutSeconds) * 1000);
+      deadline.unref();
+      server.stop({ drainSeconds }).then(
         () => process.exit(0),
         (error) => fail(error),
       );

@@ -1,4 +1,8 @@
 /** Configuration from environment variables, validated once at start-up and frozen. */
+import { readFileSync } from 'node:fs';
+import type { VerificationKey } from './user-tokens/jwt.js';
+import { hmacKey, jwksKeys, pemKey } from './user-tokens/keys.js';
+import { parseFrameAncestors, parseTrustProxy, type ProtectionConfig } from './limits/config-values.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -19,6 +23,31 @@ export interface Config {
   /** At most this many SCIM request log rows are kept (oldest deleted first). */
   readonly requestLogMaxRows: number;
   readonly bootstrapCredential?: { readonly clientId: string; readonly secret: string };
+  /** How user tokens (self-service) are signed, and which vendor-signed tokens are accepted. */
+  readonly userTokens: UserTokenConfig;
+  /** Abuse limits, trusted proxies and browser headers (src/limits, src/http/security-headers.ts). */
+  readonly protection: ProtectionConfig;
+  /** Graceful shutdown on SIGTERM (src/server.ts). */
+  readonly shutdown: {
+    /** Seconds /readyz answers 503 while still serving, so load balancers move traffic away (SHUTDOWN_DRAIN_SECONDS). */
+    readonly drainSeconds: number;
+    /** Seconds after which a shutdown that has not finished exits anyway (SHUTDOWN_TIMEOUT_SECONDS). */
+    readonly timeoutSeconds: number;
+  };
+}
+
+/** User-token signing and verification. */
+export interface UserTokenConfig {
+  /** Rollcall's HS256 key (USER_TOKEN_SIGNING_KEY); without it one is generated once and kept in the database. */
+  readonly signingKey?: string;
+  /** Tokens the vendor signs itself (VENDOR_JWT_*); without it only Rollcall's own user tokens are accepted. */
+  readonly vendor?: {
+    /** The variable the keys came from, for messages. */
+    readonly source: 'VENDOR_JWT_SECRET' | 'VENDOR_JWT_PUBLIC_KEY' | 'VENDOR_JWT_JWKS_FILE';
+    readonly keys: readonly VerificationKey[];
+    readonly issuer?: string;
+    readonly audience?: string;
+  };
 }
 
 /** A configuration value that cannot be used; the message is the one line the process prints. */
@@ -75,6 +104,63 @@ function bootstrapCredential(env: Env): Config['bootstrapCredential'] {
   return { clientId, secret };
 }
 
+const VENDOR_KEY_SOURCES = ['VENDOR_JWT_SECRET', 'VENDOR_JWT_PUBLIC_KEY', 'VENDOR_JWT_JWKS_FILE'] as const;
+
+function vendorKeys(env: Env, source: (typeof VENDOR_KEY_SOURCES)[number]): VerificationKey[] {
+  const value = env[source]!;
+  try {
+    if (source === 'VENDOR_JWT_SECRET') return [hmacKey(value)];
+    if (source === 'VENDOR_JWT_PUBLIC_KEY') return [pemKey(value)];
+    let text: string;
+    try {
+      text = readFileSync(value.trim(), 'utf8');
+    } catch (error) {
+      throw new Error(`cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (${value.trim()})`);
+    }
+    return jwksKeys(text);
+  } catch (error) {
+    throw new ConfigError(`${source} ${(error as Error).message}`);
+  }
+}
+
+function userTokens(env: Env): UserTokenConfig {
+  const signingKey = env.USER_TOKEN_SIGNING_KEY || undefined;
+  if (signingKey !== undefined && (signingKey.length < 32 || signingKey.length > 512)) {
+    throw new ConfigError('USER_TOKEN_SIGNING_KEY must be 32–512 characters long');
+  }
+  const sources = VENDOR_KEY_SOURCES.filter((name) => env[name]?.trim());
+  const issuer = env.VENDOR_JWT_ISSUER?.trim() || undefined;
+  const audience = env.VENDOR_JWT_AUDIENCE?.trim() || undefined;
+  if (sources.length > 1) throw new ConfigError(`Set only one of ${sources.join(', ')}`);
+  const [source] = sources;
+  if (!source) {
+    if (issuer || audience) throw new ConfigError('VENDOR_JWT_ISSUER and VENDOR_JWT_AUDIENCE need VENDOR_JWT_SECRET, VENDOR_JWT_PUBLIC_KEY or VENDOR_JWT_JWKS_FILE');
+    return Object.freeze({ signingKey });
+  }
+  return Object.freeze({ signingKey, vendor: Object.freeze({ source, keys: Object.freeze(vendorKeys(env, source)), issuer, audience }) });
+}
+
+/** A value from a parser that throws plain errors naming the variable. */
+function parsed<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+function protection(env: Env): ProtectionConfig {
+  const scimRateLimit = integer(env, 'SCIM_RATE_LIMIT', 50, 0, 1_000_000);
+  return Object.freeze({
+    scimRateLimit,
+    scimRateBurst: integer(env, 'SCIM_RATE_BURST', Math.max(1, scimRateLimit * 10), 1, 10_000_000),
+    authFailureLimit: integer(env, 'AUTH_FAILURE_LIMIT', 20, 0, 1_000_000),
+    authFailureWindowSeconds: integer(env, 'AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86_400),
+    trustProxy: parsed(() => parseTrustProxy(env.TRUST_PROXY)),
+    frameAncestors: parsed(() => parseFrameAncestors(env.FRAME_ANCESTORS)),
+  });
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -94,6 +180,12 @@ export function loadConfig(env: Env = process.env): Config {
     requestLogRetentionDays: integer(env, 'REQUEST_LOG_RETENTION_DAYS', 14, 1, 3650),
     requestLogMaxRows: integer(env, 'REQUEST_LOG_MAX_ROWS', 1_000_000, 1000, 1_000_000_000),
     bootstrapCredential: bootstrapCredential(env),
+    userTokens: userTokens(env),
+    protection: protection(env),
+    shutdown: Object.freeze({
+      drainSeconds: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 5, 0, 300),
+      timeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 30, 1, 3600),
+    }),
   });
 }
 

@@ -1,4 +1,5 @@
 /** Starting and stopping the service: open the database, migrate, bootstrap credentials, listen. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { redactUrl, type Config } from './config.js';
@@ -11,7 +12,13 @@ export interface RunningServer {
   app: FastifyInstance;
   db: Db;
   url: string;
-  stop(): Promise<void>;
+  /**
+   * Stops gracefully: /readyz answers 503 and every response closes its connection for
+   * `drainSeconds` while the process keeps serving (load balancers move traffic away); then new
+   * connections are refused, in-flight requests finish, background jobs end their pass, the request
+   * log is flushed and the database closed. Calling it again waits for the same shutdown.
+   */
+  stop(options?: { drainSeconds?: number }): Promise<void>;
 }
 
 /** Prints a credential created at first start; the only time its secret is visible. */
@@ -55,17 +62,20 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const url = await app.listen({ port: config.port, host: config.host });
   const scheduler = startScheduler(app.services.jobs, app.log);
   app.log.info({ database: redactUrl(config.databaseUrl), publicUrl: config.publicUrl }, 'rollcall listening');
-  let stopped = false;
+  let stopping: Promise<void> | undefined;
   return {
     app,
     db,
     url,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await scheduler.stop();
-      await app.close();
-      await db.close();
+    stop(options = {}) {
+      stopping ??= (async () => {
+        app.lifecycle.draining = true;
+        const drainMs = (options.drainSeconds ?? 0) * 1000;
+        await Promise.all([scheduler.stop(), drainMs > 0 ? sleep(drainMs) : undefined]);
+        await app.close();
+        await db.close();
+      })();
+      return stopping;
     },
   };
 }

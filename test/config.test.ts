@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, redactUrl } from '../src/config.js';
 
@@ -28,5 +32,62 @@ describe('configuration', () => {
   it('never prints a database password', () => {
     expect(redactUrl('postgres://rollcall:s3cret@db:5432/rollcall')).toBe('postgres://rollcall:***@db:5432/rollcall');
     expect(() => loadConfig({ DATABASE_URL: 'mysql://u:s3cret@h/db' })).toThrow(/^(?!.*s3cret)/);
+  });
+});
+
+describe('user-token configuration', () => {
+  const rsaPem = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const ecKey = (namedCurve: string) => generateKeyPairSync('ec', { namedCurve }).publicKey;
+  const dir = mkdtempSync(join(tmpdir(), 'rollcall-config-'));
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  const secret = 'x'.repeat(32);
+
+  it('needs nothing: a generated key and no vendor tokens', () => {
+    expect(loadConfig({}).userTokens).toEqual({ signingKey: undefined });
+  });
+
+  it('reads a signing key, a vendor secret, a PEM public key or a JWKS file, with issuer and audience', () => {
+    expect(loadConfig({ USER_TOKEN_SIGNING_KEY: secret }).userTokens.signingKey).toBe(secret);
+    const hs = loadConfig({ VENDOR_JWT_SECRET: secret, VENDOR_JWT_ISSUER: 'https://auth.example', VENDOR_JWT_AUDIENCE: 'rollcall' }).userTokens.vendor!;
+    expect(hs).toMatchObject({ source: 'VENDOR_JWT_SECRET', issuer: 'https://auth.example', audience: 'rollcall' });
+    expect(hs.keys.map((k) => k.alg)).toEqual(['HS256']);
+    expect(loadConfig({ VENDOR_JWT_PUBLIC_KEY: rsaPem(2048) }).userTokens.vendor!.keys.map((k) => k.alg)).toEqual(['RS256']);
+    const ecPem = ecKey('P-256').export({ type: 'spki', format: 'pem' }).toString().replace(/\n/g, '\\n');
+    expect(loadConfig({ VENDOR_JWT_PUBLIC_KEY: ecPem }).userTokens.vendor!.keys.map((k) => k.alg)).toEqual(['ES256']);
+    const jwks = file('ok.json', JSON.stringify({ keys: [{ ...ecKey('P-256').export({ format: 'jwk' }), kid: 'a' }, { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }), kid: 'b', alg: 'RS256', use: 'sig' }] }));
+    expect(loadConfig({ VENDOR_JWT_JWKS_FILE: jwks }).userTokens.vendor!.keys.map((k) => [k.alg, k.kid])).toEqual([['ES256', 'a'], ['RS256', 'b']]);
+  });
+
+  it.each([
+    [{ USER_TOKEN_SIGNING_KEY: 'short' }, /USER_TOKEN_SIGNING_KEY must be 32–512 characters/],
+    [{ VENDOR_JWT_SECRET: 'short' }, /VENDOR_JWT_SECRET must be at least 32 characters/],
+    [{ VENDOR_JWT_SECRET: 'x'.repeat(32), VENDOR_JWT_PUBLIC_KEY: 'pem' }, /Set only one of VENDOR_JWT_SECRET, VENDOR_JWT_PUBLIC_KEY/],
+    [{ VENDOR_JWT_ISSUER: 'https://auth.example' }, /VENDOR_JWT_ISSUER and VENDOR_JWT_AUDIENCE need/],
+    [{ VENDOR_JWT_PUBLIC_KEY: 'not a key' }, /VENDOR_JWT_PUBLIC_KEY is not a PEM public key/],
+    [{ VENDOR_JWT_JWKS_FILE: '/nonexistent/jwks.json' }, /VENDOR_JWT_JWKS_FILE cannot be read: ENOENT/],
+  ])('rejects %j with one clear line', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('refuses weak or unsupported vendor keys', () => {
+    expect(() => loadConfig({ VENDOR_JWT_PUBLIC_KEY: rsaPem(1024) })).toThrow(/VENDOR_JWT_PUBLIC_KEY RSA keys must have at least 2048 bits/);
+    expect(() => loadConfig({ VENDOR_JWT_PUBLIC_KEY: ecKey('P-384').export({ type: 'spki', format: 'pem' }).toString() })).toThrow(/RSA \(RS256\) or EC P-256 \(ES256\)/);
+    const privatePem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(() => loadConfig({ VENDOR_JWT_PUBLIC_KEY: privatePem })).toThrow(/VENDOR_JWT_PUBLIC_KEY must be a public key, not a private key/);
+    for (const [name, content, message] of [
+      ['not-json.json', 'nope', /is not JSON/],
+      ['empty.json', '{"keys":[]}', /has no "keys" array/],
+      ['oct.json', '{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}', /keys\[0\] has kty "oct"/],
+      ['enc.json', JSON.stringify({ keys: [{ ...ecKey('P-256').export({ format: 'jwk' }), use: 'enc' }] }), /keys\[0\] is not a signing key/],
+      ['alg.json', JSON.stringify({ keys: [{ ...ecKey('P-256').export({ format: 'jwk' }), alg: 'RS256' }] }), /keys\[0\] says alg "RS256" but is a ES256 key/],
+      ['broken.json', '{"keys":[{"kty":"RSA","n":"AQ","e":"AQAB"}]}', /keys\[0\]/],
+    ] as const) {
+      expect(() => loadConfig({ VENDOR_JWT_JWKS_FILE: file(name, content) }), name).toThrow(message);
+    }
   });
 });

@@ -1,6 +1,11 @@
 /** /directory/resources/v1/configurations/scim2 — Frontegg-compatible SCIM configuration API. */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { actorOf } from '../audit/actor.js';
+import type { AuditService } from '../audit/service.js';
+import type { AuditChange } from '../audit/store.js';
 import { validationFailed } from '../http/api-errors.js';
+import { PROVISIONING_PERMISSIONS } from '../roles/permissions.js';
+import '../self-service/caller.js';
 import { environmentSecurity, errorResponses } from '../http/schemas.js';
 import { TENANT_ID_PATTERN } from '../tenants/routes.js';
 import type { ConnectionService } from './service.js';
@@ -30,9 +35,26 @@ function tenantHeader(request: FastifyRequest): string {
   return value;
 }
 
-export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionService }> = async (app, { connections }) => {
+/** How a route answers a user token (self-service): see src/self-service/guard.ts. */
+const selfServiceNote = (permission: string) =>
+  `Also accepts a user token carrying ${permission} while the builder setting selfService.scimProvisioning is on: the tenant is the token's, and naming another tenant is a 403.`;
+
+export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionService; audit?: AuditService }> = async (app, { connections, audit }) => {
   const base = '/directory/resources/v1/configurations/scim2';
   const tags = ['scim configurations'];
+
+  /**
+   * Writes the audit entry of a change that has committed (the connection store owns that
+   * transaction). A failed write is logged rather than turned into an error for a change that happened.
+   */
+  const audited = async (request: FastifyRequest, change: AuditChange) => {
+    if (!audit) return;
+    try {
+      await audit.record(actorOf(request), change);
+    } catch (error) {
+      request.log.error({ err: error, action: change.action, target: change.target }, 'audit entry not written');
+    }
+  };
 
   app.post<{ Body: { source: Source; connectionName: string; syncToUserManagement?: boolean } }>(
     base,
@@ -40,7 +62,7 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
       schema: {
         tags,
         summary: 'Create a SCIM configuration (connection) for the tenant in frontegg-tenant-id',
-        description: 'The response carries the bearer token once; it cannot be read again.',
+        description: `The response carries the bearer token once; it cannot be read again. ${selfServiceNote(PROVISIONING_PERMISSIONS.write)} The header is then optional.`,
         security: environmentSecurity,
         headers: { type: 'object', properties: { 'frontegg-tenant-id': { type: 'string' }, 'x-tenant-id': { type: 'string' } } },
         body: {
@@ -52,15 +74,22 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
             syncToUserManagement: { type: 'boolean', default: true },
           },
         },
-        response: { 201: { type: 'object', properties: { ...connectionProperties, token: { type: 'string' } } }, ...errorResponses(400, 401, 404) },
+        response: { 201: { type: 'object', properties: { ...connectionProperties, token: { type: 'string' } } }, ...errorResponses(400, 401, 403, 404) },
       },
+      config: { selfService: PROVISIONING_PERMISSIONS.write },
     },
     async (request, reply) => {
-      const tenantId = tenantHeader(request);
+      const tenantId = request.selfService?.tenantId ?? tenantHeader(request);
       const created = await connections.create(tenantId, {
         source: request.body.source,
         connectionName: request.body.connectionName.trim(),
         syncToUserManagement: request.body.syncToUserManagement ?? true,
+      });
+      await audited(request, {
+        action: 'connection.created',
+        tenantId,
+        target: { type: 'connection', id: created.id },
+        data: { connectionName: created.connectionName, source: created.source, syncToUserManagement: created.syncToUserManagement },
       });
       return reply.code(201).send(created);
     },
@@ -72,6 +101,7 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
       schema: {
         tags,
         summary: 'List SCIM configurations of the environment',
+        description: `${selfServiceNote(PROVISIONING_PERMISSIONS.read)} Only that tenant's configurations are listed.`,
         security: environmentSecurity,
         querystring: {
           type: 'object',
@@ -82,18 +112,27 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
             id: { type: 'string', maxLength: 64 },
           },
         },
-        response: { 200: { type: 'array', items: connectionSchema }, ...errorResponses(400, 401) },
+        response: { 200: { type: 'array', items: connectionSchema }, ...errorResponses(400, 401, 403) },
       },
+      config: { selfService: PROVISIONING_PERMISSIONS.read },
     },
-    async (request) => connections.list(request.query),
+    async (request) => connections.list(request.selfService ? { ...request.query, tenantId: request.selfService.tenantId } : request.query),
   );
 
   app.get<{ Params: { id: string } }>(
     `${base}/:id`,
     {
-      schema: { tags, summary: 'Get a SCIM configuration', security: environmentSecurity, params: idParams, response: { 200: connectionSchema, ...errorResponses(400, 401, 404) } },
+      schema: {
+        tags,
+        summary: 'Get a SCIM configuration',
+        description: `${selfServiceNote(PROVISIONING_PERMISSIONS.read)} Another tenant's configuration is a 404.`,
+        security: environmentSecurity,
+        params: idParams,
+        response: { 200: connectionSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+      config: { selfService: PROVISIONING_PERMISSIONS.read },
     },
-    async (request) => connections.get(request.params.id),
+    async (request) => connections.get(request.params.id, request.selfService?.tenantId),
   );
 
   app.patch<{ Params: { id: string }; Body: { syncToUserManagement?: boolean; connectionName?: string } }>(
@@ -117,30 +156,44 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
       },
     },
     async (request, reply) => {
-      await connections.update(request.params.id, {
-        syncToUserManagement: request.body.syncToUserManagement,
-        connectionName: request.body.connectionName?.trim(),
-      });
+      const changes = { syncToUserManagement: request.body.syncToUserManagement, connectionName: request.body.connectionName?.trim() };
+      await connections.update(request.params.id, changes);
+      const connection = await connections.get(request.params.id).catch(() => undefined);
+      await audited(request, { action: 'connection.updated', tenantId: connection?.tenantId ?? null, target: { type: 'connection', id: request.params.id }, data: { changes } });
       return reply.code(204).send();
     },
   );
 
-  app.delete<{ Params: { id: string }; Querystring: { removeUsersAndGroups: boolean } }>(
+  app.delete<{ Params: { id: string }; Querystring: { removeUsersAndGroups?: boolean } }>(
     `${base}/:id`,
     {
       schema: {
         tags,
         summary: 'Delete a SCIM configuration',
         description:
-          'The token stops working at once. With removeUsersAndGroups=true every user and group the connection provisioned is deleted in the same transaction; otherwise they stay, detached.',
+          `The token stops working at once. With removeUsersAndGroups=true every user and group the connection provisioned is deleted in the same transaction; otherwise they stay, detached. ${selfServiceNote(PROVISIONING_PERMISSIONS.delete)} Self-service deletes remove users and groups unless removeUsersAndGroups=false.`,
         security: environmentSecurity,
         params: idParams,
-        querystring: { type: 'object', properties: { removeUsersAndGroups: { type: 'boolean', default: false } } },
-        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) },
+        querystring: {
+          type: 'object',
+          properties: { removeUsersAndGroups: { type: 'boolean', description: 'Default false with an environment token, true with a user token (self-service)' } },
+        },
+        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 403, 404) },
       },
+      config: { selfService: PROVISIONING_PERMISSIONS.delete },
     },
     async (request, reply) => {
-      await connections.delete(request.params.id, { removeUsersAndGroups: request.query.removeUsersAndGroups });
+      const tenantId = request.selfService?.tenantId;
+      // The API keeps Frontegg's default (keep the data); the portal, like Frontegg's dashboard, removes it.
+      const removeUsersAndGroups = request.query.removeUsersAndGroups ?? Boolean(request.selfService);
+      const connection = await connections.get(request.params.id, tenantId);
+      await connections.delete(request.params.id, { removeUsersAndGroups, tenantId });
+      await audited(request, {
+        action: 'connection.deleted',
+        tenantId: connection.tenantId,
+        target: { type: 'connection', id: connection.id },
+        data: { connectionName: connection.connectionName, source: connection.source, removeUsersAndGroups },
+      });
       return reply.code(204).send();
     },
   );

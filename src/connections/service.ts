@@ -33,6 +33,8 @@ export interface ScimContext {
   tokenId: string;
   /** The provisioning URL: base of every `meta.location`. */
   baseUrl: string;
+  /** The connection's IP allowlist as stored (JSON array of CIDRs), or null: see src/limits/scim-guard.ts. */
+  ipAllowlist: string | null;
 }
 
 const CONNECTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -139,6 +141,7 @@ export class ConnectionService {
       syncToUserManagement: row.syncToUserManagement === 1,
       tokenId: row.tokenId,
       baseUrl: this.provisioningUrl(row.connectionId),
+      ipAllowlist: row.ipAllowlist ?? null,
     };
   }
 }

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../db/open.js';
 import type { ConnectionsTable, Database } from '../db/tables.js';
+import type { ConnectionAccessTables } from './access-tables.js';
 import { toDirectoryGroup, toDirectoryUser } from '../directory/shape.js';
 import { EventStore } from '../events/store.js';
 import type { NewEvent } from '../events/types.js';
@@ -105,9 +106,13 @@ export class ConnectionStore {
   /** The connection a SCIM bearer token opens, if the token belongs to that very connection and is live. */
   findByToken(connectionId: string, tokenHash: string, now: string) {
     return this.db
+      .withTables<ConnectionAccessTables>()
       .selectFrom('connection_tokens')
       .innerJoin('connections', 'connections.id', 'connection_tokens.connection_id')
+      // The IP allowlist comes with the token, so checking it costs no extra query (migration 0006).
+      .leftJoin('connection_ip_allowlists', 'connection_ip_allowlists.connection_id', 'connections.id')
       .select([
+        'connection_ip_allowlists.cidrs as ipAllowlist',
         'connections.id as connectionId',
         'connections.tenant_id as tenantId',
         'connections.sync_to_user_management as syncToUserManagement',

@@ -19,7 +19,7 @@ const userProperties = {
   active: { type: 'boolean' },
   detached: { type: 'boolean', description: 'Left behind by a connection deleted with removeUsersAndGroups=false' },
   groups: { type: 'array', items: groupRef, description: 'Groups the user is a direct member of' },
-  roles: { type: 'array', items: { type: 'string' } },
+  roles: { type: 'array', items: { type: 'string' }, description: 'Effective role keys: the default role plus the roles mapped to the user’s direct groups' },
   createdAt: { type: 'string', format: 'date-time' },
   updatedAt: { type: 'string', format: 'date-time' },
   scim: scimResource,

@@ -5,6 +5,7 @@
  */
 import type { Db } from '../db/open.js';
 import { conflict, notFound, validationFailed } from '../http/api-errors.js';
+import { RoleService } from '../roles/service.js';
 import { decodeCursor, encodeCursor, type CursorKind, type Position } from './cursor.js';
 import { DetachedRemoval, type PurgeResult } from './removal.js';
 import { toDirectoryGroup, toDirectoryUser, type DirectoryGroup, type DirectoryUser } from './shape.js';
@@ -60,10 +61,12 @@ const keyOf = (row: { created_at: string; id: string }): Position => ({ createdA
 export class DirectoryService {
   private readonly store: DirectoryStore;
   private readonly removal: DetachedRemoval;
+  private readonly roles: RoleService;
 
   constructor(db: Db) {
     this.store = new DirectoryStore(db.kysely);
     this.removal = new DetachedRemoval(db);
+    this.roles = new RoleService(db);
   }
 
   private async requireTenant(tenantId: string): Promise<void> {
@@ -76,9 +79,11 @@ export class DirectoryService {
     return { tenantId: connection.tenant_id, connectionId: connection.id, directoryOnly: false };
   }
 
+  /** Adds each user's direct groups and effective roles (the default role plus its groups' roles). */
   private async withGroups(tenantId: string, rows: readonly UserRow[]): Promise<DirectoryUser[]> {
-    const groups = await this.store.groupsOfUsers(tenantId, rows.map((r) => r.id));
-    return rows.map((row) => ({ ...toDirectoryUser(row), groups: groups.get(row.id) ?? [] }));
+    const ids = rows.map((r) => r.id);
+    const [groups, roles] = await Promise.all([this.store.groupsOfUsers(tenantId, ids), this.roles.effectiveRoles(tenantId, ids)]);
+    return rows.map((row) => ({ ...toDirectoryUser(row), groups: groups.get(row.id) ?? [], roles: roles.get(row.id) ?? [] }));
   }
 
   private async userPage(scope: ListScope, params: ListParams): Promise<Page<DirectoryUser>> {

@@ -49,6 +49,11 @@ export function userDeleted(events: EventRecorder, row: UserRow, groupIds: reado
   events.record('user.deleted', row.id, { ...toDirectoryUser(row) });
 }
 
+/** user.updated with `roles` for each user whose effective roles a group change altered (src/roles). */
+export function userRolesChanged(events: EventRecorder, changes: readonly { row: UserRow; roles: readonly string[] }[]): void {
+  for (const { row, roles } of changes) events.record('user.updated', row.id, { ...toDirectoryUser(row), roles: [...roles], changedAttributes: ['roles'] });
+}
+
 export function groupCreated(events: EventRecorder, row: GroupRow): void {
   events.record('group.created', row.id, { ...toDirectoryGroup(row) });
 }

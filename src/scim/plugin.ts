@@ -28,6 +28,8 @@ export interface ScimPluginOptions {
   requestLog: RequestLogWriter;
   /** Largest request body accepted (413 beyond). */
   bodyLimit: number;
+  /** Runs once the token is known: IP allowlist, rate limit, token last use (src/limits/scim-guard.ts). */
+  afterAuthentication?: (request: FastifyRequest) => Promise<void>;
 }
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -73,6 +75,7 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (app, opt
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: options.bodyLimit }, json);
 
   app.addHook('onRequest', authenticate(options.connections));
+  if (options.afterAuthentication) app.addHook('onRequest', options.afterAuthentication);
   recordScimRequests(app, options.requestLog, SCIM_PREFIX.length);
   app.addHook('onSend', async (_request, reply, payload) => {
     if (reply.statusCode !== 204 && reply.statusCode !== 304) void reply.header('content-type', SCIM_CONTENT_TYPE);

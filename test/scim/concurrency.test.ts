@@ -8,6 +8,7 @@ import { dialectsUnderTest } from '../support/databases.js';
 import { createTenant } from '../support/fixtures.js';
 import { ENTERPRISE_URN, GROUP_URN, USER_URN, newScimClient, patchOp, q, type ScimClient } from '../support/scim-requests.js';
 import { useTestApp } from '../support/test-app.js';
+import { ScimTransactions } from '../../src/scim/service/transactions.js';
 
 type Resource = Record<string, any>;
 
@@ -117,6 +118,31 @@ for (const dialect of dialectsUnderTest()) {
       // PUT wins: 200 and 412; PATCH wins: 412 and 204 (a group PATCH answers 204).
       expect([[200, 412], [412, 204]]).toContainEqual([a.statusCode, b.statusCode]);
       expect((await client.get(`/Groups/${group.id}`)).json().meta.version).toBe('W/"2"');
+    });
+
+    // Across processes (test/reliability/two-processes.test.ts) a write may meet SQLITE_BUSY or a
+    // PostgreSQL serialization failure or deadlock: the whole transaction is retried, nothing half-kept.
+    it('retries a write that met a transient conflict, and rolls back what the failed attempt did', async () => {
+      const scope = { tenantId: 'race', connectionId: client.connectionId, emitEvents: false };
+      for (const code of ['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', '40001', '40P01']) {
+        let attempts = 0;
+        const result = await new ScimTransactions(t.db).write(scope, 'conflict', async (stores) => {
+          attempts++;
+          await stores.trx.insertInto('settings').values({ key: `retry-${code}-${attempts}`, value: 'x', updated_at: new Date().toISOString() }).execute();
+          if (attempts === 1) throw Object.assign(new Error('simulated'), { code });
+          return 'done';
+        });
+        expect([code, result, attempts]).toEqual([code, 'done', 2]);
+        const kept = await t.db.kysely.selectFrom('settings').select('key').where('key', 'like', `retry-${code}-%`).execute();
+        expect(kept.map((r) => r.key)).toEqual([`retry-${code}-2`]);
+      }
+      // Anything else is not retried.
+      let attempts = 0;
+      await expect(new ScimTransactions(t.db).write(scope, 'conflict', async () => {
+        attempts++;
+        throw Object.assign(new Error('broken'), { code: 'SQLITE_CORRUPT' });
+      })).rejects.toThrow('broken');
+      expect(attempts).toBe(1);
     });
   });
 }

@@ -16,7 +16,8 @@ const CONFIGS = '/directory/resources/v1/configurations/scim2';
  * Histories kept for their own retention period rather than with the tenant: the event feed (a
  * vendor must still read the `…deleted` events) and the request log (written in batches, later).
  */
-const HISTORY = /^(events|request_logs)\./;
+// The audit log outlives what it records: who deleted a tenant is worth keeping after the tenant is gone.
+const HISTORY = /^(events|request_logs|audit_log)\./;
 
 /** Every table with a tenant_id or connection_id column, and how many rows in it belong to `tenantId` / `connectionIds`. */
 async function rowsOf(t: TestApp, tenantId: string, connectionIds: string[]): Promise<Record<string, number>> {

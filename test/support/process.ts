@@ -49,7 +49,8 @@ export async function startServe(env: Record<string, string>): Promise<ServeProc
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
     cwd: ROOT,
-    env: childEnv({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }),
+    // No load balancer watches /readyz here: stop() need not wait out the drain (SHUTDOWN_DRAIN_SECONDS).
+    env: childEnv({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SHUTDOWN_DRAIN_SECONDS: '0', ...env }),
   });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));

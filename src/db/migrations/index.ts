@@ -3,6 +3,8 @@ import * as initial from './0001-initial.js';
 import * as eventsWebhooksLogs from './0002-events-webhooks-logs.js';
 import * as directoryIndexes from './0003-directory-indexes.js';
 import * as webhookFailingSince from './0004-webhook-failing-since.js';
+import * as rolesSelfServiceAudit from './0005-roles-self-service-audit.js';
+import * as ipAllowlistsJobLeases from './0006-ip-allowlists-job-leases.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const migrations: Record<string, Migration> = {
   '0002-events-webhooks-logs': eventsWebhooksLogs,
   '0003-directory-indexes': directoryIndexes,
   '0004-webhook-failing-since': webhookFailingSince,
+  '0005-roles-self-service-audit': rolesSelfServiceAudit,
+  '0006-ip-allowlists-job-leases': ipAllowlistsJobLeases,
 };

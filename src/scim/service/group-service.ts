@@ -1,6 +1,7 @@
 /** SCIM Groups of one connection: create, read, list, replace, patch, delete; members as rows. */
 import { newId } from '../../security/ids.js';
-import { groupCreated, groupDeleted, groupUpdated, membershipChanged } from '../../events/scim-events.js';
+import { groupCreated, groupDeleted, groupUpdated, membershipChanged, userRolesChanged } from '../../events/scim-events.js';
+import { groupDeletionRoleChanges, membershipRoleChanges } from '../../roles/membership-roles.js';
 import { notFound } from '../errors.js';
 import { applyPatch } from '../patch/apply-patch.js';
 import type { MemberOp } from '../patch/types.js';
@@ -86,6 +87,8 @@ export class GroupService {
       if (!updated) throw new VersionConflict();
       if (resource) groupUpdated(stores.events, current, updated);
       membershipChanged(stores.events, id, membership.added, membership.removed);
+      // user.updated for members whose effective roles changed; one indexed lookup unless the group has mapped roles.
+      userRolesChanged(stores.events, await membershipRoleChanges(stores, scope, id, membership.added, membership.removed));
     }).catch((error: unknown) => {
       if ((error as { scimType?: string }).scimType === 'uniqueness') throw Object.assign(error as Error, { message: taken(displayName) });
       throw error;
@@ -114,8 +117,11 @@ export class GroupService {
       const current = await stores.groups.get(scope, id, true);
       if (!current) this.notFound(id);
       checkIfMatch(ifMatch, current.version);
+      // Read before the delete cascades the group's role mappings away.
+      const roleChanges = await groupDeletionRoleChanges(stores, scope, id);
       if (!(await stores.groups.delete(scope, id))) this.notFound(id);
       groupDeleted(stores.events, current);
+      userRolesChanged(stores.events, roleChanges);
     });
   }
 }

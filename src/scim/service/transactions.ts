@@ -4,7 +4,7 @@
  * got to the same row first.
  */
 import type { Kysely } from 'kysely';
-import { isUniqueViolation } from '../../db/errors.js';
+import { isTransientConflict, isUniqueViolation } from '../../db/errors.js';
 import { GroupCommit } from '../../db/group-commit.js';
 import type { Db } from '../../db/open.js';
 import type { Database } from '../../db/tables.js';
@@ -33,10 +33,9 @@ const MAX_ATTEMPTS = 5;
 /** lastSync is kept to the second: one row update per second at most, not one per request. */
 const LAST_SYNC_RESOLUTION_MS = 1000;
 
-/** PostgreSQL serialization failure or deadlock: safe to retry the whole transaction. */
+/** A version conflict, or a transient conflict with another transaction or process (src/db/errors.ts): retry the whole transaction. */
 function isRetryable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof VersionConflict || code === '40001' || code === '40P01';
+  return error instanceof VersionConflict || isTransientConflict(error);
 }
 
 /** Runs SCIM reads and writes against one database. */

@@ -1,0 +1,46 @@
+/**
+ * Effective roles: the default role plus the roles mapped to the user's direct SCIM groups.
+ * Pure functions over what the store read, so the SCIM hook and the mapping API agree.
+ */
+import type { MappedRole } from './store.js';
+
+/** The effective role keys, sorted, each once. */
+export function effectiveRoles(defaultKey: string | undefined, mapped: Iterable<string>): string[] {
+  const keys = new Set(mapped);
+  if (defaultKey !== undefined) keys.add(defaultKey);
+  return [...keys].sort();
+}
+
+/** Per user, the role keys it gets through its groups, leaving out one group if named. */
+export function rolesByUser(mapped: readonly MappedRole[], exceptGroupId?: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of mapped) {
+    if (m.groupId === exceptGroupId) continue;
+    const list = out.get(m.userId);
+    if (list) list.push(m.roleKey);
+    else out.set(m.userId, [m.roleKey]);
+  }
+  return out;
+}
+
+/** A change of one group: its members, its mapped roles, or both. */
+export interface GroupRoleChange {
+  groupId: string;
+  keysBefore: readonly string[];
+  keysAfter: readonly string[];
+  /** The users concerned, and whether each was / is a member. */
+  users: readonly { id: string; wasMember: boolean; isMember: boolean }[];
+}
+
+/** The users whose effective roles the change alters, with their new roles. */
+export function changedRoles(change: GroupRoleChange, defaultKey: string | undefined, mapped: readonly MappedRole[]): { userId: string; roles: string[] }[] {
+  const others = rolesByUser(mapped, change.groupId);
+  const out: { userId: string; roles: string[] }[] = [];
+  for (const user of change.users) {
+    const other = others.get(user.id) ?? [];
+    const before = effectiveRoles(defaultKey, user.wasMember ? [...other, ...change.keysBefore] : other);
+    const after = effectiveRoles(defaultKey, user.isMember ? [...other, ...change.keysAfter] : other);
+    if (before.join('\n') !== after.join('\n')) out.push({ userId: user.id, roles: after });
+  }
+  return out;
+}

@@ -1,0 +1,51 @@
+/**
+ * User tokens on the management scope. The environment guard (src/auth/guard.ts) hands every
+ * token that is not an environment token to this authenticator first. A route opts in to user
+ * tokens by naming the permission it needs in its `config.selfService`; on every other route a
+ * user token is answered 401, exactly as before. On an opted-in route the checks run before the
+ * body is read: a valid token (401), the builder switch (403), the permission (403), and no other
+ * tenant named in `frontegg-tenant-id`, `x-tenant-id` or `?tenantId=` (403).
+ */
+import type { FastifyRequest } from 'fastify';
+import { forbidden, unauthorized } from '../http/api-errors.js';
+import { TOKEN_PREFIXES } from '../security/secrets.js';
+import type { SettingsService } from '../settings/service.js';
+import type { UserTokenService } from '../user-tokens/service.js';
+import './caller.js';
+
+export const SELF_SERVICE_DISABLED = 'SCIM provisioning is not enabled for self-service';
+
+/** Every tenant the request names, in its headers or query. */
+function namedTenants(request: FastifyRequest): string[] {
+  const out: string[] = [];
+  for (const header of ['frontegg-tenant-id', 'x-tenant-id']) {
+    const raw = request.headers[header];
+    for (const value of Array.isArray(raw) ? raw : [raw]) if (value) out.push(value);
+  }
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  for (const value of [query.tenantId].flat()) if (typeof value === 'string' && value !== '') out.push(value);
+  return out;
+}
+
+const looksLikeJwt = (token: string) => token.split('.').length === 3;
+
+/**
+ * Authenticates user tokens on self-service routes. Returns false for tokens it leaves to the
+ * environment check; sets `request.selfService` and returns true for an accepted user token.
+ */
+export function selfServiceAuthenticator(deps: { userTokens: UserTokenService; settings: SettingsService }) {
+  return async function authenticateUserToken(request: FastifyRequest, token: string): Promise<boolean> {
+    // Anything that is not shaped like a JWT gets the environment check and its answer, as before.
+    if (token.startsWith(TOKEN_PREFIXES.environment) || !looksLikeJwt(token)) return false;
+    const permission = request.routeOptions.config?.selfService;
+    if (!permission) throw unauthorized('This route needs an environment token; a user token opens only the self-service SCIM configuration endpoints');
+    const caller = await deps.userTokens.verify(token);
+    if (!caller) throw unauthorized('The user token is invalid or has expired');
+    if (!(await deps.settings.selfServiceScimEnabled())) throw forbidden(SELF_SERVICE_DISABLED);
+    if (!caller.permissions.has(permission)) throw forbidden(`The user token lacks the permission ${permission}`);
+    const other = namedTenants(request).find((t) => t !== caller.tenantId);
+    if (other !== undefined) throw forbidden(`The user token is for tenant "${caller.tenantId}" and cannot act on tenant "${other}"`);
+    request.selfService = caller;
+    return true;
+  };
+}
