@@ -92,22 +92,4 @@ export function idsOf(res: LightMyRequestResponse): string[] {
   return (res.json().Resources as { id: string }[]).map((r) => r.id);
 }
 
-/** A small deterministic PRNG (mulberry32), so random tests replay with their seed. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
-    chance: (p: number) => next() < p,
-  };
-}
-/** The PRNG's type. */
-export type Prng = ReturnType<typeof prng>;
+export { prng, type Prng } from './prng.js';

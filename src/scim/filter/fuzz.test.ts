@@ -13,18 +13,8 @@ import { matchesFilter } from './evaluate.js';
 import bjensen from './fixtures/bjensen.json' with { type: 'json' };
 import { parseFilter, parsePatchPath } from './parser.js';
 import { printFilter, printPatchPath } from './print-filter.js';
+import { mulberry32 } from '../../../test/support/prng.js';
 
-/** mulberry32: a tiny, good-enough 32-bit PRNG; same seed, same sequence. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   private readonly next: () => number;

@@ -8,18 +8,8 @@ import { ScimError } from '../errors.js';
 import { applyPatch } from './apply-patch.js';
 import { ENTERPRISE_USER_SCHEMA, PATCH_OP_SCHEMA, sampleGroup, sampleUser } from './test-support.js';
 import type { PatchResourceType, ScimResource } from './types.js';
+import { mulberry32 as prng } from '../../../test/support/prng.js';
 
-/** mulberry32: a tiny seeded PRNG, so a failure reproduces from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ENT = ENTERPRISE_USER_SCHEMA;
 const OKTA = 'urn:okta:acme:1.0:user:custom';
