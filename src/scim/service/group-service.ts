@@ -70,9 +70,9 @@ export class GroupService {
     id: string,
     ifMatch: string | undefined,
     change: (current: StoredResource) => { resource?: StoredResource; memberOps: MemberOp[] },
-  ): Promise<void> {
+  ): Promise<GroupRow> {
     let displayName: unknown;
-    await this.tx.write(scope, '', async (stores, now) => {
+    return this.tx.write(scope, () => taken(displayName), async (stores, now) => {
       const current = await stores.groups.get(scope, id, true);
       if (!current) this.notFound(id);
       checkIfMatch(ifMatch, current.version);
@@ -81,7 +81,7 @@ export class GroupService {
       displayName = (resource ?? stored).displayName;
       const membership = await applyMemberOps(stores.groups, scope, id, memberOps, now);
       const membersChanged = membership.added.length > 0 || membership.removed.length > 0;
-      if (!resource && !membersChanged) return;
+      if (!resource && !membersChanged) return current;
       // A membership change is a change of the group: new version, new lastModified.
       const updated = await stores.groups.update(scope, current, resource ?? stored, now);
       if (!updated) throw new VersionConflict();
@@ -89,27 +89,26 @@ export class GroupService {
       membershipChanged(stores.events, id, membership.added, membership.removed);
       // user.updated for members whose effective roles changed; one indexed lookup unless the group has mapped roles.
       userRolesChanged(stores.events, await membershipRoleChanges(stores, scope, id, membership.added, membership.removed));
-    }).catch((error: unknown) => {
-      if ((error as { scimType?: string }).scimType === 'uniqueness') throw Object.assign(error as Error, { message: taken(displayName) });
-      throw error;
+      return updated;
     });
   }
 
   /** PUT: replaces the group, members included (omitted members are removed, RFC 7644 §3.5.1). */
   async replace(scope: ConnectionScope, baseUrl: string, id: string, body: unknown, ifMatch?: string): Promise<Rendered> {
     const { resource, members } = normalizeResource('Group', body);
-    await this.update(scope, id, ifMatch, () => ({ resource, memberOps: [{ op: 'replace', members: members ?? [] }] }));
-    return this.get(scope, baseUrl, id);
+    const row = await this.update(scope, id, ifMatch, () => ({ resource, memberOps: [{ op: 'replace', members: members ?? [] }] }));
+    return { resource: await this.renderOne(this.tx.reads(), scope, baseUrl, row, ALL), version: row.version };
   }
 
   /** PATCH: attribute changes and member row inserts/deletes, atomically. */
   async patch(scope: ConnectionScope, baseUrl: string, id: string, body: unknown, ifMatch?: string, projection: Projection = ALL): Promise<Rendered> {
-    await this.update(scope, id, ifMatch, (current) => {
+    const row = await this.update(scope, id, ifMatch, (current) => {
       const result = applyPatch(current, body, { resourceType: 'Group', id });
       const attributesChanged = result.changed.some((name) => name !== 'members');
       return { resource: attributesChanged ? result.resource : undefined, memberOps: result.memberOps };
     });
-    return this.get(scope, baseUrl, id, projection);
+    // Rendered from the row just written: a 204 (members excluded) reads nothing more.
+    return { resource: await this.renderOne(this.tx.reads(), scope, baseUrl, row, projection), version: row.version };
   }
 
   async delete(scope: ConnectionScope, id: string, ifMatch?: string): Promise<void> {

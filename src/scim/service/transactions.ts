@@ -82,7 +82,11 @@ export class ScimTransactions {
   }
 
   /** Runs `fn` in a transaction that also records the connection's lastSync. */
-  async write<T>(scope: ConnectionScope, conflictMessage: string, fn: (stores: Stores, now: string) => Promise<T>): Promise<T> {
+  /**
+   * `conflictMessage` is the 409 detail when a uniqueness constraint fails; a function is called
+   * only then, so it can name a value the write itself computed.
+   */
+  async write<T>(scope: ConnectionScope, conflictMessage: string | (() => string), fn: (stores: Stores, now: string) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transaction(async (trx) => {
@@ -96,7 +100,7 @@ export class ScimTransactions {
         });
       } catch (error) {
         if (error instanceof ScimError) throw error;
-        if (isUniqueViolation(error)) throw uniqueness(conflictMessage);
+        if (isUniqueViolation(error)) throw uniqueness(typeof conflictMessage === 'function' ? conflictMessage() : conflictMessage);
         if (isRetryable(error) && attempt < MAX_ATTEMPTS) continue;
         if (error instanceof VersionConflict) throw new ScimError(409, 'The resource is being changed by another request; try again');
         throw error;

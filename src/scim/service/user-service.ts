@@ -71,7 +71,7 @@ export class UserService {
     change: (current: StoredResource) => StoredResource | undefined,
   ): Promise<Rendered> {
     let userName = '';
-    const row = await this.tx.write(scope, 'userName is already in use in this connection', async (stores, now) => {
+    const row = await this.tx.write(scope, () => `userName "${userName}" is already in use in this connection`, async (stores, now) => {
       const current = await stores.users.get(scope, id, true);
       if (!current) this.notFound(id);
       checkIfMatch(ifMatch, current.version);
@@ -82,13 +82,11 @@ export class UserService {
       if (!updated) throw new VersionConflict();
       userChanged(stores.events, current, updated);
       return updated;
-    }).catch((error: unknown) => {
-      if (error instanceof Error && 'scimType' in error && (error as { scimType?: string }).scimType === 'uniqueness') {
-        throw Object.assign(error, { message: `userName "${userName}" is already in use in this connection` });
-      }
-      throw error;
     });
-    return this.get(scope, baseUrl, row.id);
+    // Rendered from the row just written: only the computed `groups` needs a read.
+    const stores = this.tx.reads();
+    const [resource] = await this.render(stores, scope, baseUrl, [row], ALL);
+    return { resource, version: row.version };
   }
 
   /** PUT: replaces every writable attribute; omitted ones are cleared (RFC 7644 §3.5.1). */
