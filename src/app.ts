@@ -9,6 +9,9 @@ import type { Job } from './jobs/scheduler.js';
 import { connectionRoutes } from './connections/routes.js';
 import { ConnectionService } from './connections/service.js';
 import { ConnectionStore } from './connections/store.js';
+import { ConnectionOverviewService } from './connections/overview.js';
+import { connectionOverviewRoutes } from './connections/overview-routes.js';
+import { ResourceCounts } from './connections/resource-counts.js';
 import type { Db } from './db/open.js';
 import { sqliteOptimizeJob } from './db/sqlite-stats.js';
 import { registerOpenApi } from './docs/openapi.js';
@@ -42,6 +45,8 @@ import { ConnectionTokenService } from './connections/token-service.js';
 import { registerReadiness } from './health/readiness.js';
 import { registerSecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { exclusive } from './jobs/exclusive.js';
+import { defaultWebRoot } from './web/assets.js';
+import { webRoutes } from './web/routes.js';
 import { registerAuthThrottle } from './limits/auth-throttle.js';
 import { FailureThrottle } from './limits/failure-throttle.js';
 import { scimGuard } from './limits/scim-guard.js';
@@ -63,6 +68,8 @@ const SCIM_BODY_LIMIT = BULK_LIMITS.maxPayloadSize;
 export interface AppDeps {
   config: Config;
   db: Db;
+  /** The built web UI (default dist/web; see src/web/assets.ts). */
+  webRoot?: string;
 }
 
 /** The services, exposed for the CLI and tests. */
@@ -70,6 +77,8 @@ export interface Services extends SelfServiceServices {
   auth: AuthService;
   tenants: TenantService;
   connections: ConnectionService;
+  /** Connections with counts and health, for a management dashboard. */
+  connectionOverview: ConnectionOverviewService;
   users: UserService;
   groups: GroupService;
   bulk: BulkService;
@@ -92,6 +101,7 @@ export function buildServices({ config, db }: AppDeps): Services {
   const events = new EventService(db, config.eventRetentionDays);
   const webhooks = new WebhookService(db, tenantStore, config.eventRetentionDays);
   const monitoring = new MonitoringService(db, config.requestLogRetentionDays, config.requestLogMaxRows);
+  const connections = new ConnectionService(new ConnectionStore(db.kysely, db.dialect), tenantStore, config.publicUrl);
   return {
     monitoring,
     events,
@@ -109,7 +119,8 @@ export function buildServices({ config, db }: AppDeps): Services {
     ],
     auth: new AuthService(new AuthStore(db.kysely), config.envTokenTtlSeconds),
     tenants: new TenantService(tenantStore),
-    connections: new ConnectionService(new ConnectionStore(db.kysely, db.dialect), tenantStore, config.publicUrl),
+    connections,
+    connectionOverview: new ConnectionOverviewService({ connections, tenants: tenantStore, counts: new ResourceCounts(db.kysely), monitoring }),
     connectionTokens: new ConnectionTokenService(db.kysely),
     ...buildSelfServiceServices(config, db, tenantStore),
   };
@@ -157,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     management.addHook('onRequest', requireEnvironmentToken(services.auth, selfServiceAuthenticator(services)));
     await management.register(tenantRoutes, { tenants: services.tenants });
     await management.register(connectionRoutes, { connections: services.connections, audit: services.audit });
+    await management.register(connectionOverviewRoutes, { overview: services.connectionOverview });
     await management.register(eventRoutes, { events: services.events });
     await management.register(directoryRoutes, { directory: services.directory });
     await management.register(monitoringRoutes, { monitoring: services.monitoring });
@@ -164,6 +176,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await management.register(connectionTokenRoutes, { tokens: services.connectionTokens, audit: services.audit });
     await management.register(selfServiceRoutes, { services });
   });
+
+  await app.register(webRoutes, { root: deps.webRoot ?? defaultWebRoot(), csp: headers['content-security-policy'] });
 
   app.decorate('services', services);
   // The default roles, once per environment; safe when several instances start together.

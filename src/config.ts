@@ -16,6 +16,8 @@ export interface Config {
   readonly publicUrl: string;
   readonly logLevel: LogLevel;
   readonly envTokenTtlSeconds: number;
+  /** Lifetime of a web UI session cookie (UI_SESSION_TTL_SECONDS); a portal session also ends with its user token. */
+  readonly uiSessionTtlSeconds: number;
   /** Events older than this many days are deleted from the feed. */
   readonly eventRetentionDays: number;
   /** SCIM request logs older than this many days are deleted. */
@@ -176,6 +178,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: publicUrl(env.PUBLIC_URL, port),
     logLevel,
     envTokenTtlSeconds: integer(env, 'ENV_TOKEN_TTL_SECONDS', 3600, 60, 86_400),
+    uiSessionTtlSeconds: integer(env, 'UI_SESSION_TTL_SECONDS', 28_800, 60, 604_800),
     eventRetentionDays: integer(env, 'EVENT_RETENTION_DAYS', 30, 1, 3650),
     requestLogRetentionDays: integer(env, 'REQUEST_LOG_RETENTION_DAYS', 14, 1, 3650),
     requestLogMaxRows: integer(env, 'REQUEST_LOG_MAX_ROWS', 1_000_000, 1000, 1_000_000_000),

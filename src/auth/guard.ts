@@ -18,11 +18,19 @@ declare module 'fastify' {
 export type TokenAuthenticator = (request: FastifyRequest, token: string) => Promise<boolean>;
 
 /**
- * Builds the guard; routes that use it can rely on `request.principal`, except where `other`
- * accepted the token (it then sets its own request field).
+ * Looks at the session cookies of a request without an Authorization header (web UI, src/sessions):
+ * true when a cookie authenticated the request (it sets `request.principal` or `request.selfService`).
  */
-export function requireEnvironmentToken(auth: AuthService, other?: TokenAuthenticator) {
+export type CookieAuthenticator = (request: FastifyRequest) => Promise<boolean>;
+
+/**
+ * Builds the guard; routes that use it can rely on `request.principal`, except where `other`
+ * accepted the token or `cookies` a portal session (they then set their own request field).
+ */
+export function requireEnvironmentToken(auth: AuthService, other?: TokenAuthenticator, cookies?: CookieAuthenticator) {
   return async function environmentGuard(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    // An Authorization header, when present, decides alone: cookies are looked at only without one.
+    if (request.headers.authorization === undefined && cookies && (await cookies(request))) return;
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthorized();
     if (other && (await other(request, token))) return;

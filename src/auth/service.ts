@@ -82,22 +82,31 @@ export class AuthService {
     return this.createCredential('generated at first start');
   }
 
-  /** Exchanges a clientId and secret for an environment token; undefined when they do not match. */
-  async exchange(clientId: string, secret: string): Promise<{ token: string; expiresIn: number } | undefined> {
+  /**
+   * Checks a clientId and secret, and records the use of the credential; the principal they stand for,
+   * or undefined when they do not match. Used by the token exchange and by web UI sign-in (src/sessions).
+   */
+  async verifyCredential(clientId: string, secret: string): Promise<EnvironmentPrincipal | undefined> {
     const credential = await this.store.findCredentialByClientId(clientId);
     // Verify against a dummy hash for unknown clientIds so timing does not reveal which exist.
     const ok = await verifySecret(secret, credential?.secret_hash ?? UNMATCHABLE_SECRET_HASH);
     if (!credential || !ok) return undefined;
+    await this.store.touchCredential(credential.id, nowIso());
+    return { kind: 'environment', credentialId: credential.id, clientId: credential.client_id };
+  }
+
+  /** Exchanges a clientId and secret for an environment token; undefined when they do not match. */
+  async exchange(clientId: string, secret: string): Promise<{ token: string; expiresIn: number } | undefined> {
+    const principal = await this.verifyCredential(clientId, secret);
+    if (!principal) return undefined;
     const token = generateToken(TOKEN_PREFIXES.environment);
-    const now = nowIso();
     await this.store.insertEnvironmentToken({
       id: randomUUID(),
       tokenHash: hashToken(token),
-      credentialId: credential.id,
-      createdAt: now,
+      credentialId: principal.credentialId,
+      createdAt: nowIso(),
       expiresAt: isoIn(this.tokenTtlSeconds),
     });
-    await this.store.touchCredential(credential.id, now);
     return { token, expiresIn: this.tokenTtlSeconds };
   }
 

@@ -16,13 +16,14 @@ export class AuthStore {
     await this.db.insertInto('vendor_credentials').values(row).execute();
   }
 
-  /** Sets the secret of an existing clientId; its outstanding tokens are revoked with the old secret. */
+  /** Sets the secret of an existing clientId; its outstanding tokens and web UI sessions are revoked with the old secret. */
   async replaceSecret(clientId: string, secretHash: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('vendor_credentials').select('id').where('client_id', '=', clientId).executeTakeFirst();
       if (!row) return;
       await trx.updateTable('vendor_credentials').set({ secret_hash: secretHash }).where('id', '=', row.id).execute();
       await trx.deleteFrom('environment_tokens').where('credential_id', '=', row.id).execute();
+      await trx.deleteFrom('ui_sessions').where('credential_id', '=', row.id).execute();
     });
   }
 

@@ -11,7 +11,8 @@ import { TENANT_ID_PATTERN } from '../tenants/routes.js';
 import type { ConnectionService } from './service.js';
 import { SOURCES, type Source } from './sources.js';
 
-const connectionProperties = {
+/** A connection's fields in responses (also the base of the dashboard overview's items). */
+export const connectionProperties = {
   id: { type: 'string' },
   tenantId: { type: 'string' },
   connectionName: { type: 'string' },

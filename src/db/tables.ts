@@ -184,6 +184,26 @@ export interface RequestLogsTable {
   created_at: string;
 }
 
+/** A browser session of the web UI (migration 0007, src/sessions); only the token's SHA-256 is kept. */
+export interface UiSessionsTable {
+  id: string;
+  token_hash: string;
+  /** 'dashboard' (vendor credential) or 'portal' (user token). */
+  kind: string;
+  /** Dashboard sessions: the vendor credential. */
+  credential_id: string | null;
+  /** Portal sessions: the caller of the user token they were opened with. */
+  tenant_id: string | null;
+  user_id: string | null;
+  email: string | null;
+  /** JSON array of permission keys (portal). */
+  permissions: string | null;
+  /** 'rollcall' or 'vendor': who signed the user token (portal). */
+  issuer: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
 /** The whole database as Kysely types it. */
 export interface Database {
   vendor_credentials: VendorCredentialsTable;
@@ -200,4 +220,5 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   request_logs: RequestLogsTable;
+  ui_sessions: UiSessionsTable;
 }

@@ -4,6 +4,7 @@ import { environmentSecurity, errorResponses } from '../http/schemas.js';
 import {
   connectionGroupsQuery,
   connectionUsersQuery,
+  groupDetailSchema,
   groupSchema,
   idParams,
   memberSchema,
@@ -19,6 +20,8 @@ import {
 import type { DirectoryService, ListParams } from './service.js';
 
 const PAGING_NOTE = 'Cursor-paged in a stable order: pass nextCursor as `cursor` until it is null. Items are never skipped or repeated across pages.';
+const SEARCH_NOTE =
+  '`q` searches text case-insensitively (a substring; `%` and `_` are literal). No index serves it: the database scans the listed tenant’s or connection’s rows, which suits a dashboard’s search box, not bulk sync; combine it with paging as usual.';
 
 export const directoryRoutes: FastifyPluginAsync<{ directory: DirectoryService }> = async (app, { directory }) => {
   const tags = ['directory'];
@@ -31,7 +34,7 @@ export const directoryRoutes: FastifyPluginAsync<{ directory: DirectoryService }
         tags,
         security,
         summary: "List the tenant's users",
-        description: `Users of the tenant's connections with syncToUserManagement on, and detached users. ${PAGING_NOTE}`,
+        description: `Users of the tenant's connections with syncToUserManagement on, and detached users. ${PAGING_NOTE} ${SEARCH_NOTE}`,
         params: tenantParams,
         querystring: tenantUsersQuery,
         response: { 200: pageSchema(userSchema), ...errorResponses(400, 401, 404) },
@@ -47,7 +50,7 @@ export const directoryRoutes: FastifyPluginAsync<{ directory: DirectoryService }
         tags,
         security,
         summary: "List the tenant's groups",
-        description: `Groups of the tenant's connections with syncToUserManagement on, and detached groups. ${PAGING_NOTE}`,
+        description: `Groups of the tenant's connections with syncToUserManagement on, and detached groups. ${PAGING_NOTE} ${SEARCH_NOTE}`,
         params: tenantParams,
         querystring: tenantGroupsQuery,
         response: { 200: pageSchema(groupSchema), ...errorResponses(400, 401, 404) },
@@ -79,8 +82,8 @@ export const directoryRoutes: FastifyPluginAsync<{ directory: DirectoryService }
       schema: {
         tags,
         security,
-        summary: 'Get a user, with its groups',
-        description: 'Any user Rollcall holds: also a staging connection’s, and detached ones.',
+        summary: 'Get a user, with its groups and roles',
+        description: 'Any user Rollcall holds: also a staging connection’s, and detached ones. With its direct groups (id, displayName), its effective role keys and the raw SCIM resource under `scim`.',
         params: idParams,
         response: { 200: userSchema, ...errorResponses(400, 401, 404) },
       },
@@ -108,7 +111,16 @@ export const directoryRoutes: FastifyPluginAsync<{ directory: DirectoryService }
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/groups/:id',
-    { schema: { tags, security, summary: 'Get a group', params: idParams, response: { 200: groupSchema, ...errorResponses(400, 401, 404) } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Get a group, with its member count',
+        description: '`memberCount` counts direct members, users and nested groups (list them at /api/v1/groups/{id}/members).',
+        params: idParams,
+        response: { 200: groupDetailSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
     async (request) => directory.group(request.params.id),
   );
 
@@ -153,7 +165,7 @@ export const directoryRoutes: FastifyPluginAsync<{ directory: DirectoryService }
         tags,
         security,
         summary: "List a connection's users",
-        description: `Whatever syncToUserManagement says: a staging connection's data is visible here only. ${PAGING_NOTE}`,
+        description: `Whatever syncToUserManagement says: a staging connection's data is visible here only. ${PAGING_NOTE} ${SEARCH_NOTE}`,
         params: idParams,
         querystring: connectionUsersQuery,
         response: { 200: pageSchema(userSchema), ...errorResponses(400, 401, 404) },
@@ -169,7 +181,7 @@ export const directoryRoutes: FastifyPluginAsync<{ directory: DirectoryService }
         tags,
         security,
         summary: "List a connection's groups",
-        description: `Whatever syncToUserManagement says: a staging connection's data is visible here only. ${PAGING_NOTE}`,
+        description: `Whatever syncToUserManagement says: a staging connection's data is visible here only. ${PAGING_NOTE} ${SEARCH_NOTE}`,
         params: idParams,
         querystring: connectionGroupsQuery,
         response: { 200: pageSchema(groupSchema), ...errorResponses(400, 401, 404) },

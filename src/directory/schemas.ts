@@ -1,5 +1,6 @@
 /** JSON schemas of the directory API (validation, serialisation and the OpenAPI document). */
 import { TENANT_ID_PATTERN } from '../tenants/routes.js';
+import { MAX_SEARCH_LENGTH } from './search.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
 /** The full SCIM resource: kept as is, whatever attributes and extensions the IdP sent. */
@@ -39,6 +40,11 @@ const groupProperties = {
 
 export const userSchema = { type: 'object', properties: userProperties } as const;
 export const groupSchema = { type: 'object', properties: groupProperties } as const;
+/** GET /api/v1/groups/{id}: the group and its direct member count. */
+export const groupDetailSchema = {
+  type: 'object',
+  properties: { ...groupProperties, memberCount: { type: 'integer', description: 'Direct members: users and nested groups' } },
+} as const;
 
 /** A member is a user or a nested group; `type` says which, and the other fields follow that shape. */
 export const memberSchema = {
@@ -61,16 +67,26 @@ export const pagingQuery = {
 
 const updatedSince = { type: 'string', format: 'date-time', description: 'Only resources updated at or after this instant (RFC 3339)' } as const;
 const connectionIdFilter = { type: 'string', minLength: 1, maxLength: 64, description: 'Only this connection’s (or former connection’s) resources' } as const;
+const search = (fields: string) =>
+  ({
+    type: 'string',
+    minLength: 1,
+    maxLength: MAX_SEARCH_LENGTH,
+    description: `Text search: case-insensitive, anywhere in ${fields}. % and _ match themselves. Scans the listed scope's rows (no index): for interactive search.`,
+  }) as const;
+const userSearch = search('userName, displayName, given and family name, externalId or primary email');
+const groupSearch = search('displayName or externalId');
 const userFilters = {
   active: { type: 'boolean' },
+  q: userSearch,
   email: { type: 'string', minLength: 1, maxLength: 320, description: 'The primary email, case-insensitive' },
   updatedSince,
 } as const;
 
 export const tenantUsersQuery = { type: 'object', properties: { ...pagingQuery, connectionId: connectionIdFilter, ...userFilters } } as const;
-export const tenantGroupsQuery = { type: 'object', properties: { ...pagingQuery, connectionId: connectionIdFilter, updatedSince } } as const;
+export const tenantGroupsQuery = { type: 'object', properties: { ...pagingQuery, connectionId: connectionIdFilter, updatedSince, q: groupSearch } } as const;
 export const connectionUsersQuery = { type: 'object', properties: { ...pagingQuery, ...userFilters } } as const;
-export const connectionGroupsQuery = { type: 'object', properties: { ...pagingQuery, updatedSince } } as const;
+export const connectionGroupsQuery = { type: 'object', properties: { ...pagingQuery, updatedSince, q: groupSearch } } as const;
 export const membersQuery = { type: 'object', properties: { ...pagingQuery } } as const;
 
 export const tenantParams = {

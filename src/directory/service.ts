@@ -8,6 +8,7 @@ import { conflict, notFound, validationFailed } from '../http/api-errors.js';
 import { RoleService } from '../roles/service.js';
 import { decodeCursor, encodeCursor, type CursorKind, type Position } from './cursor.js';
 import { DetachedRemoval, type PurgeResult } from './removal.js';
+import { containsPattern } from './search.js';
 import { toDirectoryGroup, toDirectoryUser, type DirectoryGroup, type DirectoryUser } from './shape.js';
 import { DirectoryStore, type GroupRow, type ListScope, type UserRow } from './store.js';
 
@@ -28,7 +29,12 @@ export interface ListParams {
   email?: string;
   /** An RFC 3339 date-time: resources updated at or after it. */
   updatedSince?: string;
+  /** Text search, case-insensitive, anywhere in the name fields, externalId and (users) primary email. */
+  q?: string;
 }
+
+/** A group with its direct member count, as GET /api/v1/groups/{id} returns it. */
+export type DirectoryGroupDetail = DirectoryGroup & { memberCount: number };
 
 /** A member of a group: a user, or a nested group, marked by `type`. */
 export type DirectoryMember = ({ type: 'user' } & DirectoryUser) | ({ type: 'group' } & DirectoryGroup);
@@ -40,6 +46,8 @@ function storedInstant(value: string | undefined): string | undefined {
   if (Number.isNaN(time)) throw validationFailed('querystring.updatedSince must be an RFC 3339 date-time', 'querystring.updatedSince');
   return new Date(time).toISOString();
 }
+
+const searchPattern = (q: string | undefined) => (q === undefined ? undefined : containsPattern(q));
 
 function position(kind: CursorKind, cursor: string | undefined): Position | undefined {
   if (cursor === undefined) return undefined;
@@ -87,14 +95,14 @@ export class DirectoryService {
   }
 
   private async userPage(scope: ListScope, params: ListParams): Promise<Page<DirectoryUser>> {
-    const filter = { active: params.active, email: params.email?.toLowerCase(), updatedSince: storedInstant(params.updatedSince) };
+    const filter = { active: params.active, email: params.email?.toLowerCase(), updatedSince: storedInstant(params.updatedSince), search: searchPattern(params.q) };
     const fetched = await this.store.listUsers(scope, filter, { after: position('users', params.cursor), limit: params.limit + 1 });
     const { rows, last } = pageOf(fetched, params.limit);
     return { items: await this.withGroups(scope.tenantId, rows), nextCursor: last ? encodeCursor('users', keyOf(last)) : null };
   }
 
   private async groupPage(scope: ListScope, params: ListParams): Promise<Page<DirectoryGroup>> {
-    const filter = { updatedSince: storedInstant(params.updatedSince) };
+    const filter = { updatedSince: storedInstant(params.updatedSince), search: searchPattern(params.q) };
     const fetched = await this.store.listGroups(scope, filter, { after: position('groups', params.cursor), limit: params.limit + 1 });
     const { rows, last } = pageOf(fetched, params.limit);
     return { items: rows.map(toDirectoryGroup), nextCursor: last ? encodeCursor('groups', keyOf(last)) : null };
@@ -136,8 +144,9 @@ export class DirectoryService {
     return user!;
   }
 
-  async group(id: string): Promise<DirectoryGroup> {
-    return toDirectoryGroup(await this.requireGroup(id));
+  async group(id: string): Promise<DirectoryGroupDetail> {
+    const row = await this.requireGroup(id);
+    return { ...toDirectoryGroup(row), memberCount: await this.store.countMembers(row.tenant_id, row.id) };
   }
 
   /** A page of a group's direct members, users and nested groups, in member id order. */

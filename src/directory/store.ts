@@ -7,6 +7,7 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selecta
 import type { Database, ScimGroupsTable, ScimUsersTable } from '../db/tables.js';
 import { chunks } from '../scim/store/scope.js';
 import type { Position } from './cursor.js';
+import { groupMatches, userMatches } from './search.js';
 
 export type UserRow = Selectable<ScimUsersTable>;
 export type GroupRow = Selectable<ScimGroupsTable>;
@@ -27,6 +28,15 @@ export interface UserFilter {
   email?: string;
   /** An instant as stored (ISO-8601 UTC with milliseconds). */
   updatedSince?: string;
+  /** A LIKE pattern from `containsPattern` (src/directory/search.ts). */
+  search?: string;
+}
+
+/** Filters of the group list. */
+export interface GroupFilter {
+  updatedSince?: string;
+  /** A LIKE pattern from `containsPattern` (src/directory/search.ts). */
+  search?: string;
 }
 
 /** One page request: rows strictly after `after`, at most `limit`. */
@@ -102,18 +112,28 @@ export class DirectoryStore {
       .where((eb) => listConditions(common(eb), scope, filter.updatedSince, page.after));
     if (filter.active !== undefined) query = query.where('active', '=', filter.active ? 1 : 0);
     if (filter.email !== undefined) query = query.where('email_norm', '=', filter.email);
+    if (filter.search !== undefined) query = query.where((eb) => userMatches(eb, filter.search!));
     return query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
   }
 
-  listGroups(scope: ListScope, filter: { updatedSince?: string }, page: PageRequest): Promise<GroupRow[]> {
-    return this.db
+  listGroups(scope: ListScope, filter: GroupFilter, page: PageRequest): Promise<GroupRow[]> {
+    let query = this.db
       .selectFrom('scim_groups')
       .selectAll()
-      .where((eb) => listConditions(common(eb), scope, filter.updatedSince, page.after))
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(page.limit)
-      .execute();
+      .where((eb) => listConditions(common(eb), scope, filter.updatedSince, page.after));
+    if (filter.search !== undefined) query = query.where((eb) => groupMatches(eb, filter.search!));
+    return query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
+  }
+
+  /** How many direct members (users and nested groups) a group has; a range of the membership primary key. */
+  async countMembers(tenantId: string, groupId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('scim_group_members')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('tenant_id', '=', tenantId)
+      .where('group_id', '=', groupId)
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
   }
 
   /** Membership rows of a group, by member id (the primary key's order), after `afterId`. */

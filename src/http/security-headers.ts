@@ -23,7 +23,8 @@ export function securityHeaders(options: SecurityHeaderOptions): Record<string, 
     "script-src-attr 'none'",
     // The docs UI (Swagger UI) sets inline styles and uses data: images and fonts.
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
+    // data: for the docs UI; https: for the logo a vendor sets for its self-service portal.
+    "img-src 'self' data: https:",
     "font-src 'self' data:",
     "form-action 'self'",
     `frame-ancestors ${options.frameAncestors}`,

@@ -4,6 +4,7 @@ import { validationFailed } from '../http/api-errors.js';
 import { environmentSecurity, errorResponses } from '../http/schemas.js';
 import type { MonitoringService } from './service.js';
 import type { LogQuery } from './store.js';
+import { BUCKETS, MAX_BUCKETS, type Bucket } from './timeseries.js';
 
 const entrySchema = {
   type: 'object',
@@ -120,5 +121,52 @@ export const monitoringRoutes: FastifyPluginAsync<{ monitoring: MonitoringServic
       },
     },
     async (request) => ({ items: await monitoring.summaries(request.query.sinceHours, request.query.tenantId) }),
+  );
+
+  app.get<{ Querystring: { tenantId?: string; connectionId?: string; from?: string; to?: string; bucket: Bucket } }>(
+    '/api/v1/logs/timeseries',
+    {
+      schema: {
+        tags,
+        summary: 'SCIM requests and errors per time bucket and connection, for a chart',
+        description:
+          `Counts grouped by bucket (UTC, aligned to multiples of the bucket width) and connection; errors are requests answered with a status >= 400. \`from\` defaults to 24 hours before \`to\`, \`to\` to now; \`from\` is rounded down to a bucket boundary and the answer gives the range counted. At most ${MAX_BUCKETS} buckets (400 otherwise). Only non-empty buckets are listed, oldest first.`,
+        security: environmentSecurity,
+        querystring: {
+          type: 'object',
+          properties: {
+            tenantId: { type: 'string', maxLength: 128 },
+            connectionId: { type: 'string', maxLength: 64 },
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+            bucket: { type: 'string', enum: [...BUCKETS], default: '1h' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              bucketSeconds: { type: 'integer' },
+              from: { type: 'string', format: 'date-time' },
+              to: { type: 'string', format: 'date-time' },
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    at: { type: 'string', format: 'date-time', description: 'Start of the bucket' },
+                    connectionId: { type: 'string' },
+                    requests: { type: 'integer' },
+                    errors: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses(400, 401),
+        },
+      },
+    },
+    async (request) => monitoring.timeseries(request.query),
   );
 };

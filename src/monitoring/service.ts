@@ -2,6 +2,7 @@
 import type { Db } from '../db/open.js';
 import type { Job } from '../jobs/scheduler.js';
 import { RequestLogStore, type LogQuery, type RequestLogRow } from './store.js';
+import { RequestTimeseriesStore, timeseriesRange, type Timeseries, type TimeseriesRequest } from './timeseries.js';
 
 const DAY_MS = 86_400_000;
 
@@ -48,6 +49,7 @@ function toEntry(row: RequestLogRow): RequestLogEntry {
 
 export class MonitoringService {
   readonly store: RequestLogStore;
+  private readonly series: RequestTimeseriesStore;
 
   constructor(
     db: Db,
@@ -55,6 +57,7 @@ export class MonitoringService {
     private readonly maxRows: number,
   ) {
     this.store = new RequestLogStore(db.kysely);
+    this.series = new RequestTimeseriesStore(db.kysely, db.dialect);
   }
 
   async page(query: LogQuery): Promise<{ items: RequestLogEntry[]; nextCursor: string | null }> {
@@ -65,6 +68,12 @@ export class MonitoringService {
 
   summaries(sinceHours: number, tenantId?: string) {
     return this.store.summaries(new Date(Date.now() - sinceHours * 3_600_000).toISOString(), tenantId);
+  }
+
+  /** Requests and errors per bucket and connection over a range (default: the last 24 hours); only non-empty buckets. */
+  async timeseries(request: TimeseriesRequest): Promise<Timeseries> {
+    const range = timeseriesRange(request);
+    return { bucketSeconds: range.bucketSeconds, from: range.from, to: range.to, items: await this.series.buckets(range) };
   }
 
   /** Retention by age and by row count, in bounded batches so it never holds the database long. */

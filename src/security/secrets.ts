@@ -8,6 +8,8 @@ export const TOKEN_PREFIXES = {
   connection: 'rc_scim_',
   /** Generated vendor secret. */
   vendorSecret: 'rc_secret_',
+  /** Browser session of the web UI (dashboard or portal), kept in an HttpOnly cookie (src/sessions). */
+  uiSession: 'rc_sess_',
 } as const;
 
 /** A new token: a recognisable prefix and 256 bits of randomness, base64url. */

@@ -4,14 +4,15 @@
  * tokens by naming the permission it needs in its `config.selfService`; on every other route a
  * user token is answered 401, exactly as before. On an opted-in route the checks run before the
  * body is read: a valid token (401), the builder switch (403), the permission (403), and no other
- * tenant named in `frontegg-tenant-id`, `x-tenant-id` or `?tenantId=` (403).
+ * tenant named in `frontegg-tenant-id`, `x-tenant-id` or `?tenantId=` (403). A portal session
+ * cookie (src/sessions/cookie-auth.ts) goes through the same checks.
  */
 import type { FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../http/api-errors.js';
 import { TOKEN_PREFIXES } from '../security/secrets.js';
 import type { SettingsService } from '../settings/service.js';
 import type { UserTokenService } from '../user-tokens/service.js';
-import './caller.js';
+import type { SelfServiceCaller } from './caller.js';
 
 export const SELF_SERVICE_DISABLED = 'SCIM provisioning is not enabled for self-service';
 
@@ -29,6 +30,35 @@ function namedTenants(request: FastifyRequest): string[] {
 
 const looksLikeJwt = (token: string) => token.split('.').length === 3;
 
+/** What stands for the caller, for messages: a user token, or a portal session opened with one (src/sessions). */
+export type SelfServiceCredential = 'user token' | 'portal session';
+
+/** The permission the route asks of self-service callers; 401 when the route takes none. */
+export function selfServicePermission(request: FastifyRequest, credential: SelfServiceCredential = 'user token'): string {
+  const permission = request.routeOptions.config?.selfService;
+  if (!permission) throw unauthorized(`This route needs an environment token; a ${credential} opens only the self-service SCIM configuration endpoints`);
+  return permission;
+}
+
+/**
+ * The checks after a self-service caller is verified, the same for a user token and for a portal
+ * session: the builder switch, the permission and no other tenant named (403 each). Sets
+ * `request.selfService` when they pass.
+ */
+export async function admitSelfServiceCaller(
+  request: FastifyRequest,
+  caller: SelfServiceCaller,
+  permission: string,
+  settings: SettingsService,
+  credential: SelfServiceCredential = 'user token',
+): Promise<void> {
+  if (!(await settings.selfServiceScimEnabled())) throw forbidden(SELF_SERVICE_DISABLED);
+  if (!caller.permissions.has(permission)) throw forbidden(`The ${credential} lacks the permission ${permission}`);
+  const other = namedTenants(request).find((t) => t !== caller.tenantId);
+  if (other !== undefined) throw forbidden(`The ${credential} is for tenant "${caller.tenantId}" and cannot act on tenant "${other}"`);
+  request.selfService = caller;
+}
+
 /**
  * Authenticates user tokens on self-service routes. Returns false for tokens it leaves to the
  * environment check; sets `request.selfService` and returns true for an accepted user token.
@@ -37,15 +67,10 @@ export function selfServiceAuthenticator(deps: { userTokens: UserTokenService; s
   return async function authenticateUserToken(request: FastifyRequest, token: string): Promise<boolean> {
     // Anything that is not shaped like a JWT gets the environment check and its answer, as before.
     if (token.startsWith(TOKEN_PREFIXES.environment) || !looksLikeJwt(token)) return false;
-    const permission = request.routeOptions.config?.selfService;
-    if (!permission) throw unauthorized('This route needs an environment token; a user token opens only the self-service SCIM configuration endpoints');
+    const permission = selfServicePermission(request);
     const caller = await deps.userTokens.verify(token);
     if (!caller) throw unauthorized('The user token is invalid or has expired');
-    if (!(await deps.settings.selfServiceScimEnabled())) throw forbidden(SELF_SERVICE_DISABLED);
-    if (!caller.permissions.has(permission)) throw forbidden(`The user token lacks the permission ${permission}`);
-    const other = namedTenants(request).find((t) => t !== caller.tenantId);
-    if (other !== undefined) throw forbidden(`The user token is for tenant "${caller.tenantId}" and cannot act on tenant "${other}"`);
-    request.selfService = caller;
+    await admitSelfServiceCaller(request, caller, permission, deps.settings);
     return true;
   };
 }

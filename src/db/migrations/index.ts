@@ -5,6 +5,7 @@ import * as directoryIndexes from './0003-directory-indexes.js';
 import * as webhookFailingSince from './0004-webhook-failing-since.js';
 import * as rolesSelfServiceAudit from './0005-roles-self-service-audit.js';
 import * as ipAllowlistsJobLeases from './0006-ip-allowlists-job-leases.js';
+import * as uiSessions from './0007-ui-sessions.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004-webhook-failing-since': webhookFailingSince,
   '0005-roles-self-service-audit': rolesSelfServiceAudit,
   '0006-ip-allowlists-job-leases': ipAllowlistsJobLeases,
+  '0007-ui-sessions': uiSessions,
 };

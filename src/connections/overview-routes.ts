@@ -1,0 +1,52 @@
+/** GET /api/v1/tenants/{tenantId}/connections — the connection overview of a management dashboard. */
+import type { FastifyPluginAsync } from 'fastify';
+import { environmentSecurity, errorResponses } from '../http/schemas.js';
+import { TENANT_ID_PATTERN } from '../tenants/routes.js';
+import type { ConnectionOverviewService } from './overview.js';
+import { connectionProperties } from './routes.js';
+
+const lastErrorSchema = {
+  type: ['object', 'null'],
+  description: 'The most recent request of the last 24 hours answered with a status >= 400; null if none',
+  properties: {
+    at: { type: 'string', format: 'date-time' },
+    status: { type: 'integer' },
+    scimType: { type: ['string', 'null'] },
+    detail: { type: ['string', 'null'] },
+    method: { type: 'string' },
+    path: { type: 'string' },
+  },
+} as const;
+
+const overviewSchema = {
+  type: 'object',
+  properties: {
+    ...connectionProperties,
+    users: { type: 'integer', description: 'Users the connection provisioned' },
+    groups: { type: 'integer', description: 'Groups the connection provisioned' },
+    requests24h: { type: 'integer', description: 'SCIM requests in the last 24 hours' },
+    errors24h: { type: 'integer', description: 'Of those, answered with a status >= 400' },
+    lastRequestAt: { type: ['string', 'null'], format: 'date-time', description: 'Latest SCIM request in the last 24 hours' },
+    lastError: lastErrorSchema,
+  },
+} as const;
+
+const tenantParams = { type: 'object', required: ['tenantId'], properties: { tenantId: { type: 'string', pattern: TENANT_ID_PATTERN } } } as const;
+
+export const connectionOverviewRoutes: FastifyPluginAsync<{ overview: ConnectionOverviewService }> = async (app, { overview }) => {
+  app.get<{ Params: { tenantId: string } }>(
+    '/api/v1/tenants/:tenantId/connections',
+    {
+      schema: {
+        tags: ['scim configurations'],
+        security: environmentSecurity,
+        summary: "The tenant's SCIM configurations with counts and health, newest first",
+        description:
+          'Each configuration with how many users and groups it provisioned and its SCIM traffic of the last 24 hours: requests, errors (status >= 400), the latest request and the latest error. Request figures come from the request log, which is written in batches a fraction of a second behind.',
+        params: tenantParams,
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: overviewSchema } } }, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => ({ items: await overview.list(request.params.tenantId) }),
+  );
+};

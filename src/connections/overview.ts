@@ -1,0 +1,57 @@
+/**
+ * The connection overview a management dashboard shows per tenant: each connection with how many
+ * users and groups it provisioned and how its last 24 hours of SCIM traffic went.
+ */
+import { notFound } from '../http/api-errors.js';
+import type { MonitoringService } from '../monitoring/service.js';
+import type { ConnectionSummary } from '../monitoring/store.js';
+import type { TenantStore } from '../tenants/store.js';
+import type { ResourceCounts } from './resource-counts.js';
+import type { Connection, ConnectionService } from './service.js';
+
+/** The window of the traffic figures. */
+const TRAFFIC_HOURS = 24;
+
+/** A connection as the overview lists it. */
+export interface ConnectionOverview extends Connection {
+  users: number;
+  groups: number;
+  requests24h: number;
+  errors24h: number;
+  lastRequestAt: string | null;
+  /** The most recent request of the window answered with a status >= 400, if any. */
+  lastError: ConnectionSummary['lastError'];
+}
+
+/** Composes the connection list, the resource counts and the request log summary. */
+export class ConnectionOverviewService {
+  constructor(
+    private readonly deps: { connections: ConnectionService; tenants: TenantStore; counts: ResourceCounts; monitoring: MonitoringService },
+  ) {}
+
+  /** The tenant's connections, newest first; 404 for an unknown tenant. */
+  async list(tenantId: string): Promise<ConnectionOverview[]> {
+    const { connections, tenants, counts, monitoring } = this.deps;
+    if (!(await tenants.find(tenantId))) throw notFound(`Tenant "${tenantId}" not found`);
+    // The store lists oldest first (created_at, id); the dashboard wants the newest on top.
+    const list = (await connections.list({ tenantId })).reverse();
+    const [resourceCounts, summaries] = await Promise.all([
+      counts.of(tenantId, list.map((c) => c.id)),
+      monitoring.summaries(TRAFFIC_HOURS, tenantId),
+    ]);
+    const traffic = new Map(summaries.map((s) => [s.connectionId, s]));
+    return list.map((connection) => {
+      const count = resourceCounts.get(connection.id);
+      const summary = traffic.get(connection.id);
+      return {
+        ...connection,
+        users: count?.users ?? 0,
+        groups: count?.groups ?? 0,
+        requests24h: summary?.requests ?? 0,
+        errors24h: summary?.errors ?? 0,
+        lastRequestAt: summary?.lastRequestAt ?? null,
+        lastError: summary?.lastError ?? null,
+      };
+    });
+  }
+}

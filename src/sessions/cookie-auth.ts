@@ -1,0 +1,47 @@
+/**
+ * Session cookies on the management scope, for requests without an Authorization header (the
+ * environment guard, src/auth/guard.ts, asks this first). A dashboard session acts exactly as an
+ * environment token of its credential; a portal session exactly as the user token it was opened
+ * with, through the self-service checks of src/self-service/guard.ts. Either way an unsafe method
+ * needs the session's CSRF token and, when the browser sends one, Rollcall's own Origin (./csrf.ts).
+ */
+import type { FastifyRequest } from 'fastify';
+import type { CookieAuthenticator } from '../auth/guard.js';
+import { unauthorized } from '../http/api-errors.js';
+import { admitSelfServiceCaller, selfServicePermission } from '../self-service/guard.js';
+import type { SettingsService } from '../settings/service.js';
+import { DASHBOARD_COOKIE, PORTAL_COOKIE, parseCookies } from './cookies.js';
+import { checkCsrf } from './csrf.js';
+import type { SessionService } from './service.js';
+
+/**
+ * Builds the authenticator. With both cookies live the dashboard session wins: it already holds every
+ * right the portal session has, and the dashboard must not turn into a one-tenant view because its
+ * user once opened the portal in the same browser.
+ */
+export function sessionCookieAuthenticator(deps: { sessions: SessionService; settings: SettingsService; publicUrl: string }): CookieAuthenticator {
+  return async function authenticateSessionCookie(request: FastifyRequest): Promise<boolean> {
+    const cookies = parseCookies(request.headers.cookie);
+    const dashboardToken = cookies.get(DASHBOARD_COOKIE);
+    const portalToken = cookies.get(PORTAL_COOKIE);
+    if (dashboardToken === undefined && portalToken === undefined) return false;
+
+    const dashboard = await deps.sessions.dashboard(dashboardToken);
+    if (dashboard) {
+      checkCsrf(request, dashboard.csrfToken, deps.publicUrl);
+      request.principal = dashboard.principal;
+      return true;
+    }
+    if (portalToken !== undefined) {
+      // Same order as a user token: the route must take self-service callers before anything else.
+      const permission = selfServicePermission(request, 'portal session');
+      const portal = await deps.sessions.portal(portalToken);
+      if (portal) {
+        checkCsrf(request, portal.csrfToken, deps.publicUrl);
+        await admitSelfServiceCaller(request, portal.caller, permission, deps.settings, 'portal session');
+        return true;
+      }
+    }
+    throw unauthorized('The session is invalid or has expired; sign in again');
+  };
+}

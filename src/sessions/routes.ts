@@ -1,0 +1,159 @@
+/**
+ * /ui/session (dashboard) and /ui/portal/session (self-service portal): sign in, who is signed in,
+ * sign out. Public in the sense of the route walk: each authenticates its caller itself. The session
+ * token travels only in an HttpOnly cookie; the answers carry the CSRF token the UI must echo in
+ * `x-csrf-token` on every unsafe request.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { unauthorized } from '../http/api-errors.js';
+import { errorResponses } from '../http/schemas.js';
+import type { SettingsService } from '../settings/service.js';
+import { MAX_TOKEN_LENGTH } from '../user-tokens/jwt.js';
+import { DASHBOARD_COOKIE, PORTAL_COOKIE, dashboardCookieScope, parseCookies, portalCookieScope, serializeCookie, type CookieScope } from './cookies.js';
+import { checkCsrf, checkOrigin } from './csrf.js';
+import type { DashboardSession, PortalSession, SessionKind, SessionService } from './service.js';
+
+/** What the routes need. */
+export interface SessionRouteOptions {
+  sessions: SessionService;
+  settings: SettingsService;
+  /** PUBLIC_URL: https turns on `Secure` (and the portal's cross-site cookie), and it is an allowed Origin. */
+  publicUrl: string;
+}
+
+const tags = ['web UI sessions'];
+
+const dashboardSchema = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string', enum: ['dashboard'] },
+    clientId: { type: 'string' },
+    csrfToken: { type: 'string', description: 'Send as x-csrf-token on every unsafe request authenticated by the cookie' },
+    expiresAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const portalSchema = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string', enum: ['portal'] },
+    tenantId: { type: 'string' },
+    userId: { type: 'string' },
+    email: { type: ['string', 'null'] },
+    permissions: { type: 'array', items: { type: 'string' } },
+    scimProvisioning: { type: 'boolean', description: 'Whether the vendor has turned self-service SCIM provisioning on (live)' },
+    csrfToken: { type: 'string', description: 'Send as x-csrf-token on every unsafe request authenticated by the cookie' },
+    expiresAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const dashboardBody = (session: DashboardSession) => ({
+  kind: session.kind,
+  clientId: session.principal.clientId,
+  csrfToken: session.csrfToken,
+  expiresAt: session.expiresAt,
+});
+
+const portalBody = (session: PortalSession, scimProvisioning: boolean) => ({
+  kind: session.kind,
+  tenantId: session.caller.tenantId,
+  userId: session.caller.userId,
+  email: session.caller.email ?? null,
+  permissions: [...session.caller.permissions],
+  scimProvisioning,
+  csrfToken: session.csrfToken,
+  expiresAt: session.expiresAt,
+});
+
+/** Whole seconds until `expiresAt`, for Max-Age. */
+const secondsUntil = (expiresAt: string) => Math.ceil((Date.parse(expiresAt) - Date.now()) / 1000);
+
+export const sessionRoutes: FastifyPluginAsync<SessionRouteOptions> = async (app, { sessions, settings, publicUrl }) => {
+  const https = publicUrl.startsWith('https:');
+  const cookie = { dashboard: { name: DASHBOARD_COOKIE, scope: dashboardCookieScope(https) }, portal: { name: PORTAL_COOKIE, scope: portalCookieScope(https) } } satisfies Record<SessionKind, { name: string; scope: CookieScope }>;
+  const setCookie = (reply: FastifyReply, kind: SessionKind, token: string, maxAgeSeconds: number) =>
+    reply.header('set-cookie', serializeCookie(cookie[kind].name, token, cookie[kind].scope, maxAgeSeconds));
+  const cookieToken = (request: FastifyRequest, kind: SessionKind) => parseCookies(request.headers.cookie).get(cookie[kind].name);
+
+  /** Sign-out of either kind: CSRF-checked when the session is live; the cookie is cleared in any case. */
+  async function signOut(request: FastifyRequest, reply: FastifyReply, kind: SessionKind) {
+    const token = cookieToken(request, kind);
+    const session = kind === 'dashboard' ? await sessions.dashboard(token) : await sessions.portal(token);
+    if (session) checkCsrf(request, session.csrfToken, publicUrl);
+    await sessions.close(kind, token);
+    return setCookie(reply, kind, '', 0).code(204).send();
+  }
+
+  app.post<{ Body: { clientId: string; secret: string } }>(
+    '/ui/session',
+    {
+      bodyLimit: 16 * 1024,
+      schema: {
+        tags,
+        summary: 'Sign in to the dashboard with a vendor credential (sets the rollcall_session cookie)',
+        body: {
+          type: 'object',
+          required: ['clientId', 'secret'],
+          properties: {
+            clientId: { type: 'string', minLength: 1, maxLength: 200 },
+            // As long as POST /auth/vendor and ROLLCALL_CLIENT_SECRET allow.
+            secret: { type: 'string', minLength: 1, maxLength: 256 },
+          },
+        },
+        response: { 200: dashboardSchema, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      // No session yet, so no CSRF token: a sign-in from a foreign page is refused by its Origin.
+      checkOrigin(request, publicUrl);
+      const opened = await sessions.openDashboard(request.body.clientId, request.body.secret);
+      if (!opened) throw unauthorized('Invalid clientId or secret');
+      setCookie(reply, 'dashboard', opened.token, secondsUntil(opened.session.expiresAt));
+      return dashboardBody(opened.session);
+    },
+  );
+
+  app.get('/ui/session', { schema: { tags, summary: 'The signed-in dashboard session', response: { 200: dashboardSchema, ...errorResponses(401) } } }, async (request) => {
+    const session = await sessions.dashboard(cookieToken(request, 'dashboard'));
+    if (!session) throw unauthorized('No dashboard session; sign in');
+    return dashboardBody(session);
+  });
+
+  app.delete(
+    '/ui/session',
+    { schema: { tags, summary: 'Sign out of the dashboard (needs x-csrf-token); clears the cookie', response: { 204: { type: 'null' }, ...errorResponses(403) } } },
+    (request, reply) => signOut(request, reply, 'dashboard'),
+  );
+
+  app.post<{ Body: { token: string } }>(
+    '/ui/portal/session',
+    {
+      bodyLimit: 16 * 1024,
+      schema: {
+        tags,
+        summary: 'Open the self-service portal with a user token (sets the rollcall_portal cookie)',
+        body: { type: 'object', required: ['token'], properties: { token: { type: 'string', minLength: 1, maxLength: MAX_TOKEN_LENGTH } } },
+        response: { 200: portalSchema, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      checkOrigin(request, publicUrl);
+      const opened = await sessions.openPortal(request.body.token);
+      if (!opened) throw unauthorized('The user token is invalid or has expired');
+      setCookie(reply, 'portal', opened.token, secondsUntil(opened.session.expiresAt));
+      return portalBody(opened.session, await settings.selfServiceScimEnabled());
+    },
+  );
+
+  app.get('/ui/portal/session', { schema: { tags, summary: 'The signed-in portal session', response: { 200: portalSchema, ...errorResponses(401) } } }, async (request) => {
+    const session = await sessions.portal(cookieToken(request, 'portal'));
+    if (!session) throw unauthorized('No portal session; open the portal with a user token');
+    return portalBody(session, await settings.selfServiceScimEnabled());
+  });
+
+  app.delete(
+    '/ui/portal/session',
+    { schema: { tags, summary: 'Sign out of the portal (needs x-csrf-token); clears the cookie', response: { 204: { type: 'null' }, ...errorResponses(403) } } },
+    (request, reply) => signOut(request, reply, 'portal'),
+  );
+};

@@ -1,0 +1,4 @@
+/** PLACEHOLDER — to be built. */
+export function AccountsPage() {
+  return <p>AccountsPage (not built yet)</p>;
+}

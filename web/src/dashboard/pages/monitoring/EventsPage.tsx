@@ -1,0 +1,4 @@
+/** PLACEHOLDER — to be built. */
+export function EventsPage() {
+  return <p>EventsPage (not built yet)</p>;
+}

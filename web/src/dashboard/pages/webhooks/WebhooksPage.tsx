@@ -1,0 +1,4 @@
+/** PLACEHOLDER — to be built. */
+export function WebhooksPage() {
+  return <p>WebhooksPage (not built yet)</p>;
+}

@@ -1,0 +1,4 @@
+/** PLACEHOLDER — to be built. */
+export function App() {
+  return <p>Portal (not built yet)</p>;
+}
