@@ -11,6 +11,7 @@ import { etagOf } from '../resources/render.js';
 import type { ResourceTypeName } from '../schema/index.js';
 import { listResponse, parseListParams, searchRequestParams, type RawListParams } from './list-params.js';
 import { scimBaseUrl, scopeOf } from './request-scope.js';
+import { streamWithMembers } from './stream-members.js';
 
 type IdRequest = FastifyRequest<{ Params: { connectionId: string; id: string }; Querystring: Record<string, string | undefined> }>;
 
@@ -19,9 +20,11 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-/** Sends a single resource with its ETag (RFC 7644 §3.14). */
+/** Sends a single resource with its ETag (RFC 7644 §3.14); a large group's members stream. */
 function sendResource(reply: FastifyReply, rendered: Rendered, status = 200) {
-  return reply.code(status).header('etag', etagOf(rendered.version)).send(rendered.resource);
+  void reply.code(status).header('etag', etagOf(rendered.version));
+  if (rendered.memberPages) return reply.send(streamWithMembers(rendered.resource, rendered.memberPages));
+  return reply.send(rendered.resource);
 }
 
 /** `Prefer: return=minimal` (RFC 7240) asks for no body; `return=representation` for one. */

@@ -8,7 +8,7 @@ import type { MemberOp } from '../patch/types.js';
 import { normalizeResource, type StoredResource } from '../resources/normalize.js';
 import { project, wants, type Projection } from '../resources/projection.js';
 import { renderMembers, renderResource } from '../resources/render.js';
-import type { GroupRow } from '../store/group-store.js';
+import type { GroupRow, MemberView } from '../store/group-store.js';
 import type { ListQuery } from '../store/list-query.js';
 import type { ConnectionScope } from '../store/scope.js';
 import { applyMemberOps } from './group-members.js';
@@ -17,6 +17,12 @@ import { VersionConflict, type ScimTransactions, type Stores } from './transacti
 import type { Rendered } from './user-service.js';
 
 const ALL: Projection = { exclude: [] };
+
+/**
+ * Members read per query when a group is rendered. A group with more is streamed page by page
+ * (a 100,000-member group never sits in memory as one array); one with fewer is rendered whole.
+ */
+export const MEMBER_PAGE = 2000;
 
 const taken = (displayName: unknown) => `A group with displayName "${String(displayName)}" already exists in this connection`;
 
@@ -52,7 +58,30 @@ export class GroupService {
     const stores = this.tx.reads();
     const row = await stores.groups.get(scope, id);
     if (!row) this.notFound(id);
+    // The plain GET (no projection) of a large group streams its members; a projection of members'
+    // sub-attributes is rare enough to render in memory.
+    if (projection.include === undefined && projection.exclude.length === 0) {
+      const first = await stores.groups.members(scope, id, { limit: MEMBER_PAGE + 1 });
+      if (first.length > MEMBER_PAGE) {
+        return { resource: renderResource('Group', row, baseUrl), version: row.version, memberPages: this.memberPages(stores, scope, baseUrl, id, first) };
+      }
+      return { resource: renderResource('Group', row, baseUrl, { members: renderMembers(first, baseUrl) }), version: row.version };
+    }
     return { resource: await this.renderOne(stores, scope, baseUrl, row, projection), version: row.version };
+  }
+
+  /**
+   * The members in pages of MEMBER_PAGE, by member id, starting with the page already read. Each page
+   * is its own query: a member added or removed while the response streams may or may not appear,
+   * as if it had been read a moment earlier or later, and none appears twice.
+   */
+  private async *memberPages(stores: Stores, scope: ConnectionScope, baseUrl: string, id: string, first: MemberView[]) {
+    let page = first.slice(0, MEMBER_PAGE);
+    while (page.length > 0) {
+      yield renderMembers(page, baseUrl);
+      if (page.length < MEMBER_PAGE) return;
+      page = await stores.groups.members(scope, id, { after: page[page.length - 1].value, limit: MEMBER_PAGE });
+    }
   }
 
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {

@@ -16,6 +16,11 @@ import { VersionConflict, type ScimTransactions, type Stores } from './transacti
 export interface Rendered {
   resource: Record<string, unknown>;
   version: number;
+  /**
+   * A large group's `members`, page by page, when the response streams them instead of holding them
+   * in `resource` (src/scim/routes/stream-members.ts).
+   */
+  memberPages?: AsyncIterable<Record<string, unknown>[]>;
 }
 
 const ALL: Projection = { exclude: [] };

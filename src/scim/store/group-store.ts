@@ -186,9 +186,12 @@ export class GroupStore {
     return rows.map(asMember);
   }
 
-  /** The members of a group with their display names, in insertion order. */
-  members(scope: ConnectionScope, groupId: string): Promise<MemberView[]> {
-    return this.db
+  /**
+   * The members of a group with their display names, in member-id order (the primary key's, so no
+   * sort); with `page`, at most `page.limit` members after the id `page.after`, for streaming.
+   */
+  members(scope: ConnectionScope, groupId: string, page?: { after?: string; limit: number }): Promise<MemberView[]> {
+    let select = this.db
       .selectFrom('scim_group_members as m')
       .leftJoin('scim_users as u', (join) => join.onRef('u.id', '=', 'm.member_id').on('m.member_type', '=', 'User'))
       .leftJoin('scim_groups as g', (join) => join.onRef('g.id', '=', 'm.member_id').on('m.member_type', '=', 'Group'))
@@ -199,8 +202,9 @@ export class GroupStore {
       ])
       .where('m.group_id', '=', groupId)
       .where('m.connection_id', '=', scope.connectionId)
-      .orderBy('m.created_at')
-      .orderBy('m.member_id')
-      .execute();
+      .orderBy('m.member_id');
+    if (page?.after !== undefined) select = select.where('m.member_id', '>', page.after);
+    if (page) select = select.limit(page.limit);
+    return select.execute();
   }
 }
