@@ -2,7 +2,18 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { actorOf } from '../audit/actor.js';
 import { environmentSecurity, errorResponses } from '../http/schemas.js';
+import { BRAND_COLOR_PATTERN, MAX_LOGO_URL_LENGTH, MAX_PRODUCT_NAME_LENGTH } from './portal-theme.js';
 import type { SettingsPatch, SettingsService } from './service.js';
+
+const portalProperties = {
+  brandColor: { type: ['string', 'null'], pattern: BRAND_COLOR_PATTERN, description: 'A #rrggbb colour' },
+  logoUrl: {
+    type: ['string', 'null'],
+    maxLength: MAX_LOGO_URL_LENGTH,
+    description: 'An https: URL (up to 2048 characters), or a data:image/png|svg+xml|jpeg;base64, URL up to 64 KB',
+  },
+  productName: { type: ['string', 'null'], minLength: 1, maxLength: MAX_PRODUCT_NAME_LENGTH, pattern: '\\S' },
+} as const;
 
 const settingsSchema = {
   type: 'object',
@@ -13,6 +24,7 @@ const settingsSchema = {
         scimProvisioning: { type: 'boolean', description: 'Whether user tokens may list, read, create and delete SCIM configurations of their tenant' },
       },
     },
+    portal: { type: 'object', description: "The self-service portal's theme; null values mean Rollcall's defaults", properties: portalProperties },
   },
 } as const;
 
@@ -30,7 +42,8 @@ export const settingsRoutes: FastifyPluginAsync<{ settings: SettingsService }> =
         tags,
         security: environmentSecurity,
         summary: 'Change builder settings',
-        description: 'Only the settings named in the body change. Self-service SCIM provisioning is off until turned on here.',
+        description:
+          'Only the settings named in the body change; in `portal`, null clears a value. Self-service SCIM provisioning is off until turned on here. Every change is audited (settings.updated); a data-URL logo is recorded by size and hash.',
         body: {
           type: 'object',
           minProperties: 1,
@@ -42,6 +55,7 @@ export const settingsRoutes: FastifyPluginAsync<{ settings: SettingsService }> =
               additionalProperties: false,
               properties: { scimProvisioning: { type: 'boolean' } },
             },
+            portal: { type: 'object', minProperties: 1, additionalProperties: false, properties: portalProperties },
           },
         },
         response: { 200: settingsSchema, ...errorResponses(400, 401) },

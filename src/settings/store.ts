@@ -18,6 +18,18 @@ export class SettingsStore {
     return (await this.db.selectFrom('settings').select('value').where('key', '=', PREFIX + name).executeTakeFirst())?.value;
   }
 
+  /** The named settings that were written, by name (without the prefix). */
+  async getMany(names: readonly string[]): Promise<Map<string, string>> {
+    if (names.length === 0) return new Map();
+    const rows = await this.db.selectFrom('settings').select(['key', 'value']).where('key', 'in', names.map((n) => PREFIX + n)).execute();
+    return new Map(rows.map((r) => [r.key.slice(PREFIX.length), r.value]));
+  }
+
+  /** Removes a setting, so it reads as its default again. */
+  async remove(name: string): Promise<void> {
+    await this.db.deleteFrom('settings').where('key', '=', PREFIX + name).execute();
+  }
+
   /** One row per setting: concurrent changes of different settings cannot overwrite each other. */
   async set(name: string, value: string, at: string): Promise<void> {
     await this.db

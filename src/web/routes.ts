@@ -53,8 +53,9 @@ export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, option
   app.get('/dashboard/*', hide, page('dashboard'));
   app.get('/portal', hide, page('portal'));
   app.get('/portal/*', hide, page('portal'));
-  app.get<{ Params: { '*': string } }>('/assets/*', hide, async (request, reply) => {
-    const asset = assets?.get(`/assets/${request.params['*']}`);
+  // Vite writes every asset flat into assets/ under a hashed name.
+  app.get<{ Params: { file: string } }>('/assets/:file', hide, async (request, reply) => {
+    const asset = assets?.get(`/assets/${request.params.file}`);
     if (!asset) throw notFound('No such asset');
     return send(request, reply, asset);
   });

@@ -2,7 +2,7 @@
  * Security headers on every response — routes, errors, 404s, malformed URLs, the docs UI: a CSP,
  * X-Content-Type-Options, Referrer-Policy, framing only as FRAME_ANCESTORS allows (for embedding
  * the self-service portal), no caching of API answers (tokens are shown once), HSTS over https.
- * And no cookies anywhere: the API is bearer-only, so there is no session to ride (CSRF).
+ * And no cookies but the web UI's session cookies (/ui/…, test/sessions): the API is bearer-only.
  */
 import { describe, expect, it } from 'vitest';
 import { dialectsUnderTest } from '../support/databases.js';
@@ -20,7 +20,8 @@ function expectSecurityHeaders(res: { headers: Record<string, unknown> }, contex
   expect(csp, context).toContain("default-src 'self'");
   expect(csp, context).toContain("object-src 'none'");
   expect(csp, context).toMatch(/script-src 'self'(;|$)/);
-  expect(res.headers['set-cookie'], `${context} sets no cookie`).toBeUndefined();
+  // Only the web UI session routes set cookies (HttpOnly, CSRF-protected: test/sessions checks them).
+  if (!context.includes(' /ui/')) expect(res.headers['set-cookie'], `${context} sets no cookie`).toBeUndefined();
 }
 
 /** Every route's URL with placeholder parameters, and some URLs that hit no route. */
@@ -45,7 +46,9 @@ for (const dialect of dialectsUnderTest()) {
           expect(String(res.headers['content-security-policy']), context).toContain("frame-ancestors 'none'");
           // Over https (PUBLIC_URL of the tests), browsers are told to stay on https.
           expect(res.headers['strict-transport-security'], context).toBe('max-age=31536000');
-          if (!url.startsWith('/docs') && res.statusCode < 400) expect(res.headers['cache-control'], context).toBe('no-store');
+          // The web UI's pages revalidate (no-cache) and its hashed assets are immutable; neither carries data.
+          const webUi = /^\/(dashboard|portal|assets)(\/|$)|^\/$/.test(url);
+          if (!url.startsWith('/docs') && !webUi && res.statusCode < 400) expect(res.headers['cache-control'], context).toBe('no-store');
         }
       }
     });

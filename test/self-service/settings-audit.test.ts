@@ -24,10 +24,11 @@ for (const dialect of dialectsUnderTest()) {
     const patch = (payload: unknown) => t.app.inject({ method: 'PATCH', url: SETTINGS, headers: { authorization: t.auth }, payload: payload as object });
 
     it('has self-service SCIM provisioning off by default and switches it', async () => {
-      expect((await t.app.inject({ url: SETTINGS, headers: { authorization: t.auth } })).json()).toEqual({ selfService: { scimProvisioning: false } });
+      const portal = { brandColor: null, logoUrl: null, productName: null };
+      expect((await t.app.inject({ url: SETTINGS, headers: { authorization: t.auth } })).json()).toEqual({ selfService: { scimProvisioning: false }, portal });
       const on = await patch({ selfService: { scimProvisioning: true } });
       expect(on.statusCode, show(on)).toBe(200);
-      expect(on.json()).toEqual({ selfService: { scimProvisioning: true } });
+      expect(on.json()).toEqual({ selfService: { scimProvisioning: true }, portal });
       expect((await getJson(t, SETTINGS)).selfService.scimProvisioning).toBe(true);
     });
 
