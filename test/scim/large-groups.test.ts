@@ -69,6 +69,14 @@ describe.each(dialectsUnderTest())('large groups (%s)', (dialect) => {
     expect(Object.keys(valuesOnly.members[0])).toEqual(['value']);
   });
 
+  it('lists groups with each one’s own members (one query for the page)', async () => {
+    const listed = (await client.get('/Groups?count=10')).json().Resources as { displayName: string; members?: { value: string }[] }[];
+    const byName = new Map(listed.map((g) => [g.displayName, g.members?.map((m) => m.value) ?? []]));
+    expect(byName.get('Few')).toEqual([userIds[0]]);
+    expect(new Set(byName.get('Everyone'))).toEqual(new Set(userIds.slice(0, MEMBERS)));
+    expect(byName.get('Everyone')).toHaveLength(MEMBERS);
+  });
+
   it('shows a member added by PATCH, and the group’s new version', async () => {
     const before = await client.get(`/Groups/${groupId}?excludedAttributes=members`);
     const added = userIds[MEMBERS];

@@ -88,8 +88,12 @@ export class GroupService {
     const stores = this.tx.reads();
     const total = await stores.groups.count(scope, query);
     const rows = query.limit > 0 && query.offset < total ? await stores.groups.list(scope, query) : [];
-    const resources = [];
-    for (const row of rows) resources.push(await this.renderOne(stores, scope, baseUrl, row, projection));
+    // Members of the whole page in one query, not one per group.
+    const members = rows.length > 0 && wants(projection, 'Group', 'members') ? await stores.groups.membersOf(scope, rows.map((r) => r.id)) : undefined;
+    const resources = rows.map((row) => {
+      const extra = members ? { members: renderMembers(members.get(row.id) ?? [], baseUrl) } : {};
+      return project(renderResource('Group', row, baseUrl, extra), 'Group', projection);
+    });
     return { total, resources };
   }
 
