@@ -34,6 +34,10 @@ import { monitoringRoutes } from './monitoring/routes.js';
 import { MonitoringService } from './monitoring/service.js';
 import { RequestLogWriter } from './monitoring/writer.js';
 import { selfServiceAuthenticator } from './self-service/guard.js';
+import { sessionCookieAuthenticator } from './sessions/cookie-auth.js';
+import { sessionRoutes } from './sessions/routes.js';
+import { SessionService } from './sessions/service.js';
+import { SessionStore } from './sessions/store.js';
 import { buildSelfServiceServices, selfServiceRoutes, type SelfServiceServices } from './self-service/wiring.js';
 import { tenantRoutes } from './tenants/routes.js';
 import { TenantService } from './tenants/service.js';
@@ -88,6 +92,8 @@ export interface Services extends SelfServiceServices {
   webhooks: WebhookService;
   /** A connection's further tokens and its IP allowlist. */
   connectionTokens: ConnectionTokenService;
+  /** Cookie sessions of the web UI (dashboard and portal). */
+  sessions: SessionService;
   /** Background jobs the server runs (see src/jobs/scheduler.ts). */
   jobs: Job[];
 }
@@ -101,6 +107,9 @@ export function buildServices({ config, db }: AppDeps): Services {
   const events = new EventService(db, config.eventRetentionDays);
   const webhooks = new WebhookService(db, tenantStore, config.eventRetentionDays);
   const monitoring = new MonitoringService(db, config.requestLogRetentionDays, config.requestLogMaxRows);
+  const auth = new AuthService(new AuthStore(db.kysely), config.envTokenTtlSeconds);
+  const selfService = buildSelfServiceServices(config, db, tenantStore);
+  const sessions = new SessionService({ store: new SessionStore(db.kysely), auth, userTokens: selfService.userTokens, ttlSeconds: config.uiSessionTtlSeconds });
   const connections = new ConnectionService(new ConnectionStore(db.kysely, db.dialect), tenantStore, config.publicUrl);
   return {
     monitoring,
@@ -114,15 +123,17 @@ export function buildServices({ config, db }: AppDeps): Services {
     jobs: [
       exclusive(db.kysely, events.retentionJob()),
       exclusive(db.kysely, monitoring.retentionJob()),
+      exclusive(db.kysely, sessions.pruneJob()),
       ...webhooks.jobs().map((job) => (job.name === 'webhooks.retention' ? exclusive(db.kysely, job) : job)),
       ...(db.dialect === 'sqlite' ? [sqliteOptimizeJob(db)] : []),
     ],
-    auth: new AuthService(new AuthStore(db.kysely), config.envTokenTtlSeconds),
+    auth,
     tenants: new TenantService(tenantStore),
     connections,
     connectionOverview: new ConnectionOverviewService({ connections, tenants: tenantStore, counts: new ResourceCounts(db.kysely), monitoring }),
     connectionTokens: new ConnectionTokenService(db.kysely),
-    ...buildSelfServiceServices(config, db, tenantStore),
+    sessions,
+    ...selfService,
   };
 }
 
@@ -161,11 +172,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app, config.publicUrl);
   await app.register(healthRoutes, { db });
   await app.register(authRoutes, { auth: services.auth });
+  // The web UI's cookie sessions; each route authenticates its caller itself (src/sessions).
+  await app.register(sessionRoutes, { sessions: services.sessions, settings: services.settings, publicUrl: config.publicUrl });
 
   // Everything registered in this scope requires an environment token.
   await app.register(async (management) => {
     // User tokens are accepted only on routes that name a self-service permission (src/self-service/guard.ts).
-    management.addHook('onRequest', requireEnvironmentToken(services.auth, selfServiceAuthenticator(services)));
+    // Without an Authorization header, a web UI session cookie stands in for the token (src/sessions/cookie-auth.ts).
+    const cookies = sessionCookieAuthenticator({ sessions: services.sessions, settings: services.settings, publicUrl: config.publicUrl });
+    management.addHook('onRequest', requireEnvironmentToken(services.auth, selfServiceAuthenticator(services), cookies));
     await management.register(tenantRoutes, { tenants: services.tenants });
     await management.register(connectionRoutes, { connections: services.connections, audit: services.audit });
     await management.register(connectionOverviewRoutes, { overview: services.connectionOverview });

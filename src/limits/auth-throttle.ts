@@ -17,6 +17,15 @@ function authenticated(request: FastifyRequest): boolean {
   return Boolean(r.scim || r.principal || r.selfService);
 }
 
+/**
+ * Whether a 401 came from a credential that failed (a bearer token, a session cookie, a sign-in
+ * body) rather than from asking without one: a signed-out browser asking "who am I?" on every page
+ * load guesses nothing and must not use up its address's allowance.
+ */
+function presentedCredential(request: FastifyRequest): boolean {
+  return request.headers.authorization !== undefined || request.method !== 'GET' || /(^|;)\s*rollcall_(session|portal)=/.test(request.headers.cookie ?? '');
+}
+
 function throttled(request: FastifyRequest, reply: FastifyReply, seconds: number): Error {
   const detail = `Too many failed authentication attempts from this address; retry after ${seconds} seconds`;
   void reply.header('retry-after', String(seconds));
@@ -35,7 +44,7 @@ export function registerAuthThrottle(app: FastifyInstance, throttle: FailureThro
     done(throttled(request, reply, wait));
   });
   app.addHook('onResponse', (request, reply, done) => {
-    if (reply.statusCode === 401) {
+    if (reply.statusCode === 401 && presentedCredential(request)) {
       throttle.recordFailure(throttleKey(request.ip));
     } else if (reply.statusCode < 400 && !throttle.idle && authenticated(request)) {
       // Remember credentials that work from an address that also fails, so they keep working once it is throttled.

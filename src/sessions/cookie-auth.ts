@@ -14,16 +14,21 @@ import { DASHBOARD_COOKIE, PORTAL_COOKIE, parseCookies } from './cookies.js';
 import { checkCsrf } from './csrf.js';
 import type { SessionService } from './service.js';
 
+/** The header by which a page names the session it acts with: the portal sends `portal`. */
+export const SESSION_KIND_HEADER = 'x-rollcall-session';
+
 /**
- * Builds the authenticator. With both cookies live the dashboard session wins: it already holds every
- * right the portal session has, and the dashboard must not turn into a one-tenant view because its
- * user once opened the portal in the same browser.
+ * Builds the authenticator. A vendor's staff may have both cookies in one browser (signed in to the
+ * dashboard, then opened a customer's portal): each page names its session in `x-rollcall-session`,
+ * so the portal acts as the customer's admin and never with the dashboard's rights. Without the
+ * header the dashboard session wins, as it holds every right the portal session has.
  */
 export function sessionCookieAuthenticator(deps: { sessions: SessionService; settings: SettingsService; publicUrl: string }): CookieAuthenticator {
   return async function authenticateSessionCookie(request: FastifyRequest): Promise<boolean> {
     const cookies = parseCookies(request.headers.cookie);
-    const dashboardToken = cookies.get(DASHBOARD_COOKIE);
-    const portalToken = cookies.get(PORTAL_COOKIE);
+    const wanted = request.headers[SESSION_KIND_HEADER];
+    const dashboardToken = wanted === 'portal' ? undefined : cookies.get(DASHBOARD_COOKIE);
+    const portalToken = wanted === 'dashboard' ? undefined : cookies.get(PORTAL_COOKIE);
     if (dashboardToken === undefined && portalToken === undefined) return false;
 
     const dashboard = await deps.sessions.dashboard(dashboardToken);

@@ -7,6 +7,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { unauthorized } from '../http/api-errors.js';
 import { errorResponses } from '../http/schemas.js';
+import type { PortalTheme } from '../settings/portal-theme.js';
 import type { SettingsService } from '../settings/service.js';
 import { MAX_TOKEN_LENGTH } from '../user-tokens/jwt.js';
 import { DASHBOARD_COOKIE, PORTAL_COOKIE, dashboardCookieScope, parseCookies, portalCookieScope, serializeCookie, type CookieScope } from './cookies.js';
@@ -42,6 +43,11 @@ const portalSchema = {
     email: { type: ['string', 'null'] },
     permissions: { type: 'array', items: { type: 'string' } },
     scimProvisioning: { type: 'boolean', description: 'Whether the vendor has turned self-service SCIM provisioning on (live)' },
+    theme: {
+      type: 'object',
+      description: "The vendor's portal theme (builder settings)",
+      properties: { brandColor: { type: ['string', 'null'] }, logoUrl: { type: ['string', 'null'] }, productName: { type: ['string', 'null'] } },
+    },
     csrfToken: { type: 'string', description: 'Send as x-csrf-token on every unsafe request authenticated by the cookie' },
     expiresAt: { type: 'string', format: 'date-time' },
   },
@@ -54,13 +60,14 @@ const dashboardBody = (session: DashboardSession) => ({
   expiresAt: session.expiresAt,
 });
 
-const portalBody = (session: PortalSession, scimProvisioning: boolean) => ({
+const portalBody = (session: PortalSession, scimProvisioning: boolean, theme: PortalTheme) => ({
   kind: session.kind,
   tenantId: session.caller.tenantId,
   userId: session.caller.userId,
   email: session.caller.email ?? null,
   permissions: [...session.caller.permissions],
   scimProvisioning,
+  theme,
   csrfToken: session.csrfToken,
   expiresAt: session.expiresAt,
 });
@@ -141,14 +148,14 @@ export const sessionRoutes: FastifyPluginAsync<SessionRouteOptions> = async (app
       const opened = await sessions.openPortal(request.body.token);
       if (!opened) throw unauthorized('The user token is invalid or has expired');
       setCookie(reply, 'portal', opened.token, secondsUntil(opened.session.expiresAt));
-      return portalBody(opened.session, await settings.selfServiceScimEnabled());
+      return portalBody(opened.session, await settings.selfServiceScimEnabled(), await settings.portalTheme());
     },
   );
 
   app.get('/ui/portal/session', { schema: { tags, summary: 'The signed-in portal session', response: { 200: portalSchema, ...errorResponses(401) } } }, async (request) => {
     const session = await sessions.portal(cookieToken(request, 'portal'));
     if (!session) throw unauthorized('No portal session; open the portal with a user token');
-    return portalBody(session, await settings.selfServiceScimEnabled());
+    return portalBody(session, await settings.selfServiceScimEnabled(), await settings.portalTheme());
   });
 
   app.delete(

@@ -43,7 +43,7 @@ export interface OpenedSession<S> {
 /** Prune batches: a bounded delete per pass, more passes while there is more. */
 const PRUNE_BATCH = 1000;
 
-/** The length of a session token: the prefix and 43 base64url characters of 256 random bits. */
+/** Cheap shape check before hashing: our prefix, and not longer than a real token (prefix + 43 characters). */
 const looksLikeSessionToken = (token: string | undefined): token is string =>
   typeof token === 'string' && token.startsWith(TOKEN_PREFIXES.uiSession) && token.length <= 100;
 

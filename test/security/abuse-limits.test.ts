@@ -89,6 +89,18 @@ for (const dialect of dialectsUnderTest()) {
       expect((await scimGet(t, b.id, b.token, '198.51.100.11')).statusCode).toBe(200);
     });
 
+    it('does not count a signed-out browser asking who is signed in, but counts wrong dashboard sign-ins and stale cookies', async () => {
+      const from = '198.51.100.30';
+      // The dashboard asks GET /ui/session on every page load; without a cookie that is no guess.
+      for (let i = 0; i < 10; i++) expect((await t.app.inject({ url: '/ui/session', remoteAddress: from })).statusCode).toBe(401);
+      const credential = await t.app.services.auth.createCredential('browser');
+      const signIn = (secret: string) => t.app.inject({ method: 'POST', url: '/ui/session', remoteAddress: from, payload: { clientId: credential.clientId, secret } });
+      for (let i = 0; i < 4; i++) expect((await signIn(`wrong-${i}`)).statusCode).toBe(401);
+      // A forged session cookie is a guess like a forged token.
+      expect((await t.app.inject({ url: '/ui/session', remoteAddress: from, headers: { cookie: 'rollcall_session=rc_sess_forged' } })).statusCode).toBe(401);
+      expect((await signIn(credential.secret)).statusCode).toBe(429);
+    });
+
     it('throttles wrong vendor secrets at POST /auth/vendor', async () => {
       const credential = await t.app.services.auth.createCredential('throttled');
       const from = '198.51.100.20';

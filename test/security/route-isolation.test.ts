@@ -24,6 +24,14 @@ const PUBLIC: RegExp[] = [
   /^GET \/readyz$/, // readiness
   /^POST \/auth\/vendor$/, // exchanges a credential for a token
   /^GET \/docs(\/.*)?$/, // the OpenAPI document and its UI
+  // Web UI sessions: they authenticate themselves (sign-in checks its credential, GET answers 401 without a
+  // session, sign-out without one just clears the cookie); test/sessions covers them.
+  /^(GET|POST|DELETE) \/ui\/(portal\/)?session$/,
+  // The web UI's static pages and assets (src/web): the same files for everyone; the data they show comes
+  // from the guarded API.
+  /^GET \/$/,
+  /^GET \/(dashboard|portal)(\/\*)?$/,
+  /^GET \/assets\/:file$/,
 ];
 
 const VICTIM = {

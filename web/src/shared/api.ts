@@ -16,7 +16,16 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | undefined;
+let sessionKind: 'dashboard' | 'portal' = 'dashboard';
 let onUnauthorized: (() => void) | undefined;
+
+/**
+ * Which session cookie this page acts with (sent as `x-rollcall-session`): a vendor's staff may hold
+ * both, and the portal must act as the customer's admin, never with the dashboard's rights.
+ */
+export function setSessionKind(kind: 'dashboard' | 'portal'): void {
+  sessionKind = kind;
+}
 
 /** Remembers the CSRF token of the current session (from the sign-in or session answer). */
 export function setCsrfToken(token: string | undefined): void {
@@ -51,7 +60,7 @@ function messageOf(status: number, body: unknown): { message: string; code?: str
 /** Sends one request; resolves with the parsed JSON body (undefined for 204), rejects with ApiError. */
 export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const unsafe = method !== 'GET' && method !== 'HEAD';
-  const allHeaders: Record<string, string> = { accept: 'application/json', ...headers };
+  const allHeaders: Record<string, string> = { accept: 'application/json', 'x-rollcall-session': sessionKind, ...headers };
   if (body !== undefined) allHeaders['content-type'] = 'application/json';
   if (unsafe && csrfToken) allHeaders['x-csrf-token'] = csrfToken;
   let response: Response;

@@ -1,0 +1,46 @@
+/**
+ * Reads the event feed page after page: the feed is ordered oldest first and continues after a
+ * cursor, so "Load more" appends the next events (and, at the end, checks for new ones).
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, ApiError } from '../../../shared/api.js';
+import type { FeedEvent } from './types.js';
+
+export function useEventFeed(filter: { tenantId: string; type: string }, pageSize: number) {
+  const [events, setEvents] = useState<FeedEvent[]>([]);
+  const [cursor, setCursor] = useState<string | undefined>();
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<ApiError | undefined>();
+  /** The last page was short: the reader has caught up with the feed. */
+  const [caughtUp, setCaughtUp] = useState(false);
+  const generation = useRef(0);
+
+  const load = useCallback(
+    async (after: string | undefined, reset: boolean) => {
+      const mine = reset ? ++generation.current : generation.current;
+      setLoading(true);
+      setError(undefined);
+      try {
+        const page = await api.get<{ items: FeedEvent[]; nextCursor: string }>('/api/v1/events', { after, limit: pageSize, tenantId: filter.tenantId, types: filter.type });
+        if (mine !== generation.current) return;
+        setEvents((current) => (reset ? page.items : [...current, ...page.items]));
+        setCursor(page.nextCursor);
+        setCaughtUp(page.items.length < pageSize);
+      } catch (e) {
+        if (mine === generation.current) setError(e instanceof ApiError ? e : new ApiError(0, 'Something went wrong. Try again.'));
+      } finally {
+        if (mine === generation.current) setLoading(false);
+      }
+    },
+    [filter.tenantId, filter.type, pageSize],
+  );
+
+  useEffect(() => {
+    setEvents([]);
+    setCursor(undefined);
+    setCaughtUp(false);
+    void load(undefined, true);
+  }, [load]);
+
+  return { events, loading, error, caughtUp, loadMore: () => void load(cursor, false), retry: () => void load(cursor, events.length === 0) };
+}

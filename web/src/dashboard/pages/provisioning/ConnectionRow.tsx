@@ -1,0 +1,96 @@
+/** One connection of the account: a summary row, and a details row (URL, sync switch, actions) that expands below it. */
+import { useId, useState } from 'react';
+import { ProviderName } from '../../../shared/connections/ProviderLogo.js';
+import { formatCount, formatDateTime, formatRelative } from '../../../shared/format.js';
+import { Link, seg } from '../../../shared/router.js';
+import type { Connection, ConnectionOverview } from '../../../shared/types.js';
+import { Button } from '../../../shared/ui/Button.js';
+import { CopyField } from '../../../shared/ui/CopyField.js';
+import { HealthBadge } from './HealthBadge.js';
+import { SyncToggle } from './SyncToggle.js';
+
+export const CONNECTION_COLUMNS = 7;
+
+export interface ConnectionActions {
+  onSetup: (connection: Connection) => void;
+  onTokens: (connection: Connection) => void;
+  onDelete: (connection: ConnectionOverview) => void;
+}
+
+/** A date relative to now, the full date on hover. */
+function When({ at, none = '—' }: { at: string | null; none?: string }) {
+  if (!at) return <span className="muted">{none}</span>;
+  return (
+    <time dateTime={at} title={formatDateTime(at)}>
+      {formatRelative(at)}
+    </time>
+  );
+}
+
+export function ConnectionRow({ connection, actions }: { connection: ConnectionOverview; actions: ConnectionActions }) {
+  const [open, setOpen] = useState(false);
+  const detailsId = useId();
+  const base = `/dashboard/accounts/${seg(connection.tenantId)}`;
+  return (
+    <>
+      <tr>
+        <th scope="row" style={{ fontSize: 'inherit', textTransform: 'none', letterSpacing: 'normal', color: 'inherit', fontWeight: 'normal' }}>
+          <strong style={{ display: 'block', marginBottom: 4 }}>{connection.connectionName}</strong>
+          <span className="muted">
+            <ProviderName source={connection.source} />
+          </span>
+        </th>
+        <td>
+          <When at={connection.createdAt} />
+        </td>
+        <td>
+          <When at={connection.lastSync} none="Never" />
+        </td>
+        <td className="num">
+          <Link to={`${base}/users?connectionId=${seg(connection.id)}`} aria-label={`${connection.users} ${connection.users === 1 ? 'user' : 'users'} of ${connection.connectionName}`}>
+            {formatCount(connection.users)}
+          </Link>
+        </td>
+        <td className="num">
+          <Link to={`${base}/groups?connectionId=${seg(connection.id)}`} aria-label={`${connection.groups} ${connection.groups === 1 ? 'group' : 'groups'} of ${connection.connectionName}`}>
+            {formatCount(connection.groups)}
+          </Link>
+        </td>
+        <td style={{ whiteSpace: 'nowrap' }}>
+          <HealthBadge connection={connection} />
+        </td>
+        <td>
+          <Button aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen(!open)} aria-label={`Manage ${connection.connectionName}`}>
+            {open ? 'Hide' : 'Manage'}
+          </Button>
+        </td>
+      </tr>
+      {open ? (
+        <tr id={detailsId} className="details-row">
+          <td colSpan={CONNECTION_COLUMNS}>
+            <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(260px, 1fr))', gap: 16 }} role="group" aria-label={`Settings of ${connection.connectionName}`}>
+              <div>
+                <CopyField label="Provisioning URL" value={connection.provisioningUrl} testId="row-provisioning-url" />
+                <SyncToggle connection={connection} />
+              </div>
+              <div>
+                <p className="hint">
+                  {formatCount(connection.requests24h)} SCIM {connection.requests24h === 1 ? 'request' : 'requests'} in the last 24 hours
+                  {connection.lastRequestAt ? <>, the latest {formatRelative(connection.lastRequestAt)}</> : null}.{' '}
+                  <Link to={`/dashboard/monitoring?tenantId=${seg(connection.tenantId)}&connectionId=${seg(connection.id)}`}>Open in Monitoring</Link>
+                </p>
+                <div className="page-actions" style={{ marginTop: 10 }}>
+                  <Button onClick={() => actions.onSetup(connection)}>Setup guide</Button>
+                  <Button onClick={() => actions.onTokens(connection)}>Rotate token</Button>
+                  <Button variant="danger" onClick={() => actions.onDelete(connection)}>
+                    Delete
+                  </Button>
+                </div>
+              </div>
+            </div>
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
