@@ -54,6 +54,46 @@ export function defaultWebRoot(): string {
   return join(dir, 'dist', 'web');
 }
 
+/**
+ * The build, reloaded when it changes on disk (`npm run dev:web` rebuilds while the server runs): a
+ * page request or an unknown asset looks at the build's mtime, one stat call, and reloads if it moved.
+ */
+export class WebBuild {
+  private assets: Map<string, WebAsset> | undefined;
+  private loadedAt = -1;
+
+  constructor(private readonly root: string) {
+    this.refresh();
+  }
+
+  /** The asset at a URL path, or undefined. Pass `recheck` for page requests and misses. */
+  get(url: string, recheck = false): WebAsset | undefined {
+    if (recheck || !this.assets) this.refresh();
+    const found = this.assets?.get(url);
+    if (found || recheck) return found;
+    this.refresh();
+    return this.assets?.get(url);
+  }
+
+  private refresh(): void {
+    let mtime: number;
+    try {
+      mtime = statSync(join(this.root, 'dashboard.html')).mtimeMs;
+    } catch {
+      this.assets = undefined;
+      this.loadedAt = -1;
+      return;
+    }
+    if (mtime === this.loadedAt) return;
+    try {
+      this.assets = loadWebAssets(this.root);
+      this.loadedAt = mtime;
+    } catch {
+      // A build in progress (files replaced under us): keep serving what we had; the next request retries.
+    }
+  }
+}
+
 /** Every file of the build by URL path (`/assets/dashboard-abc.js`), or undefined when there is no build. */
 export function loadWebAssets(root: string): Map<string, WebAsset> | undefined {
   if (!existsSync(join(root, 'dashboard.html'))) return undefined;

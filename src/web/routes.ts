@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../http/api-errors.js';
-import { loadWebAssets, type WebAsset } from './assets.js';
+import { WebBuild, type WebAsset } from './assets.js';
 
 /** Where the build is, and the CSP that applies to the dashboard (the portal keeps the global one). */
 export interface WebRouteOptions {
@@ -29,11 +29,11 @@ function send(request: FastifyRequest, reply: FastifyReply, asset: WebAsset): Fa
 }
 
 export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, options) => {
-  const assets = loadWebAssets(options.root);
+  const build = new WebBuild(options.root);
   const dashboardCsp = options.csp.replace(/frame-ancestors [^;]+/, "frame-ancestors 'none'");
 
   const page = (name: 'dashboard' | 'portal') => async (request: FastifyRequest, reply: FastifyReply) => {
-    const asset = assets?.get(`/${name}.html`);
+    const asset = build.get(`/${name}.html`, true);
     if (!asset) return reply.code(503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT);
     return send(request, reply, asset);
   };
@@ -55,7 +55,7 @@ export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, option
   app.get('/portal/*', hide, page('portal'));
   // Vite writes every asset flat into assets/ under a hashed name.
   app.get<{ Params: { file: string } }>('/assets/:file', hide, async (request, reply) => {
-    const asset = assets?.get(`/assets/${request.params.file}`);
+    const asset = build.get(`/assets/${request.params.file}`);
     if (!asset) throw notFound('No such asset');
     return send(request, reply, asset);
   });
