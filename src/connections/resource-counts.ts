@@ -1,5 +1,5 @@
 /** How many users and groups each connection provisioned, counted in the database. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { chunks } from '../scim/store/scope.js';
 
@@ -14,27 +14,24 @@ export class ResourceCounts {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Users and groups of each of the tenant's connections. Tenant and connection lead several indexes
-   * of both tables (scim_users_tenant_connection_page …), so each count is read from an index, never
-   * the rows. No `detached = 0` term: rows become detached only when their connection is deleted,
-   * so a live connection has none, and the term would force a read of every row.
+   * Users and groups of each of the tenant's connections, from the counts the database keeps with
+   * every insert and delete (migration 0008): a few rows per connection, whatever its size.
    */
   async of(tenantId: string, connectionIds: readonly string[]): Promise<Map<string, ResourceCount>> {
     const out = new Map<string, ResourceCount>(connectionIds.map((id) => [id, { users: 0, groups: 0 }]));
     for (const part of chunks([...new Set(connectionIds)], 500)) {
-      const [users, groups] = await Promise.all(
-        (['scim_users', 'scim_groups'] as const).map((table) =>
-          this.db
-            .selectFrom(table as 'scim_users')
-            .select(['connection_id', (eb) => eb.fn.countAll<number>().as('count')])
-            .where('tenant_id', '=', tenantId)
-            .where('connection_id', 'in', part)
-            .groupBy('connection_id')
-            .execute(),
-        ),
-      );
-      for (const row of users!) out.get(row.connection_id)!.users = Number(row.count);
-      for (const row of groups!) out.get(row.connection_id)!.groups = Number(row.count);
+      const rows = await this.db
+        .selectFrom('scim_counts')
+        .select(['connection_id', 'resource_type', sql<number | string>`sum(n)`.as('n')])
+        .where('tenant_id', '=', tenantId)
+        .where('connection_id', 'in', part)
+        .groupBy(['connection_id', 'resource_type'])
+        .execute();
+      for (const row of rows) {
+        const counts = out.get(row.connection_id)!;
+        if (row.resource_type === 'User') counts.users = Number(row.n);
+        else counts.groups = Number(row.n);
+      }
     }
     return out;
   }

@@ -205,6 +205,16 @@ export interface UiSessionsTable {
 }
 
 /** The whole database as Kysely types it. */
+/** Users and groups per connection, kept by triggers (migration 0008); a connection's count is the sum of its shards. */
+export interface ScimCountsTable {
+  tenant_id: string;
+  connection_id: string;
+  resource_type: 'User' | 'Group';
+  shard: number;
+  /** bigint: PostgreSQL returns it as a string. */
+  n: number | string;
+}
+
 export interface Database {
   vendor_credentials: VendorCredentialsTable;
   environment_tokens: EnvironmentTokensTable;
@@ -221,4 +231,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   request_logs: RequestLogsTable;
   ui_sessions: UiSessionsTable;
+  scim_counts: ScimCountsTable;
 }

@@ -33,7 +33,12 @@ export class TenantStore {
 
   /** Deletes the tenant; its connections, tokens, users, groups and memberships go with it (FK cascade). */
   async delete(tenantId: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('tenants').where('id', '=', tenantId).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx.deleteFrom('tenants').where('id', '=', tenantId).executeTakeFirst();
+      // The cascade has counted the tenant's users and groups down to zero (migration 0008); the
+      // count rows have no foreign key (a trigger writes them during that very cascade), so they go here.
+      await trx.deleteFrom('scim_counts').where('tenant_id', '=', tenantId).execute();
+      return Number(result.numDeletedRows) > 0;
+    });
   }
 }

@@ -6,6 +6,7 @@ import * as webhookFailingSince from './0004-webhook-failing-since.js';
 import * as rolesSelfServiceAudit from './0005-roles-self-service-audit.js';
 import * as ipAllowlistsJobLeases from './0006-ip-allowlists-job-leases.js';
 import * as uiSessions from './0007-ui-sessions.js';
+import * as scimCounts from './0008-scim-counts.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005-roles-self-service-audit': rolesSelfServiceAudit,
   '0006-ip-allowlists-job-leases': ipAllowlistsJobLeases,
   '0007-ui-sessions': uiSessions,
+  '0008-scim-counts': scimCounts,
 };

@@ -12,6 +12,7 @@ import type { GroupRow, MemberView } from '../store/group-store.js';
 import type { ListQuery } from '../store/list-query.js';
 import type { ConnectionScope } from '../store/scope.js';
 import { applyMemberOps } from './group-members.js';
+import { readPage } from '../store/page-seek.js';
 import { checkIfMatch } from './preconditions.js';
 import { VersionConflict, type ScimTransactions, type Stores } from './transactions.js';
 import type { Rendered } from './user-service.js';
@@ -87,7 +88,7 @@ export class GroupService {
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
     const stores = this.tx.reads();
     const total = await stores.groups.count(scope, query);
-    const rows = query.limit > 0 && query.offset < total ? await stores.groups.list(scope, query) : [];
+    const rows = query.limit > 0 && query.offset < total ? await readPage(this.tx.pages, stores.groups, scope, 'Group', query) : [];
     // Members of the whole page in one query, not one per group.
     const members = rows.length > 0 && wants(projection, 'Group', 'members') ? await stores.groups.membersOf(scope, rows.map((r) => r.id)) : undefined;
     const resources = rows.map((row) => {

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { isTransientConflict, isUniqueViolation } from '../../db/errors.js';
+import { PageSeekCache } from '../store/page-seek.js';
 import { GroupCommit } from '../../db/group-commit.js';
 import type { Db } from '../../db/open.js';
 import type { Database } from '../../db/tables.js';
@@ -43,6 +44,9 @@ export class ScimTransactions {
   constructor(private readonly db: Db) {
     this.group = db.dialect === 'sqlite' ? new GroupCommit(db.kysely) : undefined;
   }
+
+  /** Where pages of the default order ended, for sequential paging without OFFSET. */
+  readonly pages = new PageSeekCache();
 
   /** Stores for reads outside a transaction. */
   readonly reads = (): Stores => this.storesOf(this.db.kysely, new EventRecorder(false));
@@ -87,6 +91,16 @@ export class ScimTransactions {
    * only then, so it can name a value the write itself computed.
    */
   async write<T>(scope: ConnectionScope, conflictMessage: string | (() => string), fn: (stores: Stores, now: string) => Promise<T>): Promise<T> {
+    // Before and after: no page end remembered while the write was under way is trusted afterwards.
+    this.pages.changed(scope.connectionId);
+    try {
+      return await this.attempt(scope, conflictMessage, fn);
+    } finally {
+      this.pages.changed(scope.connectionId);
+    }
+  }
+
+  private async attempt<T>(scope: ConnectionScope, conflictMessage: string | (() => string), fn: (stores: Stores, now: string) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transaction(async (trx) => {

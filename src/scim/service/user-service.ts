@@ -9,6 +9,7 @@ import { renderGroups, renderResource } from '../resources/render.js';
 import type { ListQuery } from '../store/list-query.js';
 import type { ConnectionScope } from '../store/scope.js';
 import type { UserRow } from '../store/user-store.js';
+import { readPage } from '../store/page-seek.js';
 import { checkIfMatch } from './preconditions.js';
 import { VersionConflict, type ScimTransactions, type Stores } from './transactions.js';
 
@@ -63,7 +64,7 @@ export class UserService {
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
     const stores = this.tx.reads();
     const total = await stores.users.count(scope, query);
-    const rows = query.limit > 0 && query.offset < total ? await stores.users.list(scope, query) : [];
+    const rows = query.limit > 0 && query.offset < total ? await readPage(this.tx.pages, stores.users, scope, 'User', query) : [];
     return { total, resources: await this.render(stores, scope, baseUrl, rows, projection) };
   }
 

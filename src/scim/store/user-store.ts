@@ -3,6 +3,8 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from '../../db/open.js';
 import type { Database, ScimUsersTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
+import type { SeekKey } from './page-seek.js';
+import { countResources } from './resource-counts.js';
 import { listCondition, orderBy, type ListQuery } from './list-query.js';
 import { assertStorable, chunks, storable, type ConnectionScope } from './scope.js';
 import { emailRows, userColumns } from './user-columns.js';
@@ -113,13 +115,18 @@ export class UserStore {
    * A page in list order. The page's ids are found first (a deferred join): skipping `offset`
    * entries then walks the index only, and just the page's rows are read from the table.
    */
-  list(scope: ConnectionScope, query: ListQuery): Promise<UserRow[]> {
+  list(scope: ConnectionScope, query: ListQuery, after?: SeekKey): Promise<UserRow[]> {
     const order = sql`${orderBy(query, 'User', this.dialect)}`;
-    const page = this.base(scope, query).select('r.id').orderBy(order).limit(query.limit).offset(query.offset);
+    let page = this.base(scope, query).select('r.id').orderBy(order).limit(query.limit);
+    // After a known row (src/scim/store/page-seek.ts): a range scan of the index instead of OFFSET.
+    if (after) page = page.where(sql<boolean>`(r.created_at, r.id) ${sql.raw(query.sortOrder === 'descending' ? '<' : '>')} (${after.createdAt}, ${after.id})`);
+    else page = page.offset(query.offset);
     return this.db.selectFrom('scim_users as r').selectAll('r').where('r.id', 'in', page).orderBy(order).execute();
   }
 
   async count(scope: ConnectionScope, query: Pick<ListQuery, 'filter'>): Promise<number> {
+    // Unfiltered (Entra's and Okta's full syncs, every page): the kept count, not a walk of the index.
+    if (!query.filter) return countResources(this.db, scope, 'User');
     const row = await this.base(scope, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);
   }

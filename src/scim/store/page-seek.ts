@@ -1,0 +1,88 @@
+/**
+ * Sequential paging without OFFSET. Entra ID and Okta import a directory by asking for
+ * startIndex=1, 101, 201, … in turn; with OFFSET each page walks every row before it, so a full sync
+ * of n users costs O(n²). When a page in the default order (creation order) ends, this remembers
+ * where: the next page continues from that row by key, an index range scan as cheap on page 1,000 as
+ * on page 1.
+ *
+ * An entry is only used while nothing in its connection has been written through this process since
+ * it was made (a generation per connection), so a page read this way is the page OFFSET would read.
+ * A write through another process can shift positions without this process knowing; the page is
+ * then the one that follows the rows the client has already seen — no row skipped or repeated —
+ * which is what a client paging through wants (RFC 7644 §3.4.2.4 does not promise stable pages).
+ */
+import type { ResourceTypeName } from '../schema/index.js';
+import type { ListQuery } from './list-query.js';
+import type { ConnectionScope } from './scope.js';
+
+/** Where a page ended: the last row's position in the default order. */
+export interface SeekKey {
+  createdAt: string;
+  id: string;
+}
+
+const MAX_ENTRIES = 20_000;
+const MAX_CONNECTIONS = 100_000;
+
+export class PageSeekCache {
+  private readonly generations = new Map<string, number>();
+  private nextGeneration = 1;
+  /** Insertion-ordered: the oldest entries are dropped first. */
+  private readonly entries = new Map<string, SeekKey>();
+  /** Pages read by key and by OFFSET, for tests and diagnostics. */
+  readonly stats = { seeks: 0, offsets: 0 };
+
+  /** Every write to a connection calls this: its remembered page ends are no longer trusted. */
+  changed(connectionId: string): void {
+    if (this.generations.size >= MAX_CONNECTIONS) {
+      // Forgetting generations would make old entries look current again: forget those too.
+      this.generations.clear();
+      this.entries.clear();
+    }
+    this.generations.set(connectionId, this.nextGeneration++);
+  }
+
+  /** The key of the page at `offset` of this list, or undefined when seeking does not apply. */
+  keyOf(scope: ConnectionScope, resourceType: ResourceTypeName, query: ListQuery, offset: number): string | undefined {
+    if (query.sortBy) return undefined;
+    const generation = this.generations.get(scope.connectionId) ?? 0;
+    const filter = query.filter ? JSON.stringify(query.filter) : '';
+    return `${scope.tenantId}\u0000${scope.connectionId}\u0000${generation}\u0000${resourceType}\u0000${query.sortOrder}\u0000${offset}\u0000${filter}`;
+  }
+
+  get(key: string | undefined): SeekKey | undefined {
+    return key === undefined ? undefined : this.entries.get(key);
+  }
+
+  set(key: string | undefined, value: SeekKey): void {
+    if (key === undefined) return;
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, value);
+  }
+}
+
+/** A store that can list a page by OFFSET or after a key. */
+export interface PageSource<Row> {
+  list(scope: ConnectionScope, query: ListQuery, after?: SeekKey): Promise<Row[]>;
+}
+
+/** Reads the page `query` names, seeking when an earlier page ended where this one starts. */
+export async function readPage<Row extends { created_at: string; id: string }>(
+  cache: PageSeekCache,
+  source: PageSource<Row>,
+  scope: ConnectionScope,
+  resourceType: ResourceTypeName,
+  query: ListQuery,
+): Promise<Row[]> {
+  // The key is computed before reading: a write that lands meanwhile moves the generation on, and
+  // the entry made from this (possibly older) read is never used.
+  const here = query.offset > 0 ? cache.keyOf(scope, resourceType, query, query.offset) : undefined;
+  const next = cache.keyOf(scope, resourceType, query, query.offset + query.limit);
+  const after = cache.get(here);
+  if (after) cache.stats.seeks++;
+  else cache.stats.offsets++;
+  const rows = await source.list(scope, query, after);
+  const last = rows[rows.length - 1];
+  if (last && rows.length === query.limit) cache.set(next, { createdAt: last.created_at, id: last.id });
+  return rows;
+}

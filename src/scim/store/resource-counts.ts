@@ -1,0 +1,17 @@
+/** A connection's number of users or groups, from the trigger-kept counts (migration 0008). */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/tables.js';
+import type { ResourceTypeName } from '../schema/index.js';
+import type { ConnectionScope } from './scope.js';
+
+/** One indexed read of at most a few shard rows, whatever the connection's size. */
+export async function countResources(db: Kysely<Database>, scope: ConnectionScope, resourceType: ResourceTypeName): Promise<number> {
+  const row = await db
+    .selectFrom('scim_counts')
+    .select(sql<number | string | null>`sum(n)`.as('n'))
+    .where('tenant_id', '=', scope.tenantId)
+    .where('connection_id', '=', scope.connectionId)
+    .where('resource_type', '=', resourceType)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
