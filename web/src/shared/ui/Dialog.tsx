@@ -13,7 +13,8 @@ export function Dialog({ title, open, onClose, children, footer, wide }: { title
     if (open && !dialog.open) {
       const opener = document.activeElement as HTMLElement | null;
       dialog.showModal();
-      const first = dialog.querySelector<HTMLElement>('[data-autofocus], input, select, textarea, button:not(.dialog-close)');
+      // data-autofocus wins wherever it is (one selector list would take the first match in document order).
+      const first = dialog.querySelector<HTMLElement>('[data-autofocus]') ?? dialog.querySelector<HTMLElement>('input, select, textarea, button:not(.dialog-close)');
       first?.focus();
       return () => opener?.focus?.();
     }

@@ -72,7 +72,8 @@ export function Pager({ hasPrevious, hasNext, onPrevious, onNext, label }: { has
 /** JSON shown as text (never as HTML). */
 export function RawJson({ value, label = 'Raw JSON' }: { value: unknown; label?: string }) {
   return (
-    <pre className="raw-json" aria-label={label} tabIndex={0}>
+    // A named, focusable region: keyboard users can scroll it, and its name is announced (a <pre> of no role cannot be named).
+    <pre className="raw-json" role="region" aria-label={label} tabIndex={0}>
       {JSON.stringify(value, null, 2)}
     </pre>
   );

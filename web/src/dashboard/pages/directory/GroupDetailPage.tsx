@@ -89,7 +89,7 @@ function GroupRoles({ tenantId, groupId }: { tenantId: string; groupId: string }
       ) : roles.data.roleKeys.length === 0 ? (
         <p className="muted">No roles are mapped to this group.</p>
       ) : (
-        <div className="badge-list" aria-label="Roles of this group">
+        <div className="badge-list" role="group" aria-label="Roles of this group">
           {roles.data.roleKeys.map((key) => (
             <Badge key={key}>{key}</Badge>
           ))}

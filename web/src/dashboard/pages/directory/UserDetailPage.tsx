@@ -124,7 +124,7 @@ function UserDetail({ tenantId, userId }: { tenantId: string; userId: string }) 
           {roles.length === 0 ? (
             <p className="muted">No roles: there is no default role and none of this user’s groups is mapped to a role.</p>
           ) : (
-            <div className="badge-list" aria-label="Effective roles">
+            <div className="badge-list" role="group" aria-label="Effective roles">
               {roles.map((r) => (
                 <Badge key={r}>{r}</Badge>
               ))}
