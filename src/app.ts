@@ -72,7 +72,7 @@ const SCIM_BODY_LIMIT = BULK_LIMITS.maxPayloadSize;
 export interface AppDeps {
   config: Config;
   db: Db;
-  /** The built web UI (default dist/web; see src/web/assets.ts). */
+  /** The built web UI (default dist/client; see src/web/assets.ts). */
   webRoot?: string;
 }
 

@@ -1,4 +1,4 @@
-/** Builds the dashboard and the portal as two pages into dist/web, which the Rollcall process serves (src/web). */
+/** Builds the dashboard and the portal as two pages into dist/client (not dist/web: tsc compiles src/web there), which the Rollcall process serves (src/web). */
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
@@ -10,7 +10,7 @@ export default defineConfig({
   base: '/',
   plugins: [react()],
   build: {
-    outDir: here('../dist/web'),
+    outDir: here('../dist/client'),
     emptyOutDir: true,
     // Served by Rollcall with a strict CSP (script-src 'self'): no inline scripts, no eval.
     modulePreload: { polyfill: false },

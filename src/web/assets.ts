@@ -1,5 +1,5 @@
 /**
- * The built web UI (dist/web, from `vite build`), read into memory once: a few hundred kilobytes,
+ * The built web UI (dist/client, from `vite build`), read into memory once: a few hundred kilobytes,
  * served without touching the disk and without any path from the request reaching the file system.
  */
 import { createHash } from 'node:crypto';
@@ -43,7 +43,7 @@ function* walk(dir: string): Generator<string> {
   }
 }
 
-/** The default place of the build: dist/web beside src/ or dist/ (this file runs from either). */
+/** The default place of the build: dist/client beside src/ or dist/ (this file runs from either). */
 export function defaultWebRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
@@ -51,7 +51,7 @@ export function defaultWebRoot(): string {
     if (up === dir) break;
     dir = up;
   }
-  return join(dir, 'dist', 'web');
+  return join(dir, 'dist', 'client');
 }
 
 /**

@@ -44,11 +44,14 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `rollcall serve` and waits until /healthz answers. */
-export async function startServe(env: Record<string, string>): Promise<ServeProcess> {
+/**
+ * Starts `rollcall serve` and waits until /healthz answers: from source through tsx, or `launch`
+ * (e.g. a built `dist/cli.js serve` in another folder).
+ */
+export async function startServe(env: Record<string, string>, launch: { args: string[]; cwd: string } = { args: ['--import', 'tsx', CLI, 'serve'], cwd: ROOT }): Promise<ServeProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, launch.args, {
+    cwd: launch.cwd,
     // No load balancer watches /readyz here: stop() need not wait out the drain (SHUTDOWN_DRAIN_SECONDS).
     env: childEnv({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SHUTDOWN_DRAIN_SECONDS: '0', ...env }),
   });
