@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { isTransientConflict, isUniqueViolation } from '../../db/errors.js';
+import { PostgresStatistics } from '../../db/postgres-statistics.js';
 import { PageSeekCache } from '../store/page-seek.js';
 import { GroupCommit } from '../../db/group-commit.js';
 import type { Db } from '../../db/open.js';
@@ -43,7 +44,11 @@ function isRetryable(error: unknown): boolean {
 export class ScimTransactions {
   constructor(private readonly db: Db) {
     this.group = db.dialect === 'sqlite' ? new GroupCommit(db.kysely) : undefined;
+    this.statistics = db.dialect === 'postgres' ? new PostgresStatistics(db.kysely) : undefined;
   }
+
+  /** PostgreSQL: keeps planner statistics up with a growing directory (src/db/postgres-statistics.ts). */
+  readonly statistics: PostgresStatistics | undefined;
 
   /** Where pages of the default order ended, for sequential paging without OFFSET. */
   readonly pages = new PageSeekCache();
@@ -94,7 +99,9 @@ export class ScimTransactions {
     // Before and after: no page end remembered while the write was under way is trusted afterwards.
     this.pages.changed(scope.connectionId);
     try {
-      return await this.attempt(scope, conflictMessage, fn);
+      const result = await this.attempt(scope, conflictMessage, fn);
+      this.statistics?.noteWrites();
+      return result;
     } finally {
       this.pages.changed(scope.connectionId);
     }
