@@ -159,7 +159,8 @@ describeBrowser('self-service portal', () => {
     expect(await dialog.getByLabel('Remove all associated users and groups').isChecked()).toBe(true);
     await dialog.getByRole('button', { name: 'Delete connection' }).click();
     await page.getByText('Acme Temp was deleted, with the users and groups it provisioned.').waitFor();
-    expect(await page.getByRole('row', { name: /Acme Temp/ }).count()).toBe(0);
+    // The list reloads after the message: wait for the row to go rather than race the reload.
+    await page.getByRole('row', { name: /Acme Temp/ }).waitFor({ state: 'detached' });
     await page.getByRole('row', { name: /Acme Entra/ }).waitFor();
 
     const users = await ctx.api<{ items: { userName: string }[] }>('GET', `/api/v1/tenants/${tenantId}/users`);
