@@ -1,4 +1,5 @@
 /** Shapes of the monitoring and event APIs (src/monitoring/routes.ts, src/events/routes.ts). */
+import type { LastError } from '../../../shared/types.js';
 
 /** One SCIM request of the log. */
 export interface LogEntry {
@@ -43,24 +44,8 @@ export interface ConnectionSummary {
   errors: number;
   lastRequestAt: string | null;
   lastSuccessAt: string | null;
-  lastError: { at: string; status: number; scimType: string | null; detail: string | null; method: string; path: string } | null;
+  lastError: LastError | null;
 }
-
-/** Event types of the feed (src/events/types.ts). */
-export const EVENT_TYPES = [
-  'user.created',
-  'user.updated',
-  'user.deactivated',
-  'user.reactivated',
-  'user.deleted',
-  'group.created',
-  'group.updated',
-  'group.deleted',
-  'group.user_added',
-  'group.user_removed',
-  'connection.created',
-  'connection.deleted',
-] as const;
 
 /** One event of GET /api/v1/events */
 export interface FeedEvent {

@@ -1,6 +1,7 @@
 /** The fields of a webhook (URL, event types, account scope), shared by the add and edit dialogs. */
 import { Checkbox, TextField } from '../../../shared/ui/Field.js';
-import { EVENT_TYPES, type EventType, type Webhook, type WebhookInput } from './types.js';
+import { EVENT_TYPES, type EventType } from '../../../shared/event-types.js';
+import type { Webhook, WebhookInput } from './types.js';
 
 export interface WebhookDraft {
   url: string;

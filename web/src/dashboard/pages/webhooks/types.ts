@@ -1,21 +1,5 @@
-/** Shapes of the webhooks API (src/webhooks/routes.ts) and the event types it accepts (src/events/types.ts). */
-
-/** The event types a webhook can subscribe to, as the API's `events` enum lists them. */
-export const EVENT_TYPES = [
-  'user.created',
-  'user.updated',
-  'user.deactivated',
-  'user.reactivated',
-  'user.deleted',
-  'group.created',
-  'group.updated',
-  'group.deleted',
-  'group.user_added',
-  'group.user_removed',
-  'connection.created',
-  'connection.deleted',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+/** Shapes of the webhooks API (src/webhooks/routes.ts). */
+import type { EventType } from '../../../shared/event-types.js';
 
 /** A webhook as GET /api/v1/webhooks lists it (never its secret). */
 export interface Webhook {
