@@ -173,7 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { db });
   await app.register(authRoutes, { auth: services.auth });
   // The web UI's cookie sessions; each route authenticates its caller itself (src/sessions).
-  await app.register(sessionRoutes, { sessions: services.sessions, settings: services.settings, publicUrl: config.publicUrl });
+  await app.register(sessionRoutes, { sessions: services.sessions, settings: services.settings, publicUrl: config.publicUrl, frameAncestors: config.protection.frameAncestors });
 
   // Everything registered in this scope requires an environment token.
   await app.register(async (management) => {

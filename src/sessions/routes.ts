@@ -20,6 +20,8 @@ export interface SessionRouteOptions {
   settings: SettingsService;
   /** PUBLIC_URL: https turns on `Secure` (and the portal's cross-site cookie), and it is an allowed Origin. */
   publicUrl: string;
+  /** FRAME_ANCESTORS as parsed: who may embed the portal, and so hand it a token by postMessage. */
+  frameAncestors: string;
 }
 
 const tags = ['web UI sessions'];
@@ -75,7 +77,7 @@ const portalBody = (session: PortalSession, scimProvisioning: boolean, theme: Po
 /** Whole seconds until `expiresAt`, for Max-Age. */
 const secondsUntil = (expiresAt: string) => Math.ceil((Date.parse(expiresAt) - Date.now()) / 1000);
 
-export const sessionRoutes: FastifyPluginAsync<SessionRouteOptions> = async (app, { sessions, settings, publicUrl }) => {
+export const sessionRoutes: FastifyPluginAsync<SessionRouteOptions> = async (app, { sessions, settings, publicUrl, frameAncestors: ancestors }) => {
   const https = publicUrl.startsWith('https:');
   const cookie = { dashboard: { name: DASHBOARD_COOKIE, scope: dashboardCookieScope(https) }, portal: { name: PORTAL_COOKIE, scope: portalCookieScope(https) } } satisfies Record<SessionKind, { name: string; scope: CookieScope }>;
   const setCookie = (reply: FastifyReply, kind: SessionKind, token: string, maxAgeSeconds: number) =>
@@ -150,6 +152,20 @@ export const sessionRoutes: FastifyPluginAsync<SessionRouteOptions> = async (app
       setCookie(reply, 'portal', opened.token, secondsUntil(opened.session.expiresAt));
       return portalBody(opened.session, await settings.selfServiceScimEnabled(), await settings.portalTheme());
     },
+  );
+
+  // Public, like the CSP header that carries the same list on every response.
+  const frameAncestors = ancestors === "'none'" ? [] : ancestors.split(' ');
+  app.get(
+    '/ui/portal/embedding',
+    {
+      schema: {
+        tags,
+        summary: 'Who may embed the portal (FRAME_ANCESTORS), and so hand it a user token by postMessage',
+        response: { 200: { type: 'object', properties: { frameAncestors: { type: 'array', items: { type: 'string' } } } } },
+      },
+    },
+    async () => ({ frameAncestors }),
   );
 
   app.get('/ui/portal/session', { schema: { tags, summary: 'The signed-in portal session', response: { 200: portalSchema, ...errorResponses(401) } } }, async (request) => {

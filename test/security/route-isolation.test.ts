@@ -27,6 +27,7 @@ const PUBLIC: RegExp[] = [
   // Web UI sessions: they authenticate themselves (sign-in checks its credential, GET answers 401 without a
   // session, sign-out without one just clears the cookie); test/sessions covers them.
   /^(GET|POST|DELETE) \/ui\/(portal\/)?session$/,
+  /^GET \/ui\/portal\/embedding$/, // FRAME_ANCESTORS, which every response's CSP header carries anyway
   // The web UI's static pages and assets (src/web): the same files for everyone; the data they show comes
   // from the guarded API.
   /^GET \/$/,

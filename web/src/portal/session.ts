@@ -6,6 +6,7 @@
  */
 import { api, ApiError, setCsrfToken } from '../shared/api.js';
 import type { PortalSession } from '../shared/types.js';
+import { mayHandOverToken } from './embedders.js';
 
 export const TOKEN_MESSAGE = 'rollcall:token';
 /** Posted to the embedding window when the portal can take a token, and when it needs a new one. */
@@ -80,16 +81,19 @@ export function notifyEmbedder(type: string): void {
 
 /**
  * Calls `onToken` for each `{type: 'rollcall:token', token}` message from the parent frame, the opener,
- * or this window itself; other messages are ignored. Returns the unsubscribe function.
+ * or this window itself, sent from Rollcall's own origin or one FRAME_ANCESTORS allows; other messages
+ * are ignored. Returns the unsubscribe function.
  */
 export function listenForToken(onToken: (token: string) => void): () => void {
-  const handler = (event: MessageEvent) => {
+  const handler = async (event: MessageEvent) => {
     const allowed = event.source === window || embedders().includes(event.source as Window);
     if (!allowed) return;
     const data = event.data as unknown;
     if (!data || typeof data !== 'object') return;
     const { type, token } = data as { type?: unknown; token?: unknown };
     if (type !== TOKEN_MESSAGE || typeof token !== 'string' || token.trim() === '') return;
+    // Only from an origin FRAME_ANCESTORS names (./embedders.ts).
+    if (!(await mayHandOverToken(event.origin))) return;
     onToken(token.trim());
   };
   window.addEventListener('message', handler);
