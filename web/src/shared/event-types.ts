@@ -1,16 +1,2 @@
-/** The event types of the feed and of webhook subscriptions (src/events/types.ts). */
-export const EVENT_TYPES = [
-  'user.created',
-  'user.updated',
-  'user.deactivated',
-  'user.reactivated',
-  'user.deleted',
-  'group.created',
-  'group.updated',
-  'group.deleted',
-  'group.user_added',
-  'group.user_removed',
-  'connection.created',
-  'connection.deleted',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+/** The event types of the feed and of webhook subscriptions: the server's own list, bundled at build time. */
+export { EVENT_TYPES, type EventType } from '../../../src/events/types.js';

@@ -51,8 +51,17 @@ export function useAction<A extends unknown[], R>(action: (...args: A) => Promis
   return { run, busy, error, clearError: () => setError(undefined) };
 }
 
+/** What useCursorPager gives: the current page's cursor, its number, and moves. */
+export interface CursorPagerState {
+  cursor: string | undefined;
+  page: number;
+  hasPrevious: boolean;
+  next: (nextCursor: string) => void;
+  previous: () => void;
+}
+
 /** Cursor paging: the cursor of the current page and a stack to go back. Reset when the filter changes. */
-export function useCursorPager(resetKey: string) {
+export function useCursorPager(resetKey: string): CursorPagerState {
   const [stack, setStack] = useState<string[]>([]);
   const [key, setKey] = useState(resetKey);
   if (key !== resetKey) {

@@ -1,6 +1,7 @@
 /** Page furniture: headers, tabs, cards, badges, pagers, raw JSON. */
 import type { ReactNode } from 'react';
 import { Link } from '../router.js';
+import type { CursorPagerState } from '../use-api.js';
 import { Button } from './Button.js';
 
 export function PageHeader({ title, subtitle, actions, back }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode; back?: { to: string; label: string } }) {
@@ -66,6 +67,19 @@ export function Pager({ hasPrevious, hasNext, onPrevious, onNext, label }: { has
         </Button>
       </div>
     </div>
+  );
+}
+
+/** Previous / next for a cursor-paged list (useCursorPager); "Page N" shows once there is more than one page. */
+export function CursorPager({ pager, nextCursor }: { pager: CursorPagerState; nextCursor: string | null | undefined }) {
+  return (
+    <Pager
+      hasPrevious={pager.hasPrevious}
+      hasNext={Boolean(nextCursor)}
+      onPrevious={pager.previous}
+      onNext={() => nextCursor && pager.next(nextCursor)}
+      label={pager.page > 1 || nextCursor ? `Page ${pager.page}` : undefined}
+    />
   );
 }
 

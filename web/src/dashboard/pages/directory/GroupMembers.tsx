@@ -2,7 +2,7 @@
 import { api } from '../../../shared/api.js';
 import { Link, seg } from '../../../shared/router.js';
 import type { CursorPage } from '../../../shared/types.js';
-import { Badge, Pager } from '../../../shared/ui/Layout.js';
+import { Badge, CursorPager } from '../../../shared/ui/Layout.js';
 import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi, useCursorPager } from '../../../shared/use-api.js';
 import type { GroupMember } from './types.js';
@@ -56,7 +56,7 @@ export function GroupMembers({ tenantId, groupId }: { tenantId: string; groupId:
           </tbody>
         </table>
       </div>
-      <Pager label={`Page ${pager.page}`} hasPrevious={pager.hasPrevious} hasNext={Boolean(members.data.nextCursor)} onPrevious={pager.previous} onNext={() => members.data?.nextCursor && pager.next(members.data.nextCursor)} />
+      <CursorPager pager={pager} nextCursor={members.data.nextCursor} />
     </>
   );
 }

@@ -4,7 +4,7 @@ import { formatCount, formatDateTime } from '../../../shared/format.js';
 import { Link, seg, setQuery, useLocation } from '../../../shared/router.js';
 import type { CursorPage } from '../../../shared/types.js';
 import { Button } from '../../../shared/ui/Button.js';
-import { Badge, Card, Pager } from '../../../shared/ui/Layout.js';
+import { Badge, Card, CursorPager } from '../../../shared/ui/Layout.js';
 import { SearchField } from '../../../shared/ui/SearchField.js';
 import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi, useCursorPager } from '../../../shared/use-api.js';
@@ -92,7 +92,7 @@ function GroupList({ tenantId }: { tenantId: string }) {
             </tbody>
           </table>
         </div>
-        <Pager label={`Page ${pager.page}`} hasPrevious={pager.hasPrevious} hasNext={Boolean(groups.data.nextCursor)} onPrevious={pager.previous} onNext={() => groups.data?.nextCursor && pager.next(groups.data.nextCursor)} />
+        <CursorPager pager={pager} nextCursor={groups.data.nextCursor} />
       </>
     );
 

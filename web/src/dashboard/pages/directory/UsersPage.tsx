@@ -5,7 +5,7 @@ import { Link, seg, setQuery, useLocation } from '../../../shared/router.js';
 import type { CursorPage } from '../../../shared/types.js';
 import { Button } from '../../../shared/ui/Button.js';
 import { SelectField } from '../../../shared/ui/Field.js';
-import { Badge, Card, Pager } from '../../../shared/ui/Layout.js';
+import { Badge, Card, CursorPager } from '../../../shared/ui/Layout.js';
 import { SearchField } from '../../../shared/ui/SearchField.js';
 import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi, useCursorPager } from '../../../shared/use-api.js';
@@ -88,7 +88,7 @@ function UserList({ tenantId }: { tenantId: string }) {
             </tbody>
           </table>
         </div>
-        <Pager label={`Page ${pager.page}`} hasPrevious={pager.hasPrevious} hasNext={Boolean(users.data.nextCursor)} onPrevious={pager.previous} onNext={() => users.data?.nextCursor && pager.next(users.data.nextCursor)} />
+        <CursorPager pager={pager} nextCursor={users.data.nextCursor} />
       </>
     );
 

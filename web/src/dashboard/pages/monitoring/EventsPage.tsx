@@ -8,6 +8,7 @@ import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { TenantSelect } from './TenantSelect.js';
 import { formatTimeWithSeconds } from './time.js';
 import { EVENT_TYPES } from '../../../shared/event-types.js';
+import { ExpandButton } from './ExpandButton.js';
 import type { FeedEvent } from './types.js';
 import { useConnections } from './useConnections.js';
 import { useEventFeed } from './useEventFeed.js';
@@ -79,21 +80,7 @@ export function EventsPage() {
                   <Fragment key={event.id}>
                     <tr>
                       <td>
-                        <button
-                          type="button"
-                          className="expand-button"
-                          title="Show the event’s data"
-                          aria-expanded={expanded}
-                          aria-controls={expanded ? dataId : undefined}
-                          onClick={() => toggle(event.id)}
-                        >
-                          <span className="chevron" aria-hidden="true">
-                            ›
-                          </span>
-                          <span className="sr-only">
-                            Data of {event.type} {event.id}
-                          </span>
-                        </button>
+                        <ExpandButton expanded={expanded} controls={dataId} title="Show the event’s data" label={`Data of ${event.type} ${event.id}`} onToggle={() => toggle(event.id)} />
                       </td>
                       <td className="nowrap">{formatTimeWithSeconds(event.occurredAt)}</td>
                       <td>

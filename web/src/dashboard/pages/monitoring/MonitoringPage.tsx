@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { api } from '../../../shared/api.js';
 import { useLocation } from '../../../shared/router.js';
 import type { CursorPage } from '../../../shared/types.js';
-import { Card, PageHeader, Pager } from '../../../shared/ui/Layout.js';
+import { Card, CursorPager, PageHeader } from '../../../shared/ui/Layout.js';
 import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi, useCursorPager } from '../../../shared/use-api.js';
 import { ConnectionSummaryStrip } from './ConnectionSummaryStrip.js';
@@ -80,7 +80,7 @@ function MonitoringResults({ filters, from, to, refreshKey, nameOf }: { filters:
     table = (
       <>
         <RequestLogTable entries={log.data.items} nameOf={nameOf} busy={log.loading} />
-        <Pager label={`Page ${pager.page}`} hasPrevious={pager.hasPrevious} hasNext={Boolean(log.data.nextCursor)} onPrevious={pager.previous} onNext={() => log.data?.nextCursor && pager.next(log.data.nextCursor)} />
+        <CursorPager pager={pager} nextCursor={log.data.nextCursor} />
       </>
     );
 

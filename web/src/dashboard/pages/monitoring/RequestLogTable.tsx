@@ -5,6 +5,7 @@ import { FailureDetails } from './FailureDetails.js';
 import { formatTimeWithSeconds } from './time.js';
 import type { LogEntry } from './types.js';
 import './monitoring.css';
+import { ExpandButton } from './ExpandButton.js';
 
 
 function StatusBadge({ status }: { status: number }) {
@@ -51,21 +52,13 @@ export function RequestLogTable({ entries, nameOf, busy }: { entries: LogEntry[]
                 <tr>
                   <td>
                     {failed ? (
-                      <button
-                        type="button"
-                        className="expand-button"
+                      <ExpandButton
+                        expanded={expanded}
+                        controls={detailsId}
                         title="Show what went wrong"
-                        aria-expanded={expanded}
-                        aria-controls={expanded ? detailsId : undefined}
-                        onClick={() => toggle(entry.id)}
-                      >
-                        <span className="chevron" aria-hidden="true">
-                          ›
-                        </span>
-                        <span className="sr-only">
-                          Details of {entry.status} {entry.method} {entry.path}
-                        </span>
-                      </button>
+                        label={`Details of ${entry.status} ${entry.method} ${entry.path}`}
+                        onToggle={() => toggle(entry.id)}
+                      />
                     ) : null}
                   </td>
                   <td>{formatTimeWithSeconds(entry.at)}</td>

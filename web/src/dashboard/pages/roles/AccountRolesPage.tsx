@@ -4,7 +4,7 @@ import { api } from '../../../shared/api.js';
 import { Link, seg } from '../../../shared/router.js';
 import type { CursorPage } from '../../../shared/types.js';
 import { TextField } from '../../../shared/ui/Field.js';
-import { Card, Pager } from '../../../shared/ui/Layout.js';
+import { Card, CursorPager } from '../../../shared/ui/Layout.js';
 import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi, useCursorPager } from '../../../shared/use-api.js';
 import { AccountLayout } from '../accounts/AccountLayout.js';
@@ -80,13 +80,7 @@ function GroupRoleMapping({ tenantId }: { tenantId: string }) {
           <TextField label="Search groups" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name or external ID" maxLength={200} />
         </div>
         {body}
-        <Pager
-          hasPrevious={pager.hasPrevious}
-          hasNext={Boolean(groups.data?.nextCursor)}
-          onPrevious={pager.previous}
-          onNext={() => groups.data?.nextCursor && pager.next(groups.data.nextCursor)}
-          label={pager.page > 1 || groups.data?.nextCursor ? `Page ${pager.page}` : undefined}
-        />
+        <CursorPager pager={pager} nextCursor={groups.data?.nextCursor} />
       </Card>
     </>
   );

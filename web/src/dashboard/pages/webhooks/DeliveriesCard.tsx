@@ -5,7 +5,7 @@ import { formatDateTime, formatRelative } from '../../../shared/format.js';
 import { seg } from '../../../shared/router.js';
 import { Button } from '../../../shared/ui/Button.js';
 import { SelectField } from '../../../shared/ui/Field.js';
-import { Card, Pager } from '../../../shared/ui/Layout.js';
+import { Card, CursorPager } from '../../../shared/ui/Layout.js';
 import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi, useCursorPager } from '../../../shared/use-api.js';
 import type { CursorPage } from '../../../shared/types.js';
@@ -127,13 +127,7 @@ export function DeliveriesCard({ webhookId }: { webhookId: string }) {
         {feedback?.text}
       </p>
       {body}
-      <Pager
-        hasPrevious={pager.hasPrevious}
-        hasNext={Boolean(page.data?.nextCursor)}
-        onPrevious={pager.previous}
-        onNext={() => page.data?.nextCursor && pager.next(page.data.nextCursor)}
-        label={pager.page > 1 || page.data?.nextCursor ? `Page ${pager.page}` : undefined}
-      />
+      <CursorPager pager={pager} nextCursor={page.data?.nextCursor} />
     </Card>
   );
 }
