@@ -97,7 +97,7 @@ describeBrowser('dashboard: accounts, directory, monitoring and events', () => {
     await page.getByLabel('Search accounts').fill('glob');
     await page.waitForURL(/\/dashboard\/accounts\?q=glob$/);
     await page.getByText('1–1 of 1').waitFor();
-    await expect(page.getByRole('link', { name: 'Globex Corporation' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('link', { name: 'Globex Corporation' }).waitFor();
     await expect(page.getByRole('link', { name: 'Acme Corp' }).count()).resolves.toBe(0);
     await screenshot(page, 'accounts');
 
@@ -113,9 +113,9 @@ describeBrowser('dashboard: accounts, directory, monitoring and events', () => {
     await page.getByLabel('Search users').fill('lovelace@');
     await page.waitForURL(/q=lovelace/);
     await users.getByRole('link', { name: 'grace' }).waitFor({ state: 'detached' });
-    await expect(users.getByRole('link', { name: 'ada' }).isVisible()).resolves.toBe(true);
-    await expect(users.getByText('Active', { exact: true }).isVisible()).resolves.toBe(true);
-    await expect(users.getByText('Acme Okta').isVisible()).resolves.toBe(true);
+    await users.getByRole('link', { name: 'ada' }).waitFor();
+    await users.getByText('Active', { exact: true }).waitFor();
+    await users.getByText('Acme Okta').waitFor();
     await screenshot(page, 'users');
 
     // The connection filter reads that connection's own list.
@@ -154,8 +154,8 @@ describeBrowser('dashboard: accounts, directory, monitoring and events', () => {
     const chart = page.getByRole('img', { name: /SCIM requests and errors over time/ });
     await chart.waitFor();
     expect(await page.locator(`svg rect.chart-bar[data-connection="${connectionId}"]`).count()).toBeGreaterThan(0);
-    await expect(page.locator('figure.chart .chart-total').getByText(/5 requests, 2 errors/).isVisible()).resolves.toBe(true);
-    await expect(page.getByRole('list', { name: 'Connections' }).getByText('Acme Okta').isVisible()).resolves.toBe(true);
+    await page.locator('figure.chart .chart-total').getByText(/5 requests, 2 errors/).waitFor();
+    await page.getByRole('list', { name: 'Connections' }).getByText('Acme Okta').waitFor();
 
     const log = page.getByRole('table', { name: 'SCIM requests, newest first' });
     await log.getByText('201', { exact: true }).first().waitFor();
@@ -171,12 +171,12 @@ describeBrowser('dashboard: accounts, directory, monitoring and events', () => {
     await expect(details.getAttribute('aria-expanded')).resolves.toBe('true');
     const explained = page.getByRole('region', { name: 'Details of the 409 response' });
     await explained.getByRole('heading', { name: 'A user with this userName already exists in this connection' }).waitFor();
-    await expect(explained.getByText(/match existing users on userName/).isVisible()).resolves.toBe(true);
-    await expect(explained.getByText('userName "ada" is already in use in this connection').isVisible()).resolves.toBe(true);
+    await explained.getByText(/match existing users on userName/).waitFor();
+    await explained.getByText('userName "ada" is already in use in this connection').waitFor();
     const body = await explained.getByLabel('Request body (redacted)').textContent();
     expect(body).toContain('[redacted]');
     expect(body).not.toContain(SECRET_PASSWORD);
-    await expect(explained.getByText('Okta SCIM Client 1.0').isVisible()).resolves.toBe(true);
+    await explained.getByText('Okta SCIM Client 1.0').waitFor();
     await page.getByRole('heading', { name: 'Request log' }).evaluate((el) => (el as unknown as { scrollIntoView(): void }).scrollIntoView());
     await screenshot(page, 'monitoring');
     // Down to a 1000px window the log, with a row expanded, fits without scrolling sideways.

@@ -11,8 +11,9 @@ describeBrowser('web UI shell', () => {
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
     const response = await page.goto('/dashboard/accounts');
     expect(response?.status()).toBe(200);
-    await expect(page.getByRole('heading', { name: 'Rollcall' }).isVisible()).resolves.toBe(true);
+    // The page asks who is signed in first (a loading state), then shows the form.
     await page.getByLabel('Client ID').waitFor();
+    expect(await page.getByRole('heading', { name: 'Rollcall' }).isVisible()).toBe(true);
     // The CSP forbids inline scripts: a built page that needed one would have logged a violation.
     expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
   });
