@@ -71,6 +71,12 @@ export async function pages(t: Target, size: number): Promise<Row[]> {
     }));
     rows.push({ scenario: `page of 100 at ${label} @ ${size.toLocaleString('en')} users (c=1)`, result, target: { metric: 'p99', op: '<', value: 20 } });
   }
+  // Anywhere: a different startIndex each time, so nothing a previous page remembered helps.
+  const result = await load(t.origin, { concurrency: 1, count: 200, headers: t.headers, expect: [200] }, (i) => ({
+    method: 'GET',
+    path: `${t.base}/Users?startIndex=${1 + ((i * 7_919_993) % Math.max(1, size - 99))}&count=100`,
+  }));
+  rows.push({ scenario: `page of 100 at random startIndex @ ${size.toLocaleString('en')} users (c=1)`, result, target: { metric: 'p99', op: '<', value: 20 } });
   return rows;
 }
 
@@ -84,11 +90,14 @@ async function userIds(t: Target, from: number, count: number): Promise<string[]
   return ids.slice(0, count);
 }
 
+/** Users the group scenarios need: the largest group's members and the ones added to each group. */
+export const usersForGroups = (sizes: number[]) => Math.max(...sizes) + 256 * 20 + 300;
+
 /** Groups of 1k / 10k / 100k members: add 1 member, add 256 members, GET with and without members. */
 export async function groups(t: Target, sizes: number[], users: number): Promise<Row[]> {
   const rows: Row[] = [];
   const largest = Math.max(...sizes);
-  const spare = 256 * 20 + 300;
+  const spare = usersForGroups(sizes) - largest;
   if (users < largest + spare) throw new Error(`need ${largest + spare} users for groups of ${largest}`);
   const ids = await userIds(t, 0, largest + spare);
   const extra = ids.slice(largest);

@@ -94,8 +94,9 @@ export class ConnectionStore {
         await trx.deleteFrom('scim_group_members').where('connection_id', '=', scope.connection).where('tenant_id', '=', scope.tenant).execute();
         await trx.deleteFrom('scim_groups').where('connection_id', '=', scope.connection).where('tenant_id', '=', scope.tenant).execute();
         await trx.deleteFrom('scim_users').where('connection_id', '=', scope.connection).where('tenant_id', '=', scope.tenant).execute();
-        // The triggers have counted them down to zero; nothing of the connection is left to count.
+        // The triggers have counted them down to zero; nothing of the connection is left to count or order.
         await trx.deleteFrom('scim_counts').where('connection_id', '=', scope.connection).where('tenant_id', '=', scope.tenant).execute();
+        await trx.deleteFrom('scim_order_blocks').where('connection_id', '=', scope.connection).where('tenant_id', '=', scope.tenant).execute();
       } else {
         await trx.updateTable('scim_groups').set({ detached: 1 }).where('connection_id', '=', scope.connection).where('tenant_id', '=', scope.tenant).execute();
         await trx.updateTable('scim_users').set({ detached: 1 }).where('connection_id', '=', scope.connection).where('tenant_id', '=', scope.tenant).execute();

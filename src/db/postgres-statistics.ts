@@ -10,7 +10,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './tables.js';
 
-const TABLES = sql`scim_users, scim_user_emails, scim_groups, scim_group_members, scim_counts`;
+const TABLES = sql`scim_users, scim_user_emails, scim_groups, scim_group_members, scim_counts, scim_order_blocks`;
 /** Writes before the first ANALYZE of this process, and the least between two. */
 const MIN_WRITES = 1000;
 /** Growth, as a share of the rows seen at the last ANALYZE, that calls for the next one. */

@@ -215,6 +215,19 @@ export interface ScimCountsTable {
   n: number | string;
 }
 
+/** Blocks of each connection's rows in the default list order (migration 0009). */
+export interface ScimOrderBlocksTable {
+  tenant_id: string;
+  connection_id: string;
+  resource_type: 'User' | 'Group';
+  /** The block's lower bound in (created_at, id) order; ('', '') for a connection's first block. */
+  start_at: string;
+  start_id: string;
+  shard: number;
+  /** bigint: PostgreSQL returns it as a string. */
+  n: number | string;
+}
+
 export interface Database {
   vendor_credentials: VendorCredentialsTable;
   environment_tokens: EnvironmentTokensTable;
@@ -232,4 +245,5 @@ export interface Database {
   request_logs: RequestLogsTable;
   ui_sessions: UiSessionsTable;
   scim_counts: ScimCountsTable;
+  scim_order_blocks: ScimOrderBlocksTable;
 }

@@ -35,9 +35,10 @@ export class TenantStore {
   async delete(tenantId: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx.deleteFrom('tenants').where('id', '=', tenantId).executeTakeFirst();
-      // The cascade has counted the tenant's users and groups down to zero (migration 0008); the
-      // count rows have no foreign key (a trigger writes them during that very cascade), so they go here.
+      // The cascade has counted the tenant's users and groups down to zero (migrations 0008, 0009); the
+      // count and block rows have no foreign key (a trigger writes them during that very cascade), so they go here.
       await trx.deleteFrom('scim_counts').where('tenant_id', '=', tenantId).execute();
+      await trx.deleteFrom('scim_order_blocks').where('tenant_id', '=', tenantId).execute();
       return Number(result.numDeletedRows) > 0;
     });
   }

@@ -7,6 +7,7 @@ import * as rolesSelfServiceAudit from './0005-roles-self-service-audit.js';
 import * as ipAllowlistsJobLeases from './0006-ip-allowlists-job-leases.js';
 import * as uiSessions from './0007-ui-sessions.js';
 import * as scimCounts from './0008-scim-counts.js';
+import * as scimOrderBlocks from './0009-scim-order-blocks.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-ip-allowlists-job-leases': ipAllowlistsJobLeases,
   '0007-ui-sessions': uiSessions,
   '0008-scim-counts': scimCounts,
+  '0009-scim-order-blocks': scimOrderBlocks,
 };

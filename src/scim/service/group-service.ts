@@ -88,7 +88,7 @@ export class GroupService {
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
     const stores = this.tx.reads();
     const total = await stores.groups.count(scope, query);
-    const rows = query.limit > 0 && query.offset < total ? await readPage(this.tx.pages, stores.groups, scope, 'Group', query) : [];
+    const rows = query.limit > 0 && query.offset < total ? await readPage(this.tx.pages, stores.groups, scope, 'Group', query, this.tx.locate) : [];
     // Members of the whole page in one query, not one per group.
     const members = rows.length > 0 && wants(projection, 'Group', 'members') ? await stores.groups.membersOf(scope, rows.map((r) => r.id)) : undefined;
     const resources = rows.map((row) => {

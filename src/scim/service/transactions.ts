@@ -6,7 +6,9 @@
 import type { Kysely } from 'kysely';
 import { isTransientConflict, isUniqueViolation } from '../../db/errors.js';
 import { PostgresStatistics } from '../../db/postgres-statistics.js';
-import { PageSeekCache } from '../store/page-seek.js';
+import { PageSeekCache, type Locator } from '../store/page-seek.js';
+import { locate } from '../store/order-blocks.js';
+import { OrderBlockMaintenance } from '../store/order-maintenance.js';
 import { GroupCommit } from '../../db/group-commit.js';
 import type { Db } from '../../db/open.js';
 import type { Database } from '../../db/tables.js';
@@ -42,9 +44,13 @@ function isRetryable(error: unknown): boolean {
 
 /** Runs SCIM reads and writes against one database. */
 export class ScimTransactions {
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    options: { orderBlockRows?: number } = {},
+  ) {
     this.group = db.dialect === 'sqlite' ? new GroupCommit(db.kysely) : undefined;
     this.statistics = db.dialect === 'postgres' ? new PostgresStatistics(db.kysely) : undefined;
+    this.blocks = new OrderBlockMaintenance(db, options.orderBlockRows);
   }
 
   /** PostgreSQL: keeps planner statistics up with a growing directory (src/db/postgres-statistics.ts). */
@@ -52,6 +58,20 @@ export class ScimTransactions {
 
   /** Where pages of the default order ended, for sequential paging without OFFSET. */
   readonly pages = new PageSeekCache();
+
+  /** Keeps the order blocks that find deep pages (src/scim/store/order-maintenance.ts); its job runs with the others. */
+  readonly blocks: OrderBlockMaintenance;
+
+  /**
+   * The order block of a row position; a block found too large is handed to maintenance. Within
+   * the first block's worth of rows OFFSET walks no more than a block would: no lookup then.
+   */
+  readonly locate: Locator = async (scope, resourceType, offset) => {
+    if (offset < this.blocks.blockRows) return undefined;
+    const position = await locate(this.db.kysely, scope, resourceType, offset);
+    if (position && position.blockRows >= 2 * this.blocks.blockRows) this.blocks.note({ tenantId: scope.tenantId, connectionId: scope.connectionId, resourceType });
+    return position;
+  };
 
   /** Stores for reads outside a transaction. */
   readonly reads = (): Stores => this.storesOf(this.db.kysely, new EventRecorder(false));
@@ -101,6 +121,7 @@ export class ScimTransactions {
     try {
       const result = await this.attempt(scope, conflictMessage, fn);
       this.statistics?.noteWrites();
+      this.blocks.noteWrite(scope.tenantId, scope.connectionId);
       return result;
     } finally {
       this.pages.changed(scope.connectionId);

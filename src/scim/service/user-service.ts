@@ -64,7 +64,7 @@ export class UserService {
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
     const stores = this.tx.reads();
     const total = await stores.users.count(scope, query);
-    const rows = query.limit > 0 && query.offset < total ? await readPage(this.tx.pages, stores.users, scope, 'User', query) : [];
+    const rows = query.limit > 0 && query.offset < total ? await readPage(this.tx.pages, stores.users, scope, 'User', query, this.tx.locate) : [];
     return { total, resources: await this.render(stores, scope, baseUrl, rows, projection) };
   }
 

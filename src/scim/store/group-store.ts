@@ -3,7 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from '../../db/open.js';
 import type { Database, ScimGroupsTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
-import type { SeekKey } from './page-seek.js';
+import { startPage, type PageStart } from './page-seek.js';
 import { countResources } from './resource-counts.js';
 import { listCondition, orderBy, type ListQuery } from './list-query.js';
 import { assertStorable, chunks, storable, type ConnectionScope } from './scope.js';
@@ -118,12 +118,11 @@ export class GroupStore {
   }
 
   /** A page in list order, ids first (a deferred join, as for users). */
-  list(scope: ConnectionScope, query: ListQuery, after?: SeekKey): Promise<GroupRow[]> {
+  list(scope: ConnectionScope, query: ListQuery, start?: PageStart): Promise<GroupRow[]> {
     const order = sql`${orderBy(query, 'Group', this.dialect)}`;
     let page = this.base(scope, query).select('r.id').orderBy(order).limit(query.limit);
-    // After a known row (src/scim/store/page-seek.ts): a range scan of the index instead of OFFSET.
-    if (after) page = page.where(sql<boolean>`(r.created_at, r.id) ${sql.raw(query.sortOrder === 'descending' ? '<' : '>')} (${after.createdAt}, ${after.id})`);
-    else page = page.offset(query.offset);
+    // After a known row or from an order block (src/scim/store/page-seek.ts): a short range scan of the index instead of OFFSET.
+    page = startPage(page, query, start);
     return this.db.selectFrom('scim_groups as r').selectAll('r').where('r.id', 'in', page).orderBy(order).execute();
   }
 

@@ -11,8 +11,10 @@
  * then the one that follows the rows the client has already seen — no row skipped or repeated —
  * which is what a client paging through wants (RFC 7644 §3.4.2.4 does not promise stable pages).
  */
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { ResourceTypeName } from '../schema/index.js';
 import type { ListQuery } from './list-query.js';
+import type { BlockPosition } from './order-blocks.js';
 import type { ConnectionScope } from './scope.js';
 
 /** Where a page ended: the last row's position in the default order. */
@@ -29,8 +31,8 @@ export class PageSeekCache {
   private nextGeneration = 1;
   /** Insertion-ordered: the oldest entries are dropped first. */
   private readonly entries = new Map<string, SeekKey>();
-  /** Pages read by key and by OFFSET, for tests and diagnostics. */
-  readonly stats = { seeks: 0, offsets: 0 };
+  /** Pages read after a remembered key, from an order block (src/scim/store/order-blocks.ts), and by OFFSET alone; for tests and diagnostics. */
+  readonly stats = { seeks: 0, located: 0, offsets: 0 };
 
   /** Every write to a connection calls this: its remembered page ends are no longer trusted. */
   changed(connectionId: string): void {
@@ -61,27 +63,55 @@ export class PageSeekCache {
   }
 }
 
-/** A store that can list a page by OFFSET or after a key. */
+/**
+ * Where a page starts, when not at OFFSET from the first row: just after a remembered row, or
+ * `skip` rows on from an order block's lower bound (inclusive).
+ */
+export type PageStart = { after: SeekKey } | { from: SeekKey; skip: number };
+
+/** A store that can list a page by OFFSET, after a key, or from a block. */
 export interface PageSource<Row> {
-  list(scope: ConnectionScope, query: ListQuery, after?: SeekKey): Promise<Row[]>;
+  list(scope: ConnectionScope, query: ListQuery, start?: PageStart): Promise<Row[]>;
 }
 
-/** Reads the page `query` names, seeking when an earlier page ended where this one starts. */
+/** Finds the order block of a row position (src/scim/store/order-blocks.ts); undefined where OFFSET is as cheap. */
+export type Locator = (scope: ConnectionScope, resourceType: ResourceTypeName, offset: number) => Promise<BlockPosition | undefined>;
+
+/** Applies `start` to a page query over a resource table aliased `r` (OFFSET when there is none). */
+export function startPage<DB, TB extends keyof DB, O>(page: SelectQueryBuilder<DB, TB, O>, query: ListQuery, start: PageStart | undefined): SelectQueryBuilder<DB, TB, O> {
+  if (!start) return page.offset(query.offset);
+  if ('after' in start) return page.where(sql<boolean>`(r.created_at, r.id) ${sql.raw(query.sortOrder === 'descending' ? '<' : '>')} (${start.after.createdAt}, ${start.after.id})`);
+  const from = page.where(sql<boolean>`(r.created_at, r.id) >= (${start.from.createdAt}, ${start.from.id})`);
+  return start.skip > 0 ? from.offset(start.skip) : from;
+}
+
+/**
+ * Reads the page `query` names: after the row an earlier page ended with, else from the order block
+ * holding its first row (a deep page of the default order), else by OFFSET.
+ */
 export async function readPage<Row extends { created_at: string; id: string }>(
   cache: PageSeekCache,
   source: PageSource<Row>,
   scope: ConnectionScope,
   resourceType: ResourceTypeName,
   query: ListQuery,
+  locate?: Locator,
 ): Promise<Row[]> {
   // The key is computed before reading: a write that lands meanwhile moves the generation on, and
   // the entry made from this (possibly older) read is never used.
   const here = query.offset > 0 ? cache.keyOf(scope, resourceType, query, query.offset) : undefined;
   const next = cache.keyOf(scope, resourceType, query, query.offset + query.limit);
   const after = cache.get(here);
-  if (after) cache.stats.seeks++;
-  else cache.stats.offsets++;
-  const rows = await source.list(scope, query, after);
+  let start: PageStart | undefined = after ? { after } : undefined;
+  if (!start && locate && !query.filter && !query.sortBy && query.sortOrder === 'ascending') {
+    const position = await locate(scope, resourceType, query.offset);
+    // In the first block the bound is below every row: that is OFFSET `skip`, which is `offset`.
+    if (position?.from) start = { from: position.from, skip: position.skip };
+  }
+  if (!start) cache.stats.offsets++;
+  else if ('after' in start) cache.stats.seeks++;
+  else cache.stats.located++;
+  const rows = await source.list(scope, query, start);
   const last = rows[rows.length - 1];
   if (last && rows.length === query.limit) cache.set(next, { createdAt: last.created_at, id: last.id });
   return rows;

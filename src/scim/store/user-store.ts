@@ -3,7 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from '../../db/open.js';
 import type { Database, ScimUsersTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
-import type { SeekKey } from './page-seek.js';
+import { startPage, type PageStart } from './page-seek.js';
 import { countResources } from './resource-counts.js';
 import { listCondition, orderBy, type ListQuery } from './list-query.js';
 import { assertStorable, chunks, storable, type ConnectionScope } from './scope.js';
@@ -115,12 +115,11 @@ export class UserStore {
    * A page in list order. The page's ids are found first (a deferred join): skipping `offset`
    * entries then walks the index only, and just the page's rows are read from the table.
    */
-  list(scope: ConnectionScope, query: ListQuery, after?: SeekKey): Promise<UserRow[]> {
+  list(scope: ConnectionScope, query: ListQuery, start?: PageStart): Promise<UserRow[]> {
     const order = sql`${orderBy(query, 'User', this.dialect)}`;
     let page = this.base(scope, query).select('r.id').orderBy(order).limit(query.limit);
-    // After a known row (src/scim/store/page-seek.ts): a range scan of the index instead of OFFSET.
-    if (after) page = page.where(sql<boolean>`(r.created_at, r.id) ${sql.raw(query.sortOrder === 'descending' ? '<' : '>')} (${after.createdAt}, ${after.id})`);
-    else page = page.offset(query.offset);
+    // After a known row or from an order block (src/scim/store/page-seek.ts): a short range scan of the index instead of OFFSET.
+    page = startPage(page, query, start);
     return this.db.selectFrom('scim_users as r').selectAll('r').where('r.id', 'in', page).orderBy(order).execute();
   }
 
