@@ -130,7 +130,8 @@ export class OrderBlockMaintenance {
     try {
       return await this.db.kysely.transaction().execute(async (trx) => {
         if (this.db.dialect === 'postgres') {
-          await sql`set local lock_timeout = '2s'`.execute(trx);
+          // Writers that arrive while this waits queue behind it: give up soon rather than stall them.
+          await sql`set local lock_timeout = '100ms'`.execute(trx);
           await sql`select pg_advisory_xact_lock(hashtextextended(${`${target.connectionId}/${target.resourceType}`}, 0))`.execute(trx);
         }
         const step = nextStep(await this.blocks(trx, target), this.blockRows);
