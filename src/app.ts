@@ -129,10 +129,10 @@ export function buildServices({ config, db }: AppDeps): Services {
       scimTransactions.blocks.job(),
     ],
     auth,
-    tenants: new TenantService(tenantStore),
+    tenants: new TenantService(tenantStore, () => connections.scimAccessChanged()),
     connections,
     connectionOverview: new ConnectionOverviewService({ connections, tenants: tenantStore, counts: new ResourceCounts(db.kysely), monitoring }),
-    connectionTokens: new ConnectionTokenService(db.kysely),
+    connectionTokens: new ConnectionTokenService(db.kysely, () => connections.scimAccessChanged()),
     sessions,
     ...selfService,
   };

@@ -13,6 +13,8 @@ export interface Config {
   readonly host: string;
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
+  /** PostgreSQL: repeated queries as named prepared statements (DATABASE_PREPARED_STATEMENTS, default true). */
+  readonly databasePreparedStatements: boolean;
   readonly publicUrl: string;
   readonly logLevel: LogLevel;
   readonly envTokenTtlSeconds: number;
@@ -66,6 +68,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw.trim());
   if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+/** true/false, or the fallback when unset. */
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
 function databaseUrl(raw: string | undefined): string {
@@ -175,6 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST?.trim() || '0.0.0.0',
     databaseUrl: databaseUrl(env.DATABASE_URL),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    databasePreparedStatements: flag(env, 'DATABASE_PREPARED_STATEMENTS', true),
     publicUrl: publicUrl(env.PUBLIC_URL, port),
     logLevel,
     envTokenTtlSeconds: integer(env, 'ENV_TOKEN_TTL_SECONDS', 3600, 60, 86_400),

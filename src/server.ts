@@ -38,7 +38,7 @@ function announceCredential(credential: { clientId: string; secret: string }): v
 
 /** Opens the database, runs migrations and registers the configured credential. */
 export async function prepare(config: Config): Promise<Db> {
-  const db = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const db = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements });
   try {
     await migrateToLatest(db);
   } catch (error) {

@@ -5,6 +5,7 @@ import { nowIso } from '../db/time.js';
 import { notFound } from '../http/api-errors.js';
 import { TOKEN_PREFIXES, constantTimeEqual, generateToken, hashToken } from '../security/secrets.js';
 import type { TenantStore } from '../tenants/store.js';
+import { ScimAuthCache } from './scim-auth-cache.js';
 import type { Source } from './sources.js';
 import type { ConnectionFilter, ConnectionRow, ConnectionStore } from './store.js';
 
@@ -44,6 +45,9 @@ const VISIBLE_TOKEN_CHARS = TOKEN_PREFIXES.connection.length + 4;
 
 /** Logic of the connections domain. */
 export class ConnectionService {
+  /** Tokens resolved in the last seconds (src/connections/scim-auth-cache.ts). */
+  private readonly scimAuth = new ScimAuthCache<ScimContext>();
+
   constructor(
     private readonly store: ConnectionStore,
     private readonly tenants: TenantStore,
@@ -111,31 +115,57 @@ export class ConnectionService {
     const set: { sync_to_user_management?: number; connection_name?: string } = {};
     if (changes.syncToUserManagement !== undefined) set.sync_to_user_management = changes.syncToUserManagement ? 1 : 0;
     if (changes.connectionName !== undefined) set.connection_name = changes.connectionName;
-    if (!(await this.store.update(id, connection.tenantId, set, nowIso()))) throw notFound(`SCIM configuration "${id}" not found`);
+    try {
+      if (!(await this.store.update(id, connection.tenantId, set, nowIso()))) throw notFound(`SCIM configuration "${id}" not found`);
+    } finally {
+      // syncToUserManagement is part of a resolved token.
+      this.scimAccessChanged();
+    }
   }
 
   async delete(id: string, options: { removeUsersAndGroups: boolean; tenantId?: string }): Promise<void> {
     const connection = await this.get(id, options.tenantId);
     const event = { type: 'connection.deleted' as const, resourceId: id, data: { ...connection, removeUsersAndGroups: options.removeUsersAndGroups } };
-    const deleted = await this.store.delete(id, connection.tenantId, options.removeUsersAndGroups, {
-      events: [event],
-      emitResourceEvents: connection.syncToUserManagement,
-      now: nowIso(),
-    });
+    let deleted: boolean;
+    try {
+      deleted = await this.store.delete(id, connection.tenantId, options.removeUsersAndGroups, {
+        events: [event],
+        emitResourceEvents: connection.syncToUserManagement,
+        now: nowIso(),
+      });
+    } finally {
+      this.scimAccessChanged();
+    }
     if (!deleted) {
       throw notFound(`SCIM configuration "${id}" not found`);
     }
   }
 
-  /** The context of a SCIM request, if `token` is a live token of exactly this connection. */
+  /**
+   * Forgets every token resolved in this process: called after any change to what a SCIM token
+   * opens (token revoked, connection updated or deleted, IP allowlist, tenant deleted).
+   */
+  scimAccessChanged(): void {
+    this.scimAuth.clear();
+  }
+
+  /**
+   * The context of a SCIM request, if `token` is a live token of exactly this connection. A token
+   * resolved in the last few seconds is not looked up again (src/connections/scim-auth-cache.ts).
+   */
   async authenticateScim(connectionId: string, token: string): Promise<ScimContext | undefined> {
     if (!token.startsWith(TOKEN_PREFIXES.connection) || token.length > 200) return undefined;
     // Connection ids are UUIDs: anything else (a NUL byte, a 500-character segment) cannot match.
     if (!CONNECTION_ID.test(connectionId)) return undefined;
     const hash = hashToken(token);
-    const row = await this.store.findByToken(connectionId, hash, nowIso());
+    const nowMs = Date.now();
+    const now = new Date(nowMs).toISOString();
+    const cached = this.scimAuth.get(connectionId, hash, nowMs, now);
+    if (cached) return constantTimeEqual(cached.tokenHash, hash) ? cached.value : undefined;
+    const generation = this.scimAuth.begin();
+    const row = await this.store.findByToken(connectionId, hash, now);
     if (!row || !constantTimeEqual(row.tokenHash, hash)) return undefined;
-    return {
+    const context: ScimContext = {
       connectionId: row.connectionId,
       tenantId: row.tenantId,
       syncToUserManagement: row.syncToUserManagement === 1,
@@ -143,5 +173,7 @@ export class ConnectionService {
       baseUrl: this.provisioningUrl(row.connectionId),
       ipAllowlist: row.ipAllowlist ?? null,
     };
+    this.scimAuth.set(generation, connectionId, hash, row.expiresAt ?? null, context, nowMs);
+    return context;
   }
 }

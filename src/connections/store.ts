@@ -121,6 +121,7 @@ export class ConnectionStore {
         'connections.sync_to_user_management as syncToUserManagement',
         'connection_tokens.id as tokenId',
         'connection_tokens.token_hash as tokenHash',
+        'connection_tokens.expires_at as expiresAt',
       ])
       .where('connection_tokens.token_hash', '=', tokenHash)
       .where('connection_tokens.connection_id', '=', connectionId)

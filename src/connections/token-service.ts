@@ -53,7 +53,11 @@ export class ConnectionTokenService {
   /** When this process last wrote each token's last_used_at (ms). */
   private readonly touched = new Map<string, number>();
 
-  constructor(db: Kysely<Database>) {
+  /** `accessChanged` runs after a revocation or an allowlist change: resolved tokens are forgotten (src/connections/scim-auth-cache.ts). */
+  constructor(
+    db: Kysely<Database>,
+    private readonly accessChanged: () => void = () => {},
+  ) {
     this.store = new ConnectionTokenStore(db);
   }
 
@@ -101,13 +105,18 @@ export class ConnectionTokenService {
   }
 
   /**
-   * Revokes a token: the next request with it gets 401, on every process (tokens are checked
-   * against the database on each request). The last live token cannot be revoked — issue its
-   * replacement first, or delete the connection to stop provisioning altogether.
+   * Revokes a token: the next request with it gets 401 in this process, and in any other within
+   * SCIM_AUTH_TTL_MS (src/connections/scim-auth-cache.ts). The last live token cannot be revoked —
+   * issue its replacement first, or delete the connection to stop provisioning altogether.
    */
   async revoke(connectionId: string, tokenId: string): Promise<{ tenantId: string }> {
     const tenantId = await this.tenantOf(connectionId);
-    const outcome = await this.store.revoke(tenantId, connectionId, tokenId, new Date().toISOString());
+    let outcome: Awaited<ReturnType<ConnectionTokenStore['revoke']>>;
+    try {
+      outcome = await this.store.revoke(tenantId, connectionId, tokenId, new Date().toISOString());
+    } finally {
+      this.accessChanged();
+    }
     if (outcome === 'not_found') throw notFound(`Token "${tokenId}" of SCIM configuration "${connectionId}" not found`);
     if (outcome === 'last_live_token') {
       throw conflict('This is the connection\'s last live token: issue a new one first (POST …/tokens), or delete the connection to stop provisioning');
@@ -155,6 +164,9 @@ export class ConnectionTokenService {
     } catch (error) {
       if (isForeignKeyViolation(error)) throw notFound(`SCIM configuration "${connectionId}" not found`);
       throw error;
+    } finally {
+      // The allowlist travels with a resolved token.
+      this.accessChanged();
     }
     return { tenantId, ipAllowlist: cidrs };
   }

@@ -19,7 +19,11 @@ function toTenant(row: TenantRow): Tenant {
 
 /** Logic of the tenants domain. */
 export class TenantService {
-  constructor(private readonly store: TenantStore) {}
+  /** `accessChanged` runs after a deletion: the tenant's SCIM tokens stop resolving (src/connections/scim-auth-cache.ts). */
+  constructor(
+    private readonly store: TenantStore,
+    private readonly accessChanged: () => void = () => {},
+  ) {}
 
   async create(input: { tenantId?: string; name: string }): Promise<Tenant> {
     const now = nowIso();
@@ -49,6 +53,12 @@ export class TenantService {
   }
 
   async delete(tenantId: string): Promise<void> {
-    if (!(await this.store.delete(tenantId))) throw notFound(`Tenant "${tenantId}" not found`);
+    let deleted: boolean;
+    try {
+      deleted = await this.store.delete(tenantId);
+    } finally {
+      this.accessChanged();
+    }
+    if (!deleted) throw notFound(`Tenant "${tenantId}" not found`);
   }
 }

@@ -3,7 +3,7 @@
  * that never shows a secret, revocation with immediate effect (not the last live token), optional
  * expiry, cheap last-use tracking — and the optional per-connection IP allowlist (403 outside it).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { dialectsUnderTest } from '../support/databases.js';
 import { createConnection, createTenant } from '../support/fixtures.js';
 import { SCIM_PATH } from '../support/scim-requests.js';
@@ -128,8 +128,17 @@ for (const dialect of dialectsUnderTest()) {
       const at = new Date(Date.now() + 86_400_000).toISOString();
       const dated = (await api(t, 'POST', `/api/v1/connections/${conn.id}/tokens`, { expiresAt: at })).json();
       expect(dated.expiresAt).toBe(at);
-      // Time passes (moved in the database): the token stops working at its expiry.
+      // Time passes: the token stops working at its expiry, though this process resolved it a moment ago.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        vi.setSystemTime(Date.parse(soon.expiresAt) + 1000);
+        expect((await scimGet(t, conn.id, soon.token)).statusCode).toBe(401);
+      } finally {
+        vi.useRealTimers();
+      }
+      // And as stored (an expiry moved in the database), once another process's resolution has run out.
       await t.db.kysely.updateTable('connection_tokens').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', soon.id).execute();
+      t.app.services.connections.scimAccessChanged();
       expect((await scimGet(t, conn.id, soon.token)).statusCode).toBe(401);
       const listed = (await api(t, 'GET', `/api/v1/connections/${conn.id}/tokens`)).json().items.find((i: { id: string }) => i.id === soon.id);
       expect(listed.expired).toBe(true);

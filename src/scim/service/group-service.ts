@@ -87,8 +87,11 @@ export class GroupService {
 
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
     const stores = this.tx.reads();
-    const total = await stores.groups.count(scope, query);
-    const rows = query.limit > 0 && query.offset < total ? await readPage(this.tx.pages, stores.groups, scope, 'Group', query, this.tx.locate) : [];
+    // From the start, the page comes first: one shorter than asked for is the whole result and no count
+    // runs (a `userName eq` lookup is one query). Further on, the count first: no page read past the end.
+    const counted = query.offset > 0 || query.limit === 0 ? await stores.groups.count(scope, query) : undefined;
+    const rows = query.limit > 0 && (counted === undefined || query.offset < counted) ? await readPage(this.tx.pages, stores.groups, scope, 'Group', query, this.tx.locate) : [];
+    const total = counted ?? (rows.length < query.limit ? rows.length : await stores.groups.count(scope, query));
     // Members of the whole page in one query, not one per group.
     const members = rows.length > 0 && wants(projection, 'Group', 'members') ? await stores.groups.membersOf(scope, rows.map((r) => r.id)) : undefined;
     const resources = rows.map((row) => {

@@ -63,8 +63,11 @@ export class UserService {
 
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
     const stores = this.tx.reads();
-    const total = await stores.users.count(scope, query);
-    const rows = query.limit > 0 && query.offset < total ? await readPage(this.tx.pages, stores.users, scope, 'User', query, this.tx.locate) : [];
+    // From the start, the page comes first: one shorter than asked for is the whole result and no count
+    // runs (a `userName eq` lookup is one query). Further on, the count first: no page read past the end.
+    const counted = query.offset > 0 || query.limit === 0 ? await stores.users.count(scope, query) : undefined;
+    const rows = query.limit > 0 && (counted === undefined || query.offset < counted) ? await readPage(this.tx.pages, stores.users, scope, 'User', query, this.tx.locate) : [];
+    const total = counted ?? (rows.length < query.limit ? rows.length : await stores.users.count(scope, query));
     return { total, resources: await this.render(stores, scope, baseUrl, rows, projection) };
   }
 
