@@ -5,7 +5,7 @@
  * back alone), and committed together. Each caller's promise settles only after that COMMIT: a
  * success is never reported for a change that is not durable.
  */
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './tables.js';
 
 interface Job {
@@ -13,6 +13,11 @@ interface Job {
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
+
+// Compiled once: these run around every write.
+const SAVEPOINT = CompiledQuery.raw('savepoint request');
+const RELEASE = CompiledQuery.raw('release request');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to request');
 
 /** How many writes one commit carries at most. */
 const MAX_BATCH = 64;
@@ -43,14 +48,14 @@ export class GroupCommit {
           // Keep taking jobs that arrive while this batch runs, up to MAX_BATCH.
           while (batch.length < MAX_BATCH && this.queue.length > 0) {
             const job = this.queue.shift()!;
-            await sql`savepoint request`.execute(trx);
+            await trx.executeQuery(SAVEPOINT);
             try {
               const value = await job.fn(trx);
-              await sql`release request`.execute(trx);
+              await trx.executeQuery(RELEASE);
               batch.push({ job, ok: true, value });
             } catch (error) {
-              await sql`rollback to request`.execute(trx);
-              await sql`release request`.execute(trx);
+              await trx.executeQuery(ROLLBACK_TO);
+              await trx.executeQuery(RELEASE);
               batch.push({ job, ok: false, error });
             }
           }

@@ -4,6 +4,8 @@ import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { PreparingClient } from './pg-prepared.js';
+import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { ImmediateSqliteDialect } from './sqlite-immediate.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Database } from './tables.js';
@@ -36,16 +38,27 @@ function openSqlite(url: string): Db {
   // Another process (the CLI, a second server) may hold the write lock briefly: wait, don't fail.
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  // Checkpoints run on a worker thread; this connection's own is the backstop (src/db/sqlite-checkpointer.ts).
+  const checkpointer = path === ':memory:' ? undefined : startCheckpointer(path);
+  if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   // SQLite's built-in lower() folds ASCII only; SCIM compares strings case-insensitively in full
   // Unicode ("Élodie" = "élodie"), as JavaScript and PostgreSQL do. Nothing indexes lower().
   sqlite.function('lower', { deterministic: true }, (value: unknown) => (value === null ? null : String(value).toLowerCase()));
   // BEGIN IMMEDIATE: a second process on the same file waits for the write lock instead of failing (src/db/sqlite-immediate.ts).
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
+  return {
+    kysely,
+    dialect: 'sqlite',
+    async close() {
+      await checkpointer?.stop();
+      await kysely.destroy();
+    },
+  };
 }
 
-function openPostgres(url: string, poolSize: number): Db {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+function openPostgres(url: string, poolSize: number, preparedStatements: boolean): Db {
+  // Repeated queries as named prepared statements: parsed and planned once per connection (src/db/pg-prepared.ts).
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, ...(preparedStatements ? { Client: PreparingClient } : {}) });
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -53,8 +66,8 @@ function openPostgres(url: string, poolSize: number): Db {
 }
 
 /** Opens a database from a `sqlite:` or `postgres://` URL. */
-export function openDatabase(url: string, options: { poolSize?: number } = {}): Db {
+export function openDatabase(url: string, options: { poolSize?: number; preparedStatements?: boolean } = {}): Db {
   if (url.startsWith('sqlite:')) return openSqlite(url);
-  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options.poolSize ?? 10);
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options.poolSize ?? 10, options.preparedStatements ?? true);
   throw new Error(`Unsupported database URL: ${url.split(':')[0]}:`);
 }

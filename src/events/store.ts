@@ -6,6 +6,7 @@
 import { newId } from '../security/ids.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from '../db/open.js';
+import { insertRows, type FixedColumn } from '../db/prepared-insert.js';
 import type { Database, EventsTable } from '../db/tables.js';
 import { chunks } from '../scim/store/scope.js';
 import type { FeedPosition } from './cursor.js';
@@ -14,9 +15,7 @@ import type { EventType, NewEvent, RollcallEvent } from './types.js';
 export type EventRow = Selectable<EventsTable>;
 
 /** The id of the current transaction (PostgreSQL); SQLite writes one transaction at a time. */
-function txOrder(dialect: DialectName) {
-  return dialect === 'postgres' ? sql<number>`pg_current_xact_id()::text::bigint` : sql<number>`0`;
-}
+const TX_ORDER: FixedColumn<'tx_order'> = { name: 'tx_order', sql: { postgres: 'pg_current_xact_id()::text::bigint', sqlite: '0' } };
 
 /** Events after a position, optionally by tenant and types. */
 export interface FeedQuery {
@@ -47,21 +46,17 @@ export class EventStore {
   /** Appends events in the caller's transaction. */
   async append(scope: { tenantId: string; connectionId: string | null }, events: readonly NewEvent[], now: string): Promise<void> {
     for (const part of chunks(events, 200)) {
-      await this.db
-        .insertInto('events')
-        .values(
-          part.map((event) => ({
-            tx_order: txOrder(this.dialect),
-            id: newId(),
-            type: event.type,
-            tenant_id: scope.tenantId,
-            connection_id: scope.connectionId,
-            resource_id: event.resourceId,
-            occurred_at: now,
-            data: JSON.stringify(event.data),
-          })),
-        )
-        .execute();
+      // A prepared text, not Kysely's builder: every SCIM write appends here (src/db/prepared-insert.ts).
+      const rows = part.map((event) => ({
+        id: newId(),
+        type: event.type,
+        tenant_id: scope.tenantId,
+        connection_id: scope.connectionId,
+        resource_id: event.resourceId,
+        occurred_at: now,
+        data: JSON.stringify(event.data),
+      }));
+      await insertRows(this.db, this.dialect, 'events', rows, [TX_ORDER]);
     }
   }
 

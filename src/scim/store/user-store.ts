@@ -1,6 +1,7 @@
 /** Storage of SCIM users of one connection: rows, their email rows, and their group memberships. */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from '../../db/open.js';
+import { insertRows } from '../../db/prepared-insert.js';
 import type { Database, ScimUsersTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
 import { startPage, type PageStart } from './page-seek.js';
@@ -37,9 +38,9 @@ export class UserStore {
       created_at: now,
       updated_at: now,
     };
-    await this.db.insertInto('scim_users').values(row).execute();
-    const emails = emailRows(id, scope.connectionId, resource);
-    if (emails.length > 0) await this.db.insertInto('scim_user_emails').values(emails).execute();
+    // Prepared texts, not Kysely's builder: this is the hot path of every create (src/db/prepared-insert.ts).
+    await insertRows(this.db, this.dialect, 'scim_users', [row]);
+    await insertRows(this.db, this.dialect, 'scim_user_emails', emailRows(id, scope.connectionId, resource));
     return row;
   }
 

@@ -1,0 +1,48 @@
+/**
+ * INSERTs whose SQL text is written once per shape instead of built by Kysely each time. Building a
+ * query with Kysely (operation-node trees, frozen objects, a compiler pass) cost more CPU on the SCIM
+ * create path than SQLite's own insert of the row; these inserts always have the same columns, so
+ * only their parameters are new. The text is also what the statement caches key on
+ * (src/db/statement-cache.ts, src/db/pg-prepared.ts).
+ */
+import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
+import type { DialectName } from './open.js';
+import type { Database } from './tables.js';
+
+/** A column whose value is an SQL expression of the dialect (written into the text) instead of a parameter. */
+export type FixedColumn<Name extends string = string> = { name: Name; sql: Record<DialectName, string> };
+
+/** SQL texts by dialect, table, columns and row count; few shapes exist, so this stays small. */
+const texts = new Map<string, string>();
+
+function text(dialect: DialectName, table: string, columns: readonly string[], rows: number, fixed: readonly FixedColumn[]): string {
+  const key = `${dialect}|${table}|${fixed.map((f) => f.name).join(',')}|${columns.join(',')}|${rows}`;
+  let sql = texts.get(key);
+  if (sql === undefined) {
+    let n = 0;
+    const placeholder = () => (dialect === 'postgres' ? `$${++n}` : '?');
+    const names = [...fixed.map((f) => f.name), ...columns].map((name) => `"${name}"`).join(', ');
+    const tuple = () => `(${[...fixed.map((f) => f.sql[dialect]), ...columns.map(placeholder)].join(', ')})`;
+    sql = `insert into "${table}" (${names}) values ${Array.from({ length: rows }, tuple).join(', ')}`;
+    texts.set(key, sql);
+  }
+  return sql;
+}
+
+/**
+ * Inserts `rows` (built alike: the first row's keys are the columns) through `db`, a transaction or
+ * the database, as `db.insertInto(table).values(rows)` would; an undefined value is stored as NULL.
+ */
+export async function insertRows<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never>(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  table: T,
+  rows: readonly Omit<Insertable<Database[T]>, Fixed>[],
+  fixed: readonly FixedColumn<Fixed>[] = [],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]);
+  const parameters: unknown[] = [];
+  for (const row of rows) for (const column of columns) parameters.push((row as Record<string, unknown>)[column] ?? null);
+  await db.executeQuery(CompiledQuery.raw(text(dialect, table, columns, rows.length, fixed), parameters));
+}
