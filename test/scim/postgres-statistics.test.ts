@@ -1,7 +1,8 @@
 /**
  * PostgreSQL planner statistics during a first import (src/db/postgres-statistics.ts): once a
- * process has written enough, it analyzes the SCIM tables itself instead of waiting a minute or more
- * for autovacuum, and the userName lookup every IdP sends before a create uses its index.
+ * table's rows have changed enough, the process analyzes it itself instead of waiting a minute or
+ * more for autovacuum, and the userName lookup every IdP sends before a create uses its index; rows
+ * count, not requests, so one PATCH adding many members is enough for the membership table.
  */
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
@@ -13,11 +14,25 @@ import { useTestApp } from '../support/test-app.js';
 
 describe.runIf(dialectsUnderTest().includes('postgres'))('PostgreSQL statistics during an import', () => {
   const t = useTestApp('postgres');
+  const statistics = () => (t.app.services.users as unknown as { tx: ScimTransactions }).tx.statistics!;
+  const lastAnalyze = async (table: string) =>
+    (await sql<{ at: string | null }>`select last_analyze as at from pg_stat_user_tables where relname = ${table}`.execute(t.db.kysely)).rows[0]?.at ?? null;
 
-  it('analyzes the SCIM tables after 1,000 writes, and lookups then use the userName index', async () => {
+  /** Writes go on (each lets the process look at the counters, at most once a second) until `done` holds. */
+  async function settled<T>(read: () => Promise<T | null>): Promise<T | null> {
+    for (let i = 0; i < 40; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      statistics().noteWrites();
+      await statistics().idle();
+      const value = await read();
+      if (value !== null) return value;
+    }
+    return null;
+  }
+
+  it('analyzes the SCIM tables once their rows have grown, and lookups then use the userName index', async () => {
     const client = await newScimClient(t, await createTenant(t));
-    const analyzed = async () =>
-      (await sql<{ at: string | null }>`select last_analyze as at from pg_stat_user_tables where relname = 'scim_users'`.execute(t.db.kysely)).rows[0]?.at ?? null;
+    const analyzed = () => lastAnalyze('scim_users');
     expect(await analyzed()).toBeNull();
     for (let start = 0; start < 1200; start += 400) {
       const bulk = await client.post('/Bulk', {
@@ -26,12 +41,37 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('PostgreSQL statistics 
       });
       expect(bulk.statusCode).toBe(200);
     }
-    await (t.app.services.users as unknown as { tx: ScimTransactions }).tx.statistics!.idle();
-    expect(await analyzed()).not.toBeNull();
+    expect(await settled(() => analyzed())).not.toBeNull();
 
     const plan = await sql<{ 'QUERY PLAN': string }>`explain select r.id from scim_users r where r.connection_id = ${client.connectionId} and r.user_name_norm = ${'imported.7@stats.test'} and r.tenant_id = (select tenant_id from connections where id = ${client.connectionId}) order by r.created_at, r.id limit 100`.execute(t.db.kysely);
     expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('scim_users_user_name');
     const found = (await client.get(`/Users?filter=${q('userName eq "imported.7@stats.test"')}`)).json();
     expect(found.totalResults).toBe(1);
+  }, 120_000);
+
+  it('analyzes the memberships after one PATCH adds 1,000 members, and a page of users shows its groups', async () => {
+    const client = await newScimClient(t, await createTenant(t));
+    const ids: string[] = [];
+    for (let start = 0; start < 1000; start += 500) {
+      const bulk = await client.post('/Bulk', {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+        Operations: Array.from({ length: 500 }, (_, k) => ({ method: 'POST', path: '/Users', bulkId: `m${start + k}`, data: { schemas: [USER_URN], userName: `member.${start + k}@stats.test` } })),
+      });
+      ids.push(...(bulk.json().Operations as { location: string }[]).map((o) => o.location.split('/').pop()!));
+    }
+    const before = await settled(() => lastAnalyze('scim_users'));
+    const group = (await client.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Everyone' })).json();
+    const patched = await client.patch(`/Groups/${group.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }],
+    });
+    expect(patched.statusCode).toBe(204);
+    const after = await settled(async () => {
+      const at = await lastAnalyze('scim_group_members');
+      return at !== null && (before === null || new Date(at) > new Date(before)) ? at : null;
+    });
+    expect(after).not.toBeNull();
+    const page = (await client.get('/Users?startIndex=1&count=100')).json();
+    expect(page.Resources.every((u: { groups?: unknown[] }) => u.groups?.length === 1)).toBe(true);
   }, 120_000);
 });
