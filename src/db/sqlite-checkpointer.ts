@@ -56,6 +56,9 @@ export function startCheckpointer(path: string): Checkpointer {
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      // Held again while it winds down: an unreferenced worker would let a process with nothing else
+      // to do exit mid-await (a CLI command's close, exit code 13) before the worker had closed its connection.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

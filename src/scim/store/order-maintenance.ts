@@ -96,9 +96,15 @@ export class OrderBlockMaintenance {
     const targets = [...this.pending.values()];
     this.pending.clear();
     let more = false;
-    for (const target of targets) {
+    for (const [i, target] of targets.entries()) {
       let steps = 0;
-      while (steps < STEPS_PER_PASS && (await this.step(target))) steps++;
+      try {
+        while (steps < STEPS_PER_PASS && (await this.step(target))) steps++;
+      } catch (error) {
+        // The database is busy or gone: this connection and the ones not reached yet wait for the next pass.
+        for (const left of targets.slice(i)) this.note(left);
+        throw error;
+      }
       if (steps === STEPS_PER_PASS) {
         this.note(target);
         more = true;
