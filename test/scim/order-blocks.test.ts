@@ -213,8 +213,8 @@ describe.each(dialectsUnderTest())('order blocks backfill (%s)', (dialect) => {
       for (let i = 0; i < 23; i++) await insertAt(db, scope, `old${i}@blocks.test`, new Date(Date.parse(now) + i).toISOString());
       await migrateToLatest(db);
       expect((await expectExactCounts(db, scope, 23)).length).toBe(1);
+      // A new process's first pass looks at every connection: nothing has to write or read first.
       const tx = new ScimTransactions(db, { orderBlockRows: BLOCK });
-      await tx.blocks.sweep();
       while (await tx.blocks.pass());
       expect((await expectExactCounts(db, scope, 23)).length).toBe(4);
     } finally {

@@ -67,7 +67,8 @@ export function nextStep(blocks: readonly Block[], blockRows: number): Step | un
 
 export class OrderBlockMaintenance {
   private readonly pending = new Map<string, Target>();
-  private lastSweep = Date.now();
+  /** 0: the first pass sweeps, so blocks left large by an upgrade or another process are cut without waiting for a write. */
+  private lastSweep = 0;
 
   constructor(
     private readonly db: Db,
