@@ -59,9 +59,9 @@ function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; o
   return { child, output: () => text };
 }
 
-/** Starts the compiled Rollcall (`dist/cli.js serve`), as `npm start` runs it. */
-export async function startRollcall(port: number, databaseUrl: string, clientId: string, secret: string): Promise<ServerProcess> {
-  const { child, output } = start(['dist/cli.js', 'serve'], {
+/** Starts the compiled Rollcall (`dist/cli.js serve`), as `npm start` runs it; `nodeArgs` go before it (e.g. `--cpu-prof`). */
+export async function startRollcall(port: number, databaseUrl: string, clientId: string, secret: string, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const { child, output } = start([...nodeArgs, 'dist/cli.js', 'serve'], {
     PORT: String(port),
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,

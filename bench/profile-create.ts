@@ -8,15 +8,13 @@
  *                                               self time by function and by file (top 40); the
  *                                               profile is kept as /tmp/rollcall-create.cpuprofile
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { call, load } from './load.js';
-import { startHello } from './processes.js';
-import { createUsers, type Target } from './scenarios.js';
+import { load } from './load.js';
+import { startHello, startRollcall } from './processes.js';
+import { connect, createUsers } from './scenarios.js';
 
 /** CPU seconds (user + system) of a process, or of one of its threads, from /proc. */
 function cpuSeconds(pid: number, thread?: number): number {
@@ -46,55 +44,6 @@ async function hello(): Promise<number> {
   } finally {
     await server.stop();
   }
-}
-
-/** Starts dist/cli.js as bench/processes.ts does, with `--cpu-prof` when profiling. */
-async function startServer(dir: string) {
-  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/cli.js', 'serve'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
-      LOG_LEVEL: 'warn',
-      ROLLCALL_CLIENT_ID: CLIENT.clientId,
-      ROLLCALL_CLIENT_SECRET: CLIENT.secret,
-      SCIM_RATE_LIMIT: '0',
-      SHUTDOWN_DRAIN_SECONDS: '0',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const origin = `http://127.0.0.1:${PORT}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${origin}/healthz`)).ok) break;
-    } catch {
-      if (i > 300) throw new Error('server did not start');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, origin };
-}
-
-/** A tenant, a connection and its token, as bench/run.ts sets them up. */
-async function connect(origin: string): Promise<Target> {
-  const json = { 'content-type': 'application/json' };
-  const { token } = (await call(origin, json, { method: 'POST', path: '/auth/vendor', body: JSON.stringify(CLIENT) })) as { token: string };
-  const auth = { ...json, authorization: `Bearer ${token}` };
-  await call(origin, auth, { method: 'POST', path: '/tenants/resources/tenants/v1', body: JSON.stringify({ tenantId: 'bench', name: 'Bench' }) });
-  const connection = (await call(origin, { ...auth, 'frontegg-tenant-id': 'bench' }, {
-    method: 'POST',
-    path: '/directory/resources/v1/configurations/scim2',
-    body: JSON.stringify({ source: 'azure-ad', connectionName: 'bench', syncToUserManagement: true }),
-  })) as { id: string; token: string };
-  return {
-    origin,
-    base: `/directory/resources/scim/v2.0/${connection.id}`,
-    headers: { 'content-type': 'application/scim+json', authorization: `Bearer ${connection.token}` },
-    rssMb: () => 0,
-  };
 }
 
 interface ProfileNode {
@@ -133,8 +82,8 @@ const helloRps = await hello();
 process.stdout.write(`hello: ${Math.round(helloRps)} req/s at c=16\n`);
 const dir = mkdtempSync(join(tmpdir(), 'rollcall-profile-'));
 try {
-  const server = await startServer(dir);
-  const target = await connect(server.origin);
+  const server = await startRollcall(PORT, `sqlite:${join(dir, 'bench.db')}`, CLIENT.clientId, CLIENT.secret, profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
+  const target = await connect(server, CLIENT);
   for (let round = 0; round < rounds; round++) {
     const pid = server.child.pid!;
     const [all, main] = [cpuSeconds(pid), cpuSeconds(pid, pid)];
@@ -145,8 +94,7 @@ try {
     const { rps, p99, errors, unexpected } = row.result;
     process.stdout.write(`POST /Users: ${Math.round(rps)} req/s, ratio ${(rps / helloRps).toFixed(3)}, p99 ${p99.toFixed(2)} ms, ${cpu}, errors ${errors} ${JSON.stringify(unexpected)}\n`);
   }
-  server.child.kill('SIGTERM');
-  await once(server.child, 'exit');
+  await server.stop();
   const written = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   if (profile && written[0]) {
     copyFileSync(join(dir, written[0]), join(tmpdir(), 'rollcall-create.cpuprofile'));

@@ -12,9 +12,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { call, load, type LoadResult } from './load.js';
-import { startHello, startRollcall, type ServerProcess } from './processes.js';
-import { bulkLoad, createUsers, fullSync, groups, lookups, pages, usersForGroups, type Row, type Target } from './scenarios.js';
+import { load, type LoadResult } from './load.js';
+import { startHello, startRollcall } from './processes.js';
+import { bulkLoad, connect, createUsers, fullSync, groups, lookups, pages, usersForGroups, type Row } from './scenarios.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -31,24 +31,6 @@ const CLIENT = { clientId: 'bench', secret: 'bench-secret-0123456789-abcdefgh' }
 
 function fmt(n: number, digits = 1): string {
   return n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(digits);
-}
-
-async function connect(server: ServerProcess): Promise<Target> {
-  const json = { 'content-type': 'application/json' };
-  const { token } = (await call(server.origin, json, { method: 'POST', path: '/auth/vendor', body: JSON.stringify(CLIENT) })) as { token: string };
-  const auth = { ...json, authorization: `Bearer ${token}` };
-  await call(server.origin, auth, { method: 'POST', path: '/tenants/resources/tenants/v1', body: JSON.stringify({ tenantId: 'bench', name: 'Bench' }) });
-  const connection = (await call(server.origin, { ...auth, 'frontegg-tenant-id': 'bench' }, {
-    method: 'POST',
-    path: '/directory/resources/v1/configurations/scim2',
-    body: JSON.stringify({ source: 'azure-ad', connectionName: 'bench', syncToUserManagement: true }),
-  })) as { id: string; token: string };
-  return {
-    origin: server.origin,
-    base: `/directory/resources/scim/v2.0/${connection.id}`,
-    headers: { 'content-type': 'application/scim+json', authorization: `Bearer ${connection.token}` },
-    rssMb: () => server.rssMb(),
-  };
 }
 
 async function baseline(): Promise<{ c16: LoadResult; c1: LoadResult }> {
@@ -76,7 +58,7 @@ async function runOn(label: string, databaseUrl: string, port: number): Promise<
     }
   };
   try {
-    const t = await connect(server);
+    const t = await connect(server, CLIENT);
     note(await createUsers(t, 0, creates));
     let loaded = creates;
     for (const size of sizes) {

@@ -21,6 +21,25 @@ export interface Target {
   rssMb(): number;
 }
 
+/** A tenant, an Entra-style connection and its SCIM token on a freshly started server. */
+export async function connect(server: { origin: string; rssMb(): number }, client: { clientId: string; secret: string }): Promise<Target> {
+  const json = { 'content-type': 'application/json' };
+  const { token } = (await call(server.origin, json, { method: 'POST', path: '/auth/vendor', body: JSON.stringify(client) })) as { token: string };
+  const auth = { ...json, authorization: `Bearer ${token}` };
+  await call(server.origin, auth, { method: 'POST', path: '/tenants/resources/tenants/v1', body: JSON.stringify({ tenantId: 'bench', name: 'Bench' }) });
+  const connection = (await call(server.origin, { ...auth, 'frontegg-tenant-id': 'bench' }, {
+    method: 'POST',
+    path: '/directory/resources/v1/configurations/scim2',
+    body: JSON.stringify({ source: 'azure-ad', connectionName: 'bench', syncToUserManagement: true }),
+  })) as { id: string; token: string };
+  return {
+    origin: server.origin,
+    base: `/directory/resources/scim/v2.0/${connection.id}`,
+    headers: { 'content-type': 'application/scim+json', authorization: `Bearer ${connection.token}` },
+    rssMb: () => server.rssMb(),
+  };
+}
+
 export const userName = (i: number) => `user${i}@bench.example`;
 const user = (i: number) =>
   JSON.stringify({
