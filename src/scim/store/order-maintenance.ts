@@ -134,6 +134,9 @@ export class OrderBlockMaintenance {
 
   /** One step on a connection's blocks; false when there was nothing to do (or it must wait). */
   async step(target: Target): Promise<boolean> {
+    // Most passes find nothing to do (every write notes its connection): look without a lock first,
+    // so they neither take SQLite's write lock nor hold up the connection's PostgreSQL writers.
+    if (!nextStep(await this.blocks(this.db.kysely, target), this.blockRows)) return false;
     try {
       return await this.db.kysely.transaction().execute(async (trx) => {
         if (this.db.dialect === 'postgres') {
@@ -141,6 +144,7 @@ export class OrderBlockMaintenance {
           await sql`set local lock_timeout = '100ms'`.execute(trx);
           await sql`select pg_advisory_xact_lock(hashtextextended(${`${target.connectionId}/${target.resourceType}`}, 0))`.execute(trx);
         }
+        // Again under the lock: another process may have done it meanwhile.
         const step = nextStep(await this.blocks(trx, target), this.blockRows);
         if (!step) return false;
         await this.apply(trx, target, step);
