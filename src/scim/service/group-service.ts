@@ -12,7 +12,7 @@ import type { GroupRow, MemberView } from '../store/group-store.js';
 import type { ListQuery } from '../store/list-query.js';
 import type { ConnectionScope } from '../store/scope.js';
 import { applyMemberOps } from './group-members.js';
-import { readPage } from '../store/page-seek.js';
+import { readPageAndTotal } from '../store/page-seek.js';
 import { checkIfMatch } from './preconditions.js';
 import { VersionConflict, type ScimTransactions, type Stores } from './transactions.js';
 import type { Rendered } from './user-service.js';
@@ -87,11 +87,7 @@ export class GroupService {
 
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
     const stores = this.tx.reads();
-    // From the start, the page comes first: one shorter than asked for is the whole result and no count
-    // runs (a `userName eq` lookup is one query). Further on, the count first: no page read past the end.
-    const counted = query.offset > 0 || query.limit === 0 ? await stores.groups.count(scope, query) : undefined;
-    const rows = query.limit > 0 && (counted === undefined || query.offset < counted) ? await readPage(this.tx.pages, stores.groups, scope, 'Group', query, this.tx.locate) : [];
-    const total = counted ?? (rows.length < query.limit ? rows.length : await stores.groups.count(scope, query));
+    const { rows, total } = await readPageAndTotal(this.tx.pages, stores.groups, scope, 'Group', query, this.tx.locate);
     // Members of the whole page in one query, not one per group.
     const members = rows.length > 0 && wants(projection, 'Group', 'members') ? await stores.groups.membersOf(scope, rows.map((r) => r.id)) : undefined;
     const resources = rows.map((row) => {

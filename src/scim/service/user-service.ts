@@ -9,7 +9,7 @@ import { renderGroups, renderResource } from '../resources/render.js';
 import type { ListQuery } from '../store/list-query.js';
 import type { ConnectionScope } from '../store/scope.js';
 import type { UserRow } from '../store/user-store.js';
-import { readPage } from '../store/page-seek.js';
+import { readPageAndTotal } from '../store/page-seek.js';
 import { checkIfMatch } from './preconditions.js';
 import { VersionConflict, type ScimTransactions, type Stores } from './transactions.js';
 
@@ -63,11 +63,7 @@ export class UserService {
 
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
     const stores = this.tx.reads();
-    // From the start, the page comes first: one shorter than asked for is the whole result and no count
-    // runs (a `userName eq` lookup is one query). Further on, the count first: no page read past the end.
-    const counted = query.offset > 0 || query.limit === 0 ? await stores.users.count(scope, query) : undefined;
-    const rows = query.limit > 0 && (counted === undefined || query.offset < counted) ? await readPage(this.tx.pages, stores.users, scope, 'User', query, this.tx.locate) : [];
-    const total = counted ?? (rows.length < query.limit ? rows.length : await stores.users.count(scope, query));
+    const { rows, total } = await readPageAndTotal(this.tx.pages, stores.users, scope, 'User', query, this.tx.locate);
     return { total, resources: await this.render(stores, scope, baseUrl, rows, projection) };
   }
 

@@ -116,3 +116,22 @@ export async function readPage<Row extends { created_at: string; id: string }>(
   if (last && rows.length === query.limit) cache.set(next, { createdAt: last.created_at, id: last.id });
   return rows;
 }
+
+/**
+ * A list's page and its totalResults. From the start, the page comes first: one shorter than asked
+ * for is the whole result and no count runs (a `userName eq` lookup is one query). Further on, the
+ * count first: no page is read past the end.
+ */
+export async function readPageAndTotal<Row extends { created_at: string; id: string }>(
+  cache: PageSeekCache,
+  source: PageSource<Row> & { count(scope: ConnectionScope, query: ListQuery): Promise<number> },
+  scope: ConnectionScope,
+  resourceType: ResourceTypeName,
+  query: ListQuery,
+  locate?: Locator,
+): Promise<{ rows: Row[]; total: number }> {
+  const counted = query.offset > 0 || query.limit === 0 ? await source.count(scope, query) : undefined;
+  const rows = query.limit > 0 && (counted === undefined || query.offset < counted) ? await readPage(cache, source, scope, resourceType, query, locate) : [];
+  const total = counted ?? (rows.length < query.limit ? rows.length : await source.count(scope, query));
+  return { rows, total };
+}
