@@ -4,6 +4,7 @@
  * database, printed with the ratio to hello. Uses the compiled server (run `npm run build` first).
  *
  *   npx tsx bench/profile-create.ts --creates 20000 --rounds 3
+ *   npx tsx bench/profile-create.ts --postgres  on a fresh PostgreSQL database of BENCH_DATABASE_URL
  *   npx tsx bench/profile-create.ts --prof      also writes a CPU profile of the server and prints
  *                                               self time by function and by file (top 40); the
  *                                               profile is kept as /tmp/rollcall-create.cpuprofile
@@ -13,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from './load.js';
-import { startHello, startRollcall } from './processes.js';
+import { startHello, startRollcall, withPostgresDatabase } from './processes.js';
 import { connect, createUsers } from './scenarios.js';
 
 /** CPU seconds (user + system) of a process, or of one of its threads, from /proc. */
@@ -32,6 +33,7 @@ const option = (name: string, fallback: number) => {
 const creates = option('creates', 20_000);
 const rounds = option('rounds', 1);
 const profile = args.includes('--prof');
+const postgres = args.includes('--postgres');
 const CLIENT = { clientId: 'bench', secret: 'bench-secret-0123456789-abcdefgh' };
 const PORT = 3112;
 
@@ -80,9 +82,9 @@ function summarise(path: string): void {
 
 const helloRps = await hello();
 process.stdout.write(`hello: ${Math.round(helloRps)} req/s at c=16\n`);
-const dir = mkdtempSync(join(tmpdir(), 'rollcall-profile-'));
-try {
-  const server = await startRollcall(PORT, `sqlite:${join(dir, 'bench.db')}`, CLIENT.clientId, CLIENT.secret, profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
+/** Starts the server on `databaseUrl`, runs the rounds of creates, and prints the profile if asked. */
+async function measure(databaseUrl: string, dir: string): Promise<void> {
+  const server = await startRollcall(PORT, databaseUrl, CLIENT.clientId, CLIENT.secret, profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
   const target = await connect(server, CLIENT);
   for (let round = 0; round < rounds; round++) {
     const pid = server.child.pid!;
@@ -99,6 +101,17 @@ try {
   if (profile && written[0]) {
     copyFileSync(join(dir, written[0]), join(tmpdir(), 'rollcall-create.cpuprofile'));
     summarise(join(dir, written[0]));
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'rollcall-profile-'));
+try {
+  if (postgres) {
+    const adminUrl = process.env.BENCH_DATABASE_URL;
+    if (!adminUrl) throw new Error('--postgres needs BENCH_DATABASE_URL');
+    await withPostgresDatabase(adminUrl, (url) => measure(url, dir));
+  } else {
+    await measure(`sqlite:${join(dir, 'bench.db')}`, dir);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

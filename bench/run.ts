@@ -11,9 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { load, type LoadResult } from './load.js';
-import { startHello, startRollcall } from './processes.js';
+import { startHello, startRollcall, withPostgresDatabase } from './processes.js';
 import { bulkLoad, connect, createUsers, fullSync, groups, lookups, pages, usersForGroups, type Row } from './scenarios.js';
 
 const args = process.argv.slice(2);
@@ -127,20 +126,7 @@ async function main(): Promise<void> {
   }
 
   const pgUrl = process.env.BENCH_DATABASE_URL;
-  if (pgUrl) {
-    const name = `rollcall_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(pgUrl);
-    url.pathname = `/${name}`;
-    try {
-      out.push(table('PostgreSQL', await runOn('postgres', url.toString(), 3103), hello));
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    }
-  }
+  if (pgUrl) out.push(table('PostgreSQL', await withPostgresDatabase(pgUrl, (url) => runOn('postgres', url, 3103)), hello));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

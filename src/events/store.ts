@@ -6,6 +6,7 @@
 import { newId } from '../security/ids.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from '../db/open.js';
+import type { WriteBatch } from '../db/write-batch.js';
 import { insertRows, type FixedColumn } from '../db/prepared-insert.js';
 import type { Database, EventsTable } from '../db/tables.js';
 import { chunks } from '../scim/store/scope.js';
@@ -38,9 +39,11 @@ export function toEvent(row: EventRow): RollcallEvent {
 
 /** Storage port of the events domain. */
 export class EventStore {
+  /** `batch`: appends are added to it instead of run (src/db/write-batch.ts). */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectName,
+    private readonly batch?: WriteBatch,
   ) {}
 
   /** Appends events in the caller's transaction. */
@@ -56,7 +59,8 @@ export class EventStore {
         occurred_at: now,
         data: JSON.stringify(event.data),
       }));
-      await insertRows(this.db, this.dialect, 'events', rows, [TX_ORDER]);
+      if (this.batch) this.batch.add('events', rows, [TX_ORDER]);
+      else await insertRows(this.db, this.dialect, 'events', rows, [TX_ORDER]);
     }
   }
 

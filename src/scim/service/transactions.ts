@@ -10,6 +10,7 @@ import { PageSeekCache, type Locator } from '../store/page-seek.js';
 import { locate } from '../store/order-blocks.js';
 import { OrderBlockMaintenance } from '../store/order-maintenance.js';
 import { GroupCommit } from '../../db/group-commit.js';
+import { WriteBatch } from '../../db/write-batch.js';
 import type { Db } from '../../db/open.js';
 import type { Database } from '../../db/tables.js';
 import { EventRecorder } from '../../events/recorder.js';
@@ -25,6 +26,12 @@ export interface Stores {
   groups: GroupStore;
   trx: Kysely<Database>;
   /** Events of this transaction; written with it (the transactional outbox). */
+  events: EventRecorder;
+}
+
+/** What a write that only inserts may use (ScimTransactions.insertOnly). */
+export interface InsertStores {
+  users: Pick<UserStore, 'insert'>;
   events: EventRecorder;
 }
 
@@ -80,10 +87,15 @@ export class ScimTransactions {
     return { users: new UserStore(trx, this.db.dialect), groups: new GroupStore(trx, this.db.dialect), trx, events };
   }
 
+  /** The connection's events, enabled or not (staging connections emit none). */
+  private recorder(scope: ConnectionScope): EventRecorder {
+    return new EventRecorder(scope.emitEvents === true);
+  }
+
   /** SQLite: concurrent writes share one commit (see src/db/group-commit.ts). */
   private readonly group: GroupCommit | undefined;
 
-  /** One transaction: a savepoint of a group commit on SQLite, a transaction of its own on PostgreSQL. */
+  /** One transaction: one write of a group commit on SQLite, a transaction of its own on PostgreSQL. */
   private transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     return this.group ? this.group.run(fn) : this.db.kysely.transaction().execute(fn);
   }
@@ -91,16 +103,26 @@ export class ScimTransactions {
   /** When this process last wrote each connection's lastSync (ms): most writes need not touch it. */
   private readonly lastSyncWritten = new Map<string, number>();
 
+  /** Whether a write at `now` records lastSync; if so, the time before which a stored lastSync is moved on. */
+  private lastSyncDue(scope: ConnectionScope, now: string): string | undefined {
+    const nowMs = Date.parse(now);
+    if (nowMs - (this.lastSyncWritten.get(scope.connectionId) ?? 0) < LAST_SYNC_RESOLUTION_MS) return undefined;
+    return new Date(nowMs - LAST_SYNC_RESOLUTION_MS).toISOString();
+  }
+
+  private lastSyncWrote(scope: ConnectionScope, now: string): void {
+    this.lastSyncWritten.set(scope.connectionId, Date.parse(now));
+    if (this.lastSyncWritten.size > 100_000) this.lastSyncWritten.clear();
+  }
+
   /**
    * Records the connection's lastSync, at most once per second per connection and process; the
    * WHERE clause keeps several processes from rewriting it more often than that either.
    */
   private async touchLastSync(trx: Kysely<Database>, scope: ConnectionScope, now: string): Promise<void> {
-    const nowMs = Date.parse(now);
-    if (nowMs - (this.lastSyncWritten.get(scope.connectionId) ?? 0) < LAST_SYNC_RESOLUTION_MS) return;
-    this.lastSyncWritten.set(scope.connectionId, nowMs);
-    if (this.lastSyncWritten.size > 100_000) this.lastSyncWritten.clear();
-    const before = new Date(nowMs - LAST_SYNC_RESOLUTION_MS).toISOString();
+    const before = this.lastSyncDue(scope, now);
+    if (before === undefined) return;
+    this.lastSyncWrote(scope, now);
     await trx
       .updateTable('connections')
       .set({ last_sync_at: now })
@@ -110,16 +132,59 @@ export class ScimTransactions {
       .execute();
   }
 
-  /** Runs `fn` in a transaction that also records the connection's lastSync. */
   /**
-   * `conflictMessage` is the 409 detail when a uniqueness constraint fails; a function is called
-   * only then, so it can name a value the write itself computed.
+   * Runs `fn` in a transaction that also records the connection's lastSync. `conflictMessage` is
+   * the 409 detail when a uniqueness constraint fails; a function is called only then, so it can
+   * name a value the write itself computed.
    */
-  async write<T>(scope: ConnectionScope, conflictMessage: string | (() => string), fn: (stores: Stores, now: string) => Promise<T>): Promise<T> {
+  write<T>(scope: ConnectionScope, conflictMessage: string | (() => string), fn: (stores: Stores, now: string) => Promise<T>): Promise<T> {
+    return this.written(scope, conflictMessage, () =>
+      this.transaction(async (trx) => {
+        const now = new Date().toISOString();
+        const events = this.recorder(scope);
+        const result = await fn(this.storesOf(trx, events), now);
+        const recorded = events.take();
+        if (recorded.length > 0) await new EventStore(trx, this.db.dialect).append(scope, recorded, now);
+        await this.touchLastSync(trx, scope, now);
+        return result;
+      }),
+    );
+  }
+
+  /**
+   * A write that only inserts (a SCIM create), as `write` does. On PostgreSQL its INSERTs, its events
+   * and lastSync go to the database as one statement instead of a transaction (src/db/write-batch.ts).
+   */
+  insertOnly<T>(scope: ConnectionScope, conflictMessage: string, fn: (stores: InsertStores, now: string) => Promise<T>): Promise<T> {
+    if (this.db.dialect !== 'postgres') return this.write(scope, conflictMessage, fn);
+    const db = this.db.kysely;
+    return this.written(scope, conflictMessage, async () => {
+      const now = new Date().toISOString();
+      const batch = new WriteBatch();
+      const before = this.lastSyncDue(scope, now);
+      if (before !== undefined) {
+        // As touchLastSync writes it.
+        batch.addStatement(
+          (p) =>
+            `update "connections" set "last_sync_at" = ${p(now)} where "id" = ${p(scope.connectionId)} and "tenant_id" = ${p(scope.tenantId)} and ("last_sync_at" is null or "last_sync_at" < ${p(before)})`,
+        );
+      }
+      const events = this.recorder(scope);
+      const result = await fn({ users: new UserStore(db, 'postgres', batch), events }, now);
+      const recorded = events.take();
+      if (recorded.length > 0) await new EventStore(db, 'postgres', batch).append(scope, recorded, now);
+      await batch.execute(db);
+      if (before !== undefined) this.lastSyncWrote(scope, now);
+      return result;
+    });
+  }
+
+  /** Runs a write: retried on conflicts, uniqueness failures as 409, noted for paging, order blocks and statistics. */
+  private async written<T>(scope: ConnectionScope, conflictMessage: string | (() => string), run: () => Promise<T>): Promise<T> {
     // Before and after: no page end remembered while the write was under way is trusted afterwards.
     this.pages.changed(scope.connectionId);
     try {
-      const result = await this.attempt(scope, conflictMessage, fn);
+      const result = await this.attempt(conflictMessage, run);
       this.statistics?.noteWrites();
       this.blocks.noteWrite(scope.tenantId, scope.connectionId);
       return result;
@@ -128,18 +193,10 @@ export class ScimTransactions {
     }
   }
 
-  private async attempt<T>(scope: ConnectionScope, conflictMessage: string | (() => string), fn: (stores: Stores, now: string) => Promise<T>): Promise<T> {
+  private async attempt<T>(conflictMessage: string | (() => string), run: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.transaction(async (trx) => {
-          const now = new Date().toISOString();
-          const events = new EventRecorder(scope.emitEvents === true);
-          const result = await fn(this.storesOf(trx, events), now);
-          const recorded = events.take();
-          if (recorded.length > 0) await new EventStore(trx, this.db.dialect).append(scope, recorded, now);
-          await this.touchLastSync(trx, scope, now);
-          return result;
-        });
+        return await run();
       } catch (error) {
         if (error instanceof ScimError) throw error;
         if (isUniqueViolation(error)) throw uniqueness(typeof conflictMessage === 'function' ? conflictMessage() : conflictMessage);

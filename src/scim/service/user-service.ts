@@ -45,7 +45,7 @@ export class UserService {
 
   async create(scope: ConnectionScope, baseUrl: string, body: unknown): Promise<Rendered> {
     const { resource } = normalizeResource('User', body);
-    const row = await this.tx.write(scope, `userName "${resource.userName}" is already in use in this connection`, async (stores, now) => {
+    const row = await this.tx.insertOnly(scope, `userName "${resource.userName}" is already in use in this connection`, async (stores, now) => {
       const inserted = await stores.users.insert(scope, newId(), resource, now);
       userCreated(stores.events, inserted);
       return inserted;

@@ -1,6 +1,7 @@
 /** Storage of SCIM users of one connection: rows, their email rows, and their group memberships. */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from '../../db/open.js';
+import type { WriteBatch } from '../../db/write-batch.js';
 import { insertRows } from '../../db/prepared-insert.js';
 import type { Database, ScimUsersTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
@@ -20,9 +21,11 @@ export interface UserGroupRef {
 
 /** Storage port of SCIM users; construct one per transaction. */
 export class UserStore {
+  /** `batch`: inserts are added to it instead of run (src/db/write-batch.ts). */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectName,
+    private readonly batch?: WriteBatch,
   ) {}
 
   async insert(scope: ConnectionScope, id: string, resource: StoredResource, now: string): Promise<UserRow> {
@@ -38,9 +41,15 @@ export class UserStore {
       created_at: now,
       updated_at: now,
     };
+    const emails = emailRows(id, scope.connectionId, resource);
+    if (this.batch) {
+      this.batch.add('scim_users', [row]);
+      this.batch.add('scim_user_emails', emails);
+      return row;
+    }
     // Prepared texts, not Kysely's builder: this is the hot path of every create (src/db/prepared-insert.ts).
     await insertRows(this.db, this.dialect, 'scim_users', [row]);
-    await insertRows(this.db, this.dialect, 'scim_user_emails', emailRows(id, scope.connectionId, resource));
+    await insertRows(this.db, this.dialect, 'scim_user_emails', emails);
     return row;
   }
 
