@@ -30,13 +30,28 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** Sends `count` requests made by `next(i)` with `concurrency` in flight; latencies in milliseconds. */
+/**
+ * Sends `count` requests made by `next(i)` with `concurrency` in flight; latencies in milliseconds.
+ * `warmup` requests, made by `next(0)` … `next(warmup - 1)`, go first on the same connections and are
+ * not recorded (the server's and this process's JIT, the connections); the measured ones are then
+ * `next(warmup)` … `next(warmup + count - 1)`.
+ */
 export async function load(
   origin: string,
-  options: { concurrency: number; count: number; headers: Record<string, string>; expect?: number[] },
+  options: { concurrency: number; count: number; warmup?: number; headers: Record<string, string>; expect?: number[] },
   next: (i: number) => Shot,
 ): Promise<LoadResult> {
   const pool = new Pool(origin, { connections: options.concurrency, pipelining: 1 });
+  const warmup = options.warmup ?? 0;
+  let warmed = 0;
+  const warm = async () => {
+    while (warmed < warmup) {
+      const shot = next(warmed++);
+      const res = await pool.request({ origin, method: shot.method, path: shot.path, headers: options.headers, body: shot.body });
+      await res.body.dump();
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, warm));
   const latencies = new Float64Array(options.count);
   const unexpected: Record<string, number> = {};
   let errors = 0;
@@ -46,7 +61,7 @@ export async function load(
     for (;;) {
       const i = issued++;
       if (i >= options.count) return;
-      const shot = next(i);
+      const shot = next(warmup + i);
       const t0 = process.hrtime.bigint();
       try {
         const res = await pool.request({ origin, method: shot.method, path: shot.path, headers: options.headers, body: shot.body });
