@@ -46,9 +46,11 @@ function primaryEmail(resource: Record<string, unknown>): string | null {
   return (email?.value as string | undefined) ?? null;
 }
 
-/** The normalised user of a row (without groups; the directory API adds them). */
-export function toDirectoryUser(row: UserRow): DirectoryUser {
-  const scim = JSON.parse(row.resource) as Record<string, unknown>;
+/**
+ * The normalised user of a row (without groups; the directory API adds them). `scim` is the row's
+ * resource when the caller holds it parsed already (a create), not to be modified afterwards.
+ */
+export function toDirectoryUser(row: UserRow, scim = JSON.parse(row.resource) as Record<string, unknown>): DirectoryUser {
   const displayName = row.display_name ?? ([row.given_name, row.family_name].filter(Boolean).join(' ') || null);
   return {
     id: row.id,

@@ -30,8 +30,8 @@ export function changedAttributes(before: Record<string, unknown>, after: Record
   return changed;
 }
 
-export function userCreated(events: EventRecorder, row: UserRow): void {
-  events.record('user.created', row.id, { ...toDirectoryUser(row) });
+export function userCreated(events: EventRecorder, row: UserRow, resource?: Record<string, unknown>): void {
+  if (events.enabled) events.record('user.created', row.id, { ...toDirectoryUser(row, resource) });
 }
 
 /** user.updated for attribute changes; user.deactivated / user.reactivated when `active` flips. */

@@ -33,14 +33,18 @@ export function parseEtags(header: string): { any: boolean; versions: Set<number
   return { any, versions };
 }
 
-/** Renders a row as a SCIM resource, with `extra` (groups or members) before `meta`. */
+/**
+ * Renders a row as a SCIM resource, with `extra` (groups or members) before `meta`. `resource` is
+ * the row's resource when the caller holds it parsed already (a create).
+ */
 export function renderResource(
   resourceType: ResourceTypeName,
   row: RowMeta,
   baseUrl: string,
   extra: Record<string, unknown> = {},
+  resource = JSON.parse(row.resource) as Record<string, unknown>,
 ): Record<string, unknown> {
-  const { schemas, ...attributes } = JSON.parse(row.resource) as Record<string, unknown>;
+  const { schemas, ...attributes } = resource;
   const endpoint = resourceType === 'User' ? 'Users' : 'Groups';
   return {
     schemas,

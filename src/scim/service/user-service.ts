@@ -47,10 +47,11 @@ export class UserService {
     const { resource } = normalizeResource('User', body);
     const row = await this.tx.insertOnly(scope, `userName "${resource.userName}" is already in use in this connection`, async (stores, now) => {
       const inserted = await stores.users.insert(scope, newId(), resource, now);
-      userCreated(stores.events, inserted);
+      // The resource as stored (row.resource is its JSON): no need to parse it back.
+      userCreated(stores.events, inserted, resource);
       return inserted;
     });
-    return { resource: renderResource('User', row, baseUrl), version: row.version };
+    return { resource: renderResource('User', row, baseUrl, {}, resource), version: row.version };
   }
 
   async get(scope: ConnectionScope, baseUrl: string, id: string, projection: Projection = ALL): Promise<Rendered> {
