@@ -119,6 +119,15 @@ for (const dialect of dialectsUnderTest()) {
         { value: g1.id, $ref: `${base}/Groups/${g1.id}`, display: 'Readers', type: 'direct' },
         { value: g2.id, $ref: `${base}/Groups/${g2.id}`, display: 'Writers', type: 'direct' },
       ]);
+      // A list shows the same groups (on PostgreSQL read by the page query itself), and none for a user in no group.
+      const loner = await client.createUser({ userName: 'ann.alone' });
+      const listed = (await client.get(`/Users?filter=${encodeURIComponent('userName sw "ann."')}`)).json();
+      expect(listed.Resources.map((r: Resource) => [r.id, r.groups])).toEqual([
+        [ann.id, got.groups],
+        [loner.id, undefined],
+      ]);
+      const slim = (await client.get(`/Users?filter=${encodeURIComponent('userName eq "ann.groups"')}&attributes=userName`)).json();
+      expect(slim.Resources).toEqual([{ schemas: [USER_URN], id: ann.id, userName: 'ann.groups' }]);
       // Membership does not change the user itself.
       expect(got.meta.version).toBe('W/"1"');
       // groups sent in a PUT are ignored, not a way to join or leave.

@@ -8,7 +8,7 @@ import { project, wants, type Projection } from '../resources/projection.js';
 import { renderGroups, renderResource } from '../resources/render.js';
 import type { ListQuery } from '../store/list-query.js';
 import type { ConnectionScope } from '../store/scope.js';
-import type { UserRow } from '../store/user-store.js';
+import type { ListedUser } from '../store/user-store.js';
 import { readPageAndTotal } from '../store/page-seek.js';
 import { checkIfMatch } from './preconditions.js';
 import { VersionConflict, type ScimTransactions, type Stores } from './transactions.js';
@@ -30,10 +30,12 @@ const ALL: Projection = { exclude: [] };
 export class UserService {
   constructor(private readonly tx: ScimTransactions) {}
 
-  private async render(stores: Stores, scope: ConnectionScope, baseUrl: string, rows: UserRow[], projection: Projection) {
-    const groups = wants(projection, 'User', 'groups') ? await stores.users.groupsOf(scope, rows.map((r) => r.id)) : undefined;
-    return rows.map((row) => {
-      const mine = groups?.get(row.id);
+  /** Rows as resources; the computed `groups` are read unless the rows came with them (`listWithGroups`). */
+  private async render(stores: Stores, scope: ConnectionScope, baseUrl: string, rows: ListedUser[], projection: Projection) {
+    const wanted = wants(projection, 'User', 'groups');
+    const groups = wanted && rows.some((row) => row.groups === undefined) ? await stores.users.groupsOf(scope, rows.map((r) => r.id)) : undefined;
+    return rows.map(({ groups: listed, ...row }) => {
+      const mine = wanted ? (listed ?? groups?.get(row.id)) : undefined;
       const extra = mine && mine.length > 0 ? { groups: renderGroups(mine, baseUrl) } : {};
       return project(renderResource('User', row, baseUrl, extra), 'User', projection);
     });
@@ -64,7 +66,9 @@ export class UserService {
 
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
     const stores = this.tx.reads();
-    const { rows, total } = await readPageAndTotal(this.tx.pages, stores.users, scope, 'User', query, this.tx.locate);
+    const users = stores.users;
+    const source = wants(projection, 'User', 'groups') ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users;
+    const { rows, total } = await readPageAndTotal(this.tx.pages, source, scope, 'User', query, this.tx.locate);
     return { total, resources: await this.render(stores, scope, baseUrl, rows, projection) };
   }
 

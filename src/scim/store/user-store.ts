@@ -19,6 +19,9 @@ export interface UserGroupRef {
   display: string;
 }
 
+/** A row of a page; `groups` when the page query read them too (PostgreSQL, see `list`). */
+export type ListedUser = UserRow & { groups?: UserGroupRef[] };
+
 /** Storage port of SCIM users; construct one per transaction. */
 export class UserStore {
   /** `batch`: inserts are added to it instead of run (src/db/write-batch.ts). */
@@ -126,11 +129,33 @@ export class UserStore {
    * entries then walks the index only, and just the page's rows are read from the table.
    */
   list(scope: ConnectionScope, query: ListQuery, start?: PageStart): Promise<UserRow[]> {
+    return this.pageQuery(scope, query, start).execute();
+  }
+
+  /**
+   * A page with each user's groups. On PostgreSQL they come with the page, as JSON from a subquery
+   * per row: one round trip instead of two, most of a `userName eq` lookup's time. On SQLite, where
+   * a query costs no round trip, the caller reads them with `groupsOf`.
+   */
+  async listWithGroups(scope: ConnectionScope, query: ListQuery, start?: PageStart): Promise<ListedUser[]> {
+    if (this.dialect !== 'postgres') return this.list(scope, query, start);
+    const rows = await this.pageQuery(scope, query, start)
+      .select(
+        // The order and the conditions of groupsOf.
+        sql<[string, string][] | null>`(select json_agg(json_build_array(g.id, g.display_name) order by g.display_name_norm)
+          from scim_group_members m join scim_groups g on g.id = m.group_id
+          where m.member_id = r.id and m.connection_id = ${scope.connectionId} and g.connection_id = ${scope.connectionId})`.as('groups_json'),
+      )
+      .execute();
+    return rows.map(({ groups_json, ...row }) => ({ ...row, groups: (groups_json ?? []).map(([value, display]) => ({ value, display })) }));
+  }
+
+  private pageQuery(scope: ConnectionScope, query: ListQuery, start?: PageStart) {
     const order = sql`${orderBy(query, 'User', this.dialect)}`;
     let page = this.base(scope, query).select('r.id').orderBy(order).limit(query.limit);
     // After a known row or from an order block (src/scim/store/page-seek.ts): a short range scan of the index instead of OFFSET.
     page = startPage(page, query, start);
-    return this.db.selectFrom('scim_users as r').selectAll('r').where('r.id', 'in', page).orderBy(order).execute();
+    return this.db.selectFrom('scim_users as r').selectAll('r').where('r.id', 'in', page).orderBy(order);
   }
 
   async count(scope: ConnectionScope, query: Pick<ListQuery, 'filter'>): Promise<number> {
