@@ -53,7 +53,7 @@ async function runOn(label: string, databaseUrl: string, port: number): Promise<
     for (const r of Array.isArray(row) ? row : [row]) {
       rows.push(r);
       peakRss = Math.max(peakRss, r.rssMb ?? 0, server.rssMb());
-      process.stderr.write(`  [${label}] ${r.scenario}: ${fmt(r.result.rps)} req/s, p99 ${fmt(r.result.p99, 2)} ms${r.result.errors || Object.keys(r.result.unexpected).length ? ` (errors ${r.result.errors}, unexpected ${JSON.stringify(r.result.unexpected)})` : ''}\n`);
+      process.stderr.write(`  [${label}] ${r.scenario}: ${fmt(r.result.rps)} req/s, p99 ${fmt(r.result.p99, 2)} ms, RSS ${Math.round(server.rssMb())} MB${r.result.errors || Object.keys(r.result.unexpected).length ? ` (errors ${r.result.errors}, unexpected ${JSON.stringify(r.result.unexpected)})` : ''}\n`);
     }
   };
   try {

@@ -85,13 +85,4 @@ describe('GroupCommit (SQLite)', () => {
     expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
     expect(await names()).toEqual(['x']);
   });
-
-  it('keeps statement journals in memory only during its own transactions', async () => {
-    let during = -1;
-    await group.run(async (trx) => {
-      during = (await sql<{ temp_store: number }>`pragma temp_store`.execute(trx)).rows[0].temp_store;
-    });
-    const after = (await sql<{ temp_store: number }>`pragma temp_store`.execute(db.kysely)).rows[0].temp_store;
-    expect([during, after]).toEqual([2, 0]);
-  });
 });

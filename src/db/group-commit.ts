@@ -36,16 +36,6 @@ const RELEASE = CompiledQuery.raw('release request');
 const ROLLBACK_TO = CompiledQuery.raw('rollback to request');
 /** Rows changed by completed statements of this connection; a failed statement adds nothing. */
 const TOTAL_CHANGES = CompiledQuery.raw('select total_changes() as n');
-/**
- * A statement that writes to more than one table (the counting triggers of migrations 0008 and
- * 0009) keeps a statement journal. Past 64 KiB SQLite moves it to a temporary file, and a SCIM
- * create got there about once in five: a file created, written and deleted, a fifth of the SQLite
- * time of a create. Kept in memory for the group transactions only, whose writes are one SCIM
- * request each; a bulk statement elsewhere (deleting a connection of a million users) still spills.
- * SQLite decides where at BEGIN, so the setting brackets the transaction on its connection.
- */
-const JOURNALS_IN_MEMORY = CompiledQuery.raw('pragma temp_store = memory');
-const JOURNALS_DEFAULT = CompiledQuery.raw('pragma temp_store = default');
 
 /** How many writes one commit carries at most. */
 const MAX_BATCH = 64;
@@ -83,18 +73,11 @@ export class GroupCommit {
     while (this.queue.length > 0) {
       const batch: Outcome[] = [];
       try {
-        await this.db.connection().execute(async (connection) => {
-          await connection.executeQuery(JOURNALS_IN_MEMORY);
-          try {
-            await connection.transaction().execute(async (trx) => {
-              // Keep taking jobs that arrive while this batch runs, up to MAX_BATCH.
-              while (batch.length < MAX_BATCH && this.queue.length > 0) {
-                const job = this.queue.shift()!;
-                batch.push(job.careful ? await this.careful(trx, job) : await this.bare(trx, job));
-              }
-            });
-          } finally {
-            await connection.executeQuery(JOURNALS_DEFAULT);
+        await this.db.transaction().execute(async (trx) => {
+          // Keep taking jobs that arrive while this batch runs, up to MAX_BATCH.
+          while (batch.length < MAX_BATCH && this.queue.length > 0) {
+            const job = this.queue.shift()!;
+            batch.push(job.careful ? await this.careful(trx, job) : await this.bare(trx, job));
           }
         });
       } catch (error) {
