@@ -85,4 +85,20 @@ describe('GroupCommit (SQLite)', () => {
     expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
     expect(await names()).toEqual(['x']);
   });
+
+  it('when a write ends the transaction under it, every write of the group fails and nothing is written', async () => {
+    const results = await together(
+      async (trx) => {
+        await insert(trx, 'half');
+        throw new Error('failed after a write');
+      },
+      async (trx) => {
+        // Ends the group's transaction under it: its savepoint (on the careful run) is gone too.
+        await sql`rollback`.execute(trx);
+        throw new Error('lost the transaction');
+      },
+    );
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await names()).toEqual([]);
+  });
 });

@@ -72,12 +72,15 @@ export class GroupCommit {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch: Outcome[] = [];
+      // The job under way: when the transaction itself fails (its COMMIT, or SQLite rolling it back), that job fails too.
+      let current: Job | undefined;
       try {
         await this.db.transaction().execute(async (trx) => {
           // Keep taking jobs that arrive while this batch runs, up to MAX_BATCH.
           while (batch.length < MAX_BATCH && this.queue.length > 0) {
-            const job = this.queue.shift()!;
-            batch.push(job.careful ? await this.careful(trx, job) : await this.bare(trx, job));
+            current = this.queue.shift()!;
+            batch.push(current.careful ? await this.careful(trx, current) : await this.bare(trx, current));
+            current = undefined;
           }
         });
       } catch (error) {
@@ -87,8 +90,9 @@ export class GroupCommit {
           this.queue.unshift(...jobs.map((job) => ({ ...job, careful: true })));
           continue;
         }
-        // The COMMIT itself failed: nothing of the batch is durable.
+        // The transaction failed: nothing of the batch is durable.
         for (const entry of batch) entry.job.reject(error);
+        current?.reject(error);
         continue;
       }
       for (const entry of batch) {
