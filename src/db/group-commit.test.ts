@@ -86,19 +86,22 @@ describe('GroupCommit (SQLite)', () => {
     expect(await names()).toEqual(['x']);
   });
 
-  it('when a write ends the transaction under it, every write of the group fails and nothing is written', async () => {
+  it('when the group transaction fails under a write, that write fails too instead of waiting forever', async () => {
     const results = await together(
+      async (trx) => {
+        // Takes away its own savepoint: run bare it just fails; run carefully (the group below is
+        // rolled back and runs again), rolling back to that savepoint fails, and with it the transaction.
+        await sql`release request`.execute(trx);
+        throw new Error('savepoint gone');
+      },
       async (trx) => {
         await insert(trx, 'half');
         throw new Error('failed after a write');
       },
-      async (trx) => {
-        // Ends the group's transaction under it: its savepoint (on the careful run) is gone too.
-        await sql`rollback`.execute(trx);
-        throw new Error('lost the transaction');
-      },
     );
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/no such savepoint/);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('failed after a write'));
     expect(await names()).toEqual([]);
   });
 });
