@@ -3,7 +3,7 @@
  * connection's lastSync, uniqueness errors turned into 409, and retries when a concurrent writer
  * got to the same row first.
  */
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { isTransientConflict, isUniqueViolation } from '../../db/errors.js';
 import { PostgresStatistics } from '../../db/postgres-statistics.js';
 import { PageSeekCache, type Locator } from '../store/page-seek.js';
@@ -47,6 +47,14 @@ const LAST_SYNC_RESOLUTION_MS = 1000;
 /** A version conflict, or a transient conflict with another transaction or process (src/db/errors.ts): retry the whole transaction. */
 function isRetryable(error: unknown): boolean {
   return error instanceof VersionConflict || isTransientConflict(error);
+}
+
+/**
+ * The UPDATE of the connection's lastSync to `now`, unless it is already at or after `before`; each
+ * value is written into the text through `parameter`.
+ */
+function lastSyncUpdate(scope: ConnectionScope, now: string, before: string, parameter: (value: unknown) => string): string {
+  return `update "connections" set "last_sync_at" = ${parameter(now)} where "id" = ${parameter(scope.connectionId)} and "tenant_id" = ${parameter(scope.tenantId)} and ("last_sync_at" is null or "last_sync_at" < ${parameter(before)})`;
 }
 
 /** Runs SCIM reads and writes against one database. */
@@ -123,13 +131,12 @@ export class ScimTransactions {
     const before = this.lastSyncDue(scope, now);
     if (before === undefined) return;
     this.lastSyncWrote(scope, now);
-    await trx
-      .updateTable('connections')
-      .set({ last_sync_at: now })
-      .where('id', '=', scope.connectionId)
-      .where('tenant_id', '=', scope.tenantId)
-      .where((eb) => eb.or([eb('last_sync_at', 'is', null), eb('last_sync_at', '<', before)]))
-      .execute();
+    const parameters: unknown[] = [];
+    const text = lastSyncUpdate(scope, now, before, (value) => {
+      parameters.push(value);
+      return this.db.dialect === 'postgres' ? `$${parameters.length}` : '?';
+    });
+    await trx.executeQuery(CompiledQuery.raw(text, parameters));
   }
 
   /**
@@ -162,13 +169,7 @@ export class ScimTransactions {
       const now = new Date().toISOString();
       const batch = new WriteBatch();
       const before = this.lastSyncDue(scope, now);
-      if (before !== undefined) {
-        // As touchLastSync writes it.
-        batch.addStatement(
-          (p) =>
-            `update "connections" set "last_sync_at" = ${p(now)} where "id" = ${p(scope.connectionId)} and "tenant_id" = ${p(scope.tenantId)} and ("last_sync_at" is null or "last_sync_at" < ${p(before)})`,
-        );
-      }
+      if (before !== undefined) batch.addStatement((parameter) => lastSyncUpdate(scope, now, before, parameter));
       const events = this.recorder(scope);
       const result = await fn({ users: new UserStore(db, 'postgres', batch), events }, now);
       const recorded = events.take();

@@ -34,8 +34,8 @@ export class UserService {
   private async render(stores: Stores, scope: ConnectionScope, baseUrl: string, rows: ListedUser[], projection: Projection) {
     const wanted = wants(projection, 'User', 'groups');
     const groups = wanted && rows.some((row) => row.groups === undefined) ? await stores.users.groupsOf(scope, rows.map((r) => r.id)) : undefined;
-    return rows.map(({ groups: listed, ...row }) => {
-      const mine = wanted ? (listed ?? groups?.get(row.id)) : undefined;
+    return rows.map((row) => {
+      const mine = wanted ? (row.groups ?? groups?.get(row.id)) : undefined;
       const extra = mine && mine.length > 0 ? { groups: renderGroups(mine, baseUrl) } : {};
       return project(renderResource('User', row, baseUrl, extra), 'User', projection);
     });

@@ -19,7 +19,7 @@ export interface UserGroupRef {
   display: string;
 }
 
-/** A row of a page; `groups` when the page query read them too (PostgreSQL, see `list`). */
+/** A row of a page; `groups` when the page query read them too (PostgreSQL, see `listWithGroups`). */
 export type ListedUser = UserRow & { groups?: UserGroupRef[] };
 
 /** Storage port of SCIM users; construct one per transaction. */
