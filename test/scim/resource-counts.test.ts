@@ -1,5 +1,5 @@
 /**
- * The per-connection counts the database keeps (migration 0008) against count(*), after every way a
+ * The per-connection counts kept beside the rows (migrations 0008 and 0010) against count(*), after every way a
  * user or group comes or goes: SCIM create and delete, Bulk, concurrent
  * writers, a failed request rolled back, connection deletion (removing or detaching), purge of
  * detached data, tenant deletion — and the backfill of rows that existed before the migration.
@@ -134,6 +134,35 @@ describe.each(dialectsUnderTest())('kept resource counts: backfill (%s)', (diale
       await migrateToLatest(db);
       expect(await countResources(db.kysely, { tenantId: 'old', connectionId: 'c1' }, 'User')).toBe(3);
       expect(await countResources(db.kysely, { tenantId: 'old', connectionId: 'c1' }, 'Group')).toBe(0);
+    } finally {
+      await db.close();
+      await database.drop();
+    }
+  });
+});
+
+describe.each(dialectsUnderTest())('kept resource counts: migration 0010 (%s)', (dialect) => {
+  it('rolled back, the database counts inserts made outside the stores again', async () => {
+    const database = await createTestDatabase(dialect);
+    const db = openDatabase(database.url);
+    try {
+      await migrateToLatest(db);
+      const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
+      expect((await migrator.migrateTo('0009-scim-order-blocks')).error).toBeUndefined();
+      const now = new Date().toISOString();
+      await db.kysely.insertInto('tenants').values({ id: 'old', name: 'Old', created_at: now, updated_at: now } as never).execute();
+      for (let i = 0; i < 3; i++) {
+        await db.kysely
+          .insertInto('scim_users')
+          .values({ id: `u${i}`, tenant_id: 'old', connection_id: 'c1', user_name: `u${i}`, user_name_norm: `u${i}`, active: 1, detached: 0, resource: '{}', version: 1, created_at: now, updated_at: now } as never)
+          .execute();
+      }
+      await db.kysely.insertInto('scim_groups').values({ id: 'g', tenant_id: 'old', connection_id: 'c1', display_name: 'G', display_name_norm: 'g', detached: 0, resource: '{}', version: 1, created_at: now, updated_at: now } as never).execute();
+      const scope = { tenantId: 'old', connectionId: 'c1' };
+      expect(await countResources(db.kysely, scope, 'User')).toBe(3);
+      expect(await countResources(db.kysely, scope, 'Group')).toBe(1);
+      const blocks = await db.kysely.selectFrom('scim_order_blocks').select(['resource_type', sql<number>`sum(n)`.as('n')]).where('tenant_id', '=', 'old').groupBy('resource_type').orderBy('resource_type').execute();
+      expect(blocks.map((b) => [b.resource_type, Number(b.n)])).toEqual([['Group', 1], ['User', 3]]);
     } finally {
       await db.close();
       await database.drop();

@@ -11,14 +11,25 @@ import { isPostgres } from './dialect.js';
  * PostgreSQL spreads each connection's count over SHARDS rows, picked at random per statement, so
  * concurrent creates on one connection do not queue on one row lock; readers sum the shards. Its
  * triggers are per statement with transition tables: deleting 100,000 users updates a few rows once.
- * SQLite has one writer at a time, so one row per connection and row-level triggers.
+ * SQLite has one writer at a time, so one row per connection and row-level triggers; since
+ * migration 0010 its inserts are counted by the store that inserts (src/scim/store/insert-counting.ts).
  */
 export const SHARDS = 16;
 
-const TABLES = [
+export const TABLES = [
   { table: 'scim_users', type: 'User' },
   { table: 'scim_groups', type: 'Group' },
 ] as const;
+
+/** SQLite's row trigger counting one row in or out (migration 0010 drops the insert ones again). */
+export function sqliteCountTrigger(table: string, type: string, event: 'insert' | 'delete') {
+  const [row, delta] = event === 'insert' ? ['new', '+ 1'] : ['old', '- 1'];
+  return sql`
+    create trigger ${sql.raw(`${table}_count_${event}`)} after ${sql.raw(event)} on ${sql.table(table)} begin
+      insert into scim_counts (tenant_id, connection_id, resource_type, shard, n) values (${sql.raw(row)}.tenant_id, ${sql.raw(row)}.connection_id, ${sql.lit(type)}, 0, ${sql.raw(event === 'insert' ? '1' : '-1')})
+        on conflict (tenant_id, connection_id, resource_type, shard) do update set n = n ${sql.raw(delta)};
+    end`;
+}
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -54,16 +65,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     }
   } else {
     for (const { table, type } of TABLES) {
-      await sql`
-        create trigger ${sql.raw(`${table}_count_insert`)} after insert on ${sql.table(table)} begin
-          insert into scim_counts (tenant_id, connection_id, resource_type, shard, n) values (new.tenant_id, new.connection_id, ${sql.lit(type)}, 0, 1)
-            on conflict (tenant_id, connection_id, resource_type, shard) do update set n = n + 1;
-        end`.execute(db);
-      await sql`
-        create trigger ${sql.raw(`${table}_count_delete`)} after delete on ${sql.table(table)} begin
-          insert into scim_counts (tenant_id, connection_id, resource_type, shard, n) values (old.tenant_id, old.connection_id, ${sql.lit(type)}, 0, -1)
-            on conflict (tenant_id, connection_id, resource_type, shard) do update set n = n - 1;
-        end`.execute(db);
+      await sqliteCountTrigger(table, type, 'insert').execute(db);
+      await sqliteCountTrigger(table, type, 'delete').execute(db);
     }
   }
 

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { SHARDS, TABLES } from './0008-scim-counts.js';
 import { isPostgres } from './dialect.js';
 
 /**
@@ -13,17 +14,31 @@ import { isPostgres } from './dialect.js';
  * tidied by src/scim/store/order-maintenance.ts; the triggers only count.
  *
  * PostgreSQL: per-statement triggers with transition tables, counts spread over shard rows picked at
- * random (as scim_counts) so concurrent creates do not queue on the last block's row, and a shared
- * advisory lock per connection that the maintenance takes exclusively, so it sees every counted row
- * committed and no trigger counts into a block being split. SQLite has one writer: row triggers, one
- * row per block.
+ * random (as scim_counts, with its SHARDS) so concurrent creates do not queue on the last block's
+ * row, and a shared advisory lock per connection that the maintenance takes exclusively, so it sees
+ * every counted row committed and no trigger counts into a block being split. SQLite has one writer:
+ * row triggers, one row per block; since migration 0010 its inserts are counted by the store instead.
  */
-export const SHARDS = 16;
 
-const TABLES = [
-  { table: 'scim_users', type: 'User' },
-  { table: 'scim_groups', type: 'Group' },
-] as const;
+/** SQLite's row trigger counting one row into or out of its block (migration 0010 drops the insert ones again). */
+export function sqliteOrderTrigger(table: string, type: string, event: 'insert' | 'delete') {
+  const [row, delta] = event === 'insert' ? ['new', '+ 1'] : ['old', '- 1'];
+  // `where true`: SQLite needs it to parse an upsert after INSERT … SELECT … FROM.
+  return sql`
+    create trigger ${sql.raw(`${table}_order_${event}`)} after ${sql.raw(event)} on ${sql.table(table)} begin
+      insert into scim_order_blocks (tenant_id, connection_id, resource_type, start_at, start_id, shard, n)
+        select ${sql.raw(row)}.tenant_id, ${sql.raw(row)}.connection_id, ${sql.lit(type)}, coalesce(b.start_at, ''), coalesce(b.start_id, ''), 0, 0 ${sql.raw(delta)}
+        from (select 1) one left join (
+          select start_at, start_id from scim_order_blocks
+          where tenant_id = ${sql.raw(row)}.tenant_id and connection_id = ${sql.raw(row)}.connection_id and resource_type = ${sql.lit(type)}
+            and (start_at, start_id) <= (${sql.raw(row)}.created_at, ${sql.raw(row)}.id)
+          order by start_at desc, start_id desc
+          limit 1
+        ) b
+        where true
+        on conflict (tenant_id, connection_id, resource_type, start_at, start_id, shard) do update set n = n ${sql.raw(delta)};
+    end`;
+}
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -70,26 +85,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     }
   } else {
     for (const { table, type } of TABLES) {
-      for (const [event, row, delta] of [
-        ['insert', 'new', '+ 1'],
-        ['delete', 'old', '- 1'],
-      ] as const) {
-        // `where true`: SQLite needs it to parse an upsert after INSERT … SELECT … FROM.
-        await sql`
-          create trigger ${sql.raw(`${table}_order_${event}`)} after ${sql.raw(event)} on ${sql.table(table)} begin
-            insert into scim_order_blocks (tenant_id, connection_id, resource_type, start_at, start_id, shard, n)
-              select ${sql.raw(row)}.tenant_id, ${sql.raw(row)}.connection_id, ${sql.lit(type)}, coalesce(b.start_at, ''), coalesce(b.start_id, ''), 0, 0 ${sql.raw(delta)}
-              from (select 1) one left join (
-                select start_at, start_id from scim_order_blocks
-                where tenant_id = ${sql.raw(row)}.tenant_id and connection_id = ${sql.raw(row)}.connection_id and resource_type = ${sql.lit(type)}
-                  and (start_at, start_id) <= (${sql.raw(row)}.created_at, ${sql.raw(row)}.id)
-                order by start_at desc, start_id desc
-                limit 1
-              ) b
-              where true
-              on conflict (tenant_id, connection_id, resource_type, start_at, start_id, shard) do update set n = n ${sql.raw(delta)};
-          end`.execute(db);
-      }
+      await sqliteOrderTrigger(table, type, 'insert').execute(db);
+      await sqliteOrderTrigger(table, type, 'delete').execute(db);
     }
   }
 

@@ -8,6 +8,7 @@ import * as ipAllowlistsJobLeases from './0006-ip-allowlists-job-leases.js';
 import * as uiSessions from './0007-ui-sessions.js';
 import * as scimCounts from './0008-scim-counts.js';
 import * as scimOrderBlocks from './0009-scim-order-blocks.js';
+import * as sqliteInsertCounting from './0010-sqlite-insert-counting.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-ui-sessions': uiSessions,
   '0008-scim-counts': scimCounts,
   '0009-scim-order-blocks': scimOrderBlocks,
+  '0010-sqlite-insert-counting': sqliteInsertCounting,
 };

@@ -4,6 +4,7 @@ import type { DialectName } from '../../db/open.js';
 import type { Database, ScimGroupsTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
 import { startPage, type PageStart } from './page-seek.js';
+import { countInsertedSqlite } from './insert-counting.js';
 import { countResources } from './resource-counts.js';
 import { listCondition, orderBy, type ListQuery } from './list-query.js';
 import { assertStorable, chunks, storable, type ConnectionScope } from './scope.js';
@@ -25,7 +26,7 @@ function asMember(row: { member_id: string; member_type: string }): MemberRow {
   return { value: row.member_id, type: row.member_type === 'Group' ? 'Group' : 'User' };
 }
 
-function groupColumns(resource: StoredResource) {
+export function groupColumns(resource: StoredResource) {
   const displayName = resource.displayName as string;
   return {
     display_name: displayName,
@@ -55,6 +56,7 @@ export class GroupStore {
       updated_at: now,
     };
     await this.db.insertInto('scim_groups').values(row).execute();
+    if (this.dialect === 'sqlite') await countInsertedSqlite(this.db, scope, 'Group', row);
     return row;
   }
 

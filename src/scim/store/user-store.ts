@@ -6,6 +6,7 @@ import { insertRows } from '../../db/prepared-insert.js';
 import type { Database, ScimUsersTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
 import { startPage, type PageStart } from './page-seek.js';
+import { countInsertedSqlite } from './insert-counting.js';
 import { countResources } from './resource-counts.js';
 import { listCondition, orderBy, type ListQuery } from './list-query.js';
 import { assertStorable, chunks, storable, type ConnectionScope } from './scope.js';
@@ -24,7 +25,7 @@ export type ListedUser = UserRow & { groups?: UserGroupRef[] };
 
 /** Storage port of SCIM users; construct one per transaction. */
 export class UserStore {
-  /** `batch`: inserts are added to it instead of run (src/db/write-batch.ts). */
+  /** `batch` (PostgreSQL, where triggers count the rows): inserts are added to it instead of run (src/db/write-batch.ts). */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectName,
@@ -52,6 +53,7 @@ export class UserStore {
     }
     // Prepared texts, not Kysely's builder: this is the hot path of every create (src/db/prepared-insert.ts).
     await insertRows(this.db, this.dialect, 'scim_users', [row]);
+    if (this.dialect === 'sqlite') await countInsertedSqlite(this.db, scope, 'User', row);
     await insertRows(this.db, this.dialect, 'scim_user_emails', emails);
     return row;
   }
