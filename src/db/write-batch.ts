@@ -6,18 +6,46 @@
  * last one: they see the same snapshot, and foreign keys and triggers (migrations 0008 and 0009
  * count per statement) run when the whole statement ends, so an email row may name the user
  * inserted beside it.
+ *
+ * A guarded batch (`guard`) applies only if its guard, the first clause, returns a row: the writes
+ * of a change read earlier without a lock (a SCIM PATCH of a group) apply only if the row is still
+ * at the version read. Each write then reads `guard` itself: inserts take their rows from a JSON
+ * parameter joined to it, and added statements name GUARD in their own condition.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import { insertStatement, type FixedColumn, type Rows } from './prepared-insert.js';
 import type { Database } from './tables.js';
 
+/** The name of a guarded batch's first clause, for statements that add their own condition on it. */
+export const GUARD = 'guard';
+
 export class WriteBatch {
   private readonly texts: string[] = [];
   private readonly parameters: unknown[] = [];
+  private guarded = false;
+
+  get isGuarded(): boolean {
+    return this.guarded;
+  }
+
+  /** Makes this a guarded batch: `text` (a statement RETURNING a row when the batch may apply) comes first. */
+  guard(text: (parameter: (value: unknown) => string) => string): void {
+    if (this.guarded || this.texts.length > 0) throw new Error('A batch is guarded before anything is added to it, once');
+    this.guarded = true;
+    this.addStatement(text);
+  }
 
   /** Adds the INSERT of `rows` (none: nothing) to the statement. */
   add<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never>(table: T, rows: Rows<T, Fixed>, fixed: readonly FixedColumn<Fixed>[] = []): void {
     if (rows.length === 0) return;
+    if (this.guarded) {
+      // One parameter whatever the number of rows, so one prepared text; jsonb_populate_recordset types each value by its column.
+      const columns = Object.keys(rows[0]);
+      const names = [...fixed.map((f) => f.name), ...columns].map((name) => `"${name}"`).join(', ');
+      const values = [...fixed.map((f) => f.sql.postgres), ...columns.map((name) => `r."${name}"`)].join(', ');
+      this.addStatement((parameter) => `insert into "${table}" (${names}) select ${values} from ${GUARD}, jsonb_populate_recordset(null::"${table}", ${parameter(JSON.stringify(rows))}::jsonb) r`);
+      return;
+    }
     const { sql, parameters } = insertStatement('postgres', table, rows, fixed, this.parameters.length + 1);
     this.texts.push(sql);
     for (const parameter of parameters) this.parameters.push(parameter);
@@ -36,15 +64,22 @@ export class WriteBatch {
   /** The one statement; its text repeats for writes of the same shape, so it is prepared (src/db/pg-prepared.ts). */
   compile(): CompiledQuery | undefined {
     if (this.texts.length === 0) return undefined;
+    if (this.guarded) {
+      const [guard, ...writes] = this.texts;
+      const clauses = [`${GUARD} as (${guard})`, ...writes.map((text, i) => `i${i} as (${text})`)];
+      return CompiledQuery.raw(`with ${clauses.join(', ')} select count(*)::int as applied from ${GUARD}`, this.parameters);
+    }
     const last = this.texts.length - 1;
     const clauses = this.texts.slice(0, last).map((text, i) => `i${i} as (${text})`);
     const sql = clauses.length > 0 ? `with ${clauses.join(', ')} ${this.texts[last]}` : this.texts[last];
     return CompiledQuery.raw(sql, this.parameters);
   }
 
-  /** Runs the statement outside any transaction. */
-  async execute(db: Kysely<Database>): Promise<void> {
+  /** Runs the statement outside any transaction; false when a guarded batch's guard returned no row, and nothing was written. */
+  async execute(db: Kysely<Database>): Promise<boolean> {
     const query = this.compile();
-    if (query) await db.executeQuery(query);
+    if (!query) return true;
+    const result = await db.executeQuery<{ applied: number }>(query);
+    return !this.guarded || result.rows[0].applied > 0;
   }
 }

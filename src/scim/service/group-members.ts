@@ -4,7 +4,7 @@ import { matchingIndexes } from '../filter/evaluate.js';
 import type { MemberOp, MemberRef } from '../patch/types.js';
 import { groupSchema } from '../schema/index.js';
 import type { GroupStore, MemberRow } from '../store/group-store.js';
-import type { ConnectionScope } from '../store/scope.js';
+import { storable, type ConnectionScope } from '../store/scope.js';
 
 const MEMBERS_ATTRIBUTE = groupSchema.attributes.find((a) => a.name === 'members');
 
@@ -14,20 +14,58 @@ export interface MembershipChange {
   removed: MemberRow[];
 }
 
-/**
- * Resolves member references to rows of this connection. A reference to a resource that does not
- * exist here (or exists only in another connection) is a client error: 400 invalidValue.
- */
-async function resolve(groups: GroupStore, scope: ConnectionScope, groupId: string, refs: readonly MemberRef[]): Promise<MemberRow[]> {
+/** Refuses a member reference without an id (400 invalidValue). */
+function checkValues(refs: readonly MemberRef[]): string[] {
   for (const ref of refs) {
     if (typeof ref?.value !== 'string' || ref.value === '') throw invalidValue('Every member needs a "value": the id of a User or Group');
   }
-  const ids = refs.map((r) => r.value);
-  const found = await groups.findMembers(scope, ids);
+  return refs.map((r) => r.value);
+}
+
+/**
+ * The member rows of `ids`, given which of them exist in this connection (`found`). A reference to
+ * a resource that does not exist here (or exists only in another connection) is a client error:
+ * 400 invalidValue; so is the group itself.
+ */
+function membersOf(ids: readonly string[], found: ReadonlyMap<string, 'User' | 'Group'>, groupId: string): MemberRow[] {
   const missing = ids.find((id) => !found.has(id));
   if (missing !== undefined) throw invalidValue(`Member "${missing}" is not a User or Group of this connection`);
   if (ids.includes(groupId)) throw invalidValue('A group cannot be a member of itself');
   return [...new Set(ids)].map((value) => ({ value, type: found.get(value)! }));
+}
+
+/** Resolves member references to rows of this connection. */
+async function resolve(groups: GroupStore, scope: ConnectionScope, groupId: string, refs: readonly MemberRef[]): Promise<MemberRow[]> {
+  const ids = checkValues(refs);
+  return membersOf(ids, await groups.findMembers(scope, ids), groupId);
+}
+
+/** The ids of members that `ops` add or remove, or undefined when an op needs the whole member list (see planMemberOps). */
+export function memberIdsOf(ops: readonly MemberOp[]): string[] | undefined {
+  const ids: string[] = [];
+  for (const op of ops) {
+    if (op.op === 'add') ids.push(...checkValues(op.members));
+    else if (op.op === 'remove') ids.push(...op.values);
+    else return undefined;
+  }
+  return [...new Set(ids)].filter(storable);
+}
+
+/**
+ * What `ops` (adds and removes only, see memberIdsOf) change, worked out in memory instead of by
+ * row writes: `found` tells which of the ids they name exist in this connection, `current` which are
+ * members now. The same net effect as applyMemberOps, whose writes report it.
+ */
+export function planMemberOps(ops: readonly MemberOp[], groupId: string, found: ReadonlyMap<string, 'User' | 'Group'>, current: ReadonlyMap<string, 'User' | 'Group'>): MembershipChange {
+  const members = new Map(current);
+  for (const op of ops) {
+    if (op.op === 'add') for (const m of membersOf(checkValues(op.members), found, groupId)) members.set(m.value, members.get(m.value) ?? m.type);
+    else if (op.op === 'remove') for (const value of op.values) members.delete(value);
+    else throw new Error(`planMemberOps cannot plan "${op.op}"`);
+  }
+  const added = [...members].filter(([value]) => !current.has(value)).map(([value, type]) => ({ value, type }));
+  const removed = [...current].filter(([value]) => !members.has(value)).map(([value, type]) => ({ value, type }));
+  return { added, removed };
 }
 
 /** Applies the operations in order; returns the ids added and removed overall. */

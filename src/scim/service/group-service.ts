@@ -8,16 +8,20 @@ import type { MemberOp } from '../patch/types.js';
 import { normalizeResource, type StoredResource } from '../resources/normalize.js';
 import { project, wants, type Projection } from '../resources/projection.js';
 import { renderMembers, renderResource } from '../resources/render.js';
+import { queueGroupChange, readGroupChange } from '../store/group-change-postgres.js';
 import type { GroupRow, MemberView } from '../store/group-store.js';
 import type { ListQuery } from '../store/list-query.js';
 import type { ConnectionScope } from '../store/scope.js';
-import { applyMemberOps } from './group-members.js';
+import { applyMemberOps, memberIdsOf, planMemberOps } from './group-members.js';
 import { readPageAndTotal } from '../store/page-seek.js';
 import { checkIfMatch } from './preconditions.js';
 import { VersionConflict, type ScimTransactions, type Stores } from './transactions.js';
 import type { Rendered } from './user-service.js';
 
 const ALL: Projection = { exclude: [] };
+
+/** A group with nothing in it, to learn which members a PATCH body names (patchUnlocked). */
+const EMPTY_GROUP: StoredResource = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: '' };
 
 /**
  * Members read per query when a group is rendered. A group with more is streamed page by page
@@ -126,6 +130,50 @@ export class GroupService {
     });
   }
 
+  /**
+   * PostgreSQL: a PATCH that adds and removes members (Okta's and Entra's) and may change attributes,
+   * in two round trips (src/scim/store/group-change-postgres.ts). Undefined when it has to go through
+   * `update` instead: on SQLite; for ops that need every member (replace, a filter on members); when
+   * the group has mapped roles, whose changes need more reads; when the group is not found (update
+   * answers 404); when another write got to the group between the read and the write.
+   */
+  private async patchUnlocked(
+    scope: ConnectionScope,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    change: (current: StoredResource) => { resource?: StoredResource; memberOps: MemberOp[] },
+  ): Promise<GroupRow | undefined> {
+    // The member ids the body names, from the PATCH applied to an empty group: members never live in
+    // the resource, so its member ops do not depend on it. A body that fails here fails in `update` too.
+    let ids: string[] | undefined;
+    try {
+      ids = memberIdsOf(change(EMPTY_GROUP).memberOps);
+    } catch {
+      return undefined;
+    }
+    if (!ids) return undefined;
+    const named = new Set(ids);
+    let displayName: unknown;
+    return this.tx.guarded(scope, () => taken(displayName), async (db, batch, events, now) => {
+      const read = await readGroupChange(db, scope, id, ids);
+      if (!read) return undefined;
+      checkIfMatch(ifMatch, read.row.version);
+      const stored = JSON.parse(read.row.resource) as StoredResource;
+      const { resource, memberOps } = change(stored);
+      if (memberIdsOf(memberOps)?.every((value) => named.has(value)) !== true) return undefined;
+      displayName = (resource ?? stored).displayName;
+      const membership = planMemberOps(memberOps, id, read.found, read.current);
+      const usersChanged = [...membership.added, ...membership.removed].some((m) => m.type === 'User');
+      if (read.mapped && events.enabled && usersChanged) return undefined;
+      if (!resource && membership.added.length === 0 && membership.removed.length === 0) return read.row;
+      const updated = queueGroupChange(batch, scope, read.row, resource ?? stored, membership, now);
+      if (resource) groupUpdated(events, read.row, updated);
+      membershipChanged(events, id, membership.added, membership.removed);
+      return updated;
+    });
+  }
+
   /** PUT: replaces the group, members included (omitted members are removed, RFC 7644 §3.5.1). */
   async replace(scope: ConnectionScope, baseUrl: string, id: string, body: unknown, ifMatch?: string): Promise<Rendered> {
     const { resource, members } = normalizeResource('Group', body);
@@ -135,11 +183,12 @@ export class GroupService {
 
   /** PATCH: attribute changes and member row inserts/deletes, atomically. */
   async patch(scope: ConnectionScope, baseUrl: string, id: string, body: unknown, ifMatch?: string, projection: Projection = ALL): Promise<Rendered> {
-    const row = await this.update(scope, id, ifMatch, (current) => {
+    const change = (current: StoredResource) => {
       const result = applyPatch(current, body, { resourceType: 'Group', id });
       const attributesChanged = result.changed.some((name) => name !== 'members');
       return { resource: attributesChanged ? result.resource : undefined, memberOps: result.memberOps };
-    });
+    };
+    const row = (await this.patchUnlocked(scope, id, body, ifMatch, change)) ?? (await this.update(scope, id, ifMatch, change));
     // Rendered from the row just written: a 204 (members excluded) reads nothing more.
     return { resource: await this.renderOne(this.tx.reads(), scope, baseUrl, row, projection), version: row.version };
   }

@@ -10,7 +10,7 @@ import { PageSeekCache, type Locator } from '../store/page-seek.js';
 import { locate } from '../store/order-blocks.js';
 import { OrderBlockMaintenance } from '../store/order-maintenance.js';
 import { GroupCommit } from '../../db/group-commit.js';
-import { WriteBatch } from '../../db/write-batch.js';
+import { GUARD, WriteBatch } from '../../db/write-batch.js';
 import type { Db } from '../../db/open.js';
 import type { Database } from '../../db/tables.js';
 import { EventRecorder } from '../../events/recorder.js';
@@ -175,6 +175,40 @@ export class ScimTransactions {
       const recorded = events.take();
       if (recorded.length > 0) await new EventStore(db, 'postgres', batch).append(scope, recorded, now);
       await batch.execute(db);
+      if (before !== undefined) this.lastSyncWrote(scope, now);
+      return result;
+    });
+  }
+
+  /**
+   * PostgreSQL: a change that reads without a lock, then sends every write as one guarded statement
+   * (src/db/write-batch.ts) with its events and lastSync: two round trips instead of a transaction.
+   * `fn` reads through `db`, adds its writes to `batch`, guarding it, and returns its result — or
+   * undefined when the change needs a transaction after all. Undefined is also the answer when the
+   * guard found the row changed since the read, and on SQLite; the caller then makes the change with
+   * `write`. A batch left unguarded (the change wrote nothing) still records lastSync, as `write` does.
+   */
+  guarded<T>(
+    scope: ConnectionScope,
+    conflictMessage: () => string,
+    fn: (db: Kysely<Database>, batch: WriteBatch, events: EventRecorder, now: string) => Promise<T | undefined>,
+  ): Promise<T | undefined> {
+    if (this.db.dialect !== 'postgres') return Promise.resolve(undefined);
+    const db = this.db.kysely;
+    return this.written(scope, conflictMessage, async () => {
+      const now = new Date().toISOString();
+      const batch = new WriteBatch();
+      const events = this.recorder(scope);
+      const result = await fn(db, batch, events, now);
+      if (result === undefined) return undefined;
+      const recorded = events.take();
+      if (recorded.length > 0) await new EventStore(db, 'postgres', batch).append(scope, recorded, now);
+      const before = this.lastSyncDue(scope, now);
+      if (before !== undefined) {
+        const only = batch.isGuarded ? ` and exists (select 1 from ${GUARD})` : '';
+        batch.addStatement((parameter) => lastSyncUpdate(scope, now, before, parameter) + only);
+      }
+      if (!(await batch.execute(db))) return undefined;
       if (before !== undefined) this.lastSyncWrote(scope, now);
       return result;
     });
