@@ -13,7 +13,6 @@ import type { GroupRow, MemberView } from '../store/group-store.js';
 import type { ListQuery } from '../store/list-query.js';
 import type { ConnectionScope } from '../store/scope.js';
 import { applyMemberOps, memberIdsOf, planMemberOps } from './group-members.js';
-import { readPageAndTotal } from '../store/page-seek.js';
 import { checkIfMatch } from './preconditions.js';
 import { VersionConflict, type ScimTransactions, type Stores } from './transactions.js';
 import type { Rendered } from './user-service.js';
@@ -91,7 +90,7 @@ export class GroupService {
 
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
     const stores = this.tx.reads();
-    const { rows, total } = await readPageAndTotal(this.tx.pages, stores.groups, scope, 'Group', query, this.tx.locate);
+    const { rows, total } = await this.tx.page(stores.groups, scope, 'Group', query);
     // Members of the whole page in one query, not one per group.
     const members = rows.length > 0 && wants(projection, 'Group', 'members') ? await stores.groups.membersOf(scope, rows.map((r) => r.id)) : undefined;
     const resources = rows.map((row) => {

@@ -6,7 +6,9 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { isTransientConflict, isUniqueViolation } from '../../db/errors.js';
 import { PostgresStatistics } from '../../db/postgres-statistics.js';
-import { PageSeekCache, type Locator } from '../store/page-seek.js';
+import { PageSeekCache, readPageAndTotal, type Locator, type PageSource } from '../store/page-seek.js';
+import type { ListQuery } from '../store/list-query.js';
+import type { ResourceTypeName } from '../schema/index.js';
 import { locate } from '../store/order-blocks.js';
 import { OrderBlockMaintenance } from '../store/order-maintenance.js';
 import { GroupCommit } from '../../db/group-commit.js';
@@ -87,6 +89,16 @@ export class ScimTransactions {
     if (position && position.blockRows >= 2 * this.blocks.blockRows) this.blocks.note({ tenantId: scope.tenantId, connectionId: scope.connectionId, resourceType });
     return position;
   };
+
+  /** A list's page and totalResults (src/scim/store/page-seek.ts); on PostgreSQL the count runs beside the page. */
+  page<Row extends { created_at: string; id: string }>(
+    source: PageSource<Row> & { count(scope: ConnectionScope, query: ListQuery): Promise<number> },
+    scope: ConnectionScope,
+    resourceType: ResourceTypeName,
+    query: ListQuery,
+  ): Promise<{ rows: Row[]; total: number }> {
+    return readPageAndTotal(this.pages, source, scope, resourceType, query, this.locate, this.db.dialect === 'postgres');
+  }
 
   /** Stores for reads outside a transaction. */
   readonly reads = (): Stores => this.storesOf(this.db.kysely, new EventRecorder(false));

@@ -9,7 +9,6 @@ import { renderGroups, renderResource } from '../resources/render.js';
 import type { ListQuery } from '../store/list-query.js';
 import type { ConnectionScope } from '../store/scope.js';
 import type { ListedUser } from '../store/user-store.js';
-import { readPageAndTotal } from '../store/page-seek.js';
 import { checkIfMatch } from './preconditions.js';
 import { VersionConflict, type ScimTransactions, type Stores } from './transactions.js';
 
@@ -68,7 +67,7 @@ export class UserService {
     const stores = this.tx.reads();
     const users = stores.users;
     const source = wants(projection, 'User', 'groups') ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users;
-    const { rows, total } = await readPageAndTotal(this.tx.pages, source, scope, 'User', query, this.tx.locate);
+    const { rows, total } = await this.tx.page(source, scope, 'User', query);
     return { total, resources: await this.render(stores, scope, baseUrl, rows, projection) };
   }
 

@@ -121,6 +121,11 @@ export async function readPage<Row extends { created_at: string; id: string }>(
  * A list's page and its totalResults. From the start, the page comes first: one shorter than asked
  * for is the whole result and no count runs (a `userName eq` lookup is one query). Further on, the
  * count first: no page is read past the end.
+ *
+ * `concurrent` (PostgreSQL, where each query is a round trip on a connection of its own): the count
+ * runs beside the page instead of before or after it, whenever it is needed anyway or is the kept
+ * count of an unfiltered list (one indexed read). A page past the end is then read for nothing, which
+ * costs an empty index range.
  */
 export async function readPageAndTotal<Row extends { created_at: string; id: string }>(
   cache: PageSeekCache,
@@ -129,7 +134,12 @@ export async function readPageAndTotal<Row extends { created_at: string; id: str
   resourceType: ResourceTypeName,
   query: ListQuery,
   locate?: Locator,
+  concurrent = false,
 ): Promise<{ rows: Row[]; total: number }> {
+  if (concurrent && (query.offset > 0 || query.limit === 0 || !query.filter)) {
+    const [rows, total] = await Promise.all([query.limit > 0 ? readPage(cache, source, scope, resourceType, query, locate) : [], source.count(scope, query)]);
+    return { rows, total };
+  }
   const counted = query.offset > 0 || query.limit === 0 ? await source.count(scope, query) : undefined;
   const rows = query.limit > 0 && (counted === undefined || query.offset < counted) ? await readPage(cache, source, scope, resourceType, query, locate) : [];
   const total = counted ?? (rows.length < query.limit ? rows.length : await source.count(scope, query));
