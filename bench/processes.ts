@@ -60,9 +60,17 @@ function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; o
   return { child, output: () => text };
 }
 
+/** The node options `npm start` gives the server (package.json), e.g. its young-generation size. */
+function startOptions(): string[] {
+  const script = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const options = /\bnode ((?:--\S+ )*)dist\/cli\.js serve/.exec(script);
+  if (!options) throw new Error(`package.json's start script does not run "node … dist/cli.js serve": ${script}`);
+  return options[1].split(' ').filter(Boolean);
+}
+
 /** Starts the compiled Rollcall (`dist/cli.js serve`), as `npm start` runs it; `nodeArgs` go before it (e.g. `--cpu-prof`). */
 export async function startRollcall(port: number, databaseUrl: string, clientId: string, secret: string, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const { child, output } = start([...nodeArgs, 'dist/cli.js', 'serve'], {
+  const { child, output } = start([...startOptions(), ...nodeArgs, 'dist/cli.js', 'serve'], {
     PORT: String(port),
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,

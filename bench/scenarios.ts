@@ -149,8 +149,9 @@ export async function groups(t: Target, sizes: number[], users: number): Promise
     }));
     rows.push({ scenario: `PATCH add 256 members @ ${size.toLocaleString('en')}-member group`, result: many, target: { metric: 'p99', op: '<', value: 100 } });
     if (size === largest) {
-      for (const [label, query] of [['excludedAttributes=members', '?excludedAttributes=members'], ['with members', '']] as const) {
-        const result = await load(t.origin, { concurrency: 1, count: 20, warmup: 3, headers: t.headers, expect: [200] }, () => ({ method: 'GET', path: `${t.base}/Groups/${group.id}${query}` }));
+      // Without members a GET is as quick as a lookup, so it gets as many requests; with 100,000 members each takes tens of ms.
+      for (const [label, query, count, warmup] of [['excludedAttributes=members', '?excludedAttributes=members', 1000, 200], ['with members', '', 20, 3]] as const) {
+        const result = await load(t.origin, { concurrency: 1, count, warmup, headers: t.headers, expect: [200] }, () => ({ method: 'GET', path: `${t.base}/Groups/${group.id}${query}` }));
         rows.push({ scenario: `GET ${size.toLocaleString('en')}-member group, ${label}`, result, rssMb: t.rssMb() });
       }
     }
