@@ -9,7 +9,7 @@ import { Migrator } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { migrations } from '../../src/db/migrations/index.js';
-import { openDatabase } from '../../src/db/open.js';
+import { openDatabase, type Db } from '../../src/db/open.js';
 import { countResources } from '../../src/scim/store/resource-counts.js';
 import { createTestDatabase, dialectsUnderTest } from '../support/databases.js';
 import { createConnection, createTenant } from '../support/fixtures.js';
@@ -115,6 +115,19 @@ describe.each(dialectsUnderTest())('kept resource counts (%s)', (dialect) => {
   });
 });
 
+/** Tenant `old` and `n` users of its connection `c1`, inserted as rows (not through the stores); returns their time. */
+async function insertRawUsers(db: Db, n: number): Promise<string> {
+  const now = new Date().toISOString();
+  await db.kysely.insertInto('tenants').values({ id: 'old', name: 'Old', created_at: now, updated_at: now } as never).execute();
+  for (let i = 0; i < n; i++) {
+    await db.kysely
+      .insertInto('scim_users')
+      .values({ id: `u${i}`, tenant_id: 'old', connection_id: 'c1', user_name: `u${i}`, user_name_norm: `u${i}`, active: 1, detached: 0, resource: '{}', version: 1, created_at: now, updated_at: now } as never)
+      .execute();
+  }
+  return now;
+}
+
 describe.each(dialectsUnderTest())('kept resource counts: backfill (%s)', (dialect) => {
   it('counts the rows that existed before the migration', async () => {
     const database = await createTestDatabase(dialect);
@@ -123,14 +136,7 @@ describe.each(dialectsUnderTest())('kept resource counts: backfill (%s)', (diale
       const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
       const { error } = await migrator.migrateTo('0007-ui-sessions');
       expect(error).toBeUndefined();
-      const now = new Date().toISOString();
-      await db.kysely.insertInto('tenants').values({ id: 'old', name: 'Old', created_at: now, updated_at: now } as never).execute();
-      for (let i = 0; i < 3; i++) {
-        await db.kysely
-          .insertInto('scim_users')
-          .values({ id: `u${i}`, tenant_id: 'old', connection_id: 'c1', user_name: `u${i}`, user_name_norm: `u${i}`, active: 1, detached: 0, resource: '{}', version: 1, created_at: now, updated_at: now } as never)
-          .execute();
-      }
+      await insertRawUsers(db, 3);
       await migrateToLatest(db);
       expect(await countResources(db.kysely, { tenantId: 'old', connectionId: 'c1' }, 'User')).toBe(3);
       expect(await countResources(db.kysely, { tenantId: 'old', connectionId: 'c1' }, 'Group')).toBe(0);
@@ -149,14 +155,7 @@ describe.each(dialectsUnderTest())('kept resource counts: migration 0010 (%s)', 
       await migrateToLatest(db);
       const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
       expect((await migrator.migrateTo('0009-scim-order-blocks')).error).toBeUndefined();
-      const now = new Date().toISOString();
-      await db.kysely.insertInto('tenants').values({ id: 'old', name: 'Old', created_at: now, updated_at: now } as never).execute();
-      for (let i = 0; i < 3; i++) {
-        await db.kysely
-          .insertInto('scim_users')
-          .values({ id: `u${i}`, tenant_id: 'old', connection_id: 'c1', user_name: `u${i}`, user_name_norm: `u${i}`, active: 1, detached: 0, resource: '{}', version: 1, created_at: now, updated_at: now } as never)
-          .execute();
-      }
+      const now = await insertRawUsers(db, 3);
       await db.kysely.insertInto('scim_groups').values({ id: 'g', tenant_id: 'old', connection_id: 'c1', display_name: 'G', display_name_norm: 'g', detached: 0, resource: '{}', version: 1, created_at: now, updated_at: now } as never).execute();
       const scope = { tenantId: 'old', connectionId: 'c1' };
       expect(await countResources(db.kysely, scope, 'User')).toBe(3);
