@@ -1,0 +1,119 @@
+/**
+ * Two versions of Rollcall side by side: both servers up at once, each on a fresh database, measured in
+ * alternating blocks, so both see the same moments of a noisy machine (a run of `npm run bench` per version
+ * does not). Each tree needs `npm run build`; a git worktree of the other version does, with node_modules linked.
+ *
+ *   npx tsx bench/ab.ts ../rollcall-old .                       POST /Users at c=16 on SQLite, blocks of 4,000
+ *   SCENARIO=patch DB=postgres npx tsx bench/ab.ts ../old .     PATCH add 1 member at c=1, blocks of 250
+ *   SCENARIO=pages DB=postgres npx tsx bench/ab.ts ../old .     a page of 100 at a random startIndex of 10k users
+ *   SYNC_OFF_B=1 …                                              the second database with synchronous_commit = off
+ *   BLOCKS=8 (default), BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { call, load, type LoadResult } from './load.js';
+import type { Target } from './scenarios.js';
+
+const [rootA, rootB] = process.argv.slice(2).map((root) => resolve(root));
+if (!rootA || !rootB) throw new Error('usage: npx tsx bench/ab.ts <tree A> <tree B>');
+const scenario = process.env.SCENARIO ?? 'create';
+const ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const BLOCKS = Number(process.env.BLOCKS ?? 8);
+const CLIENT = { clientId: 'bench', secret: 'bench-secret-0123456789-abcdefgh' };
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client(ADMIN);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh database for side `port`: a SQLite file, or a PostgreSQL database dropped by `drop`. */
+async function database(port: number): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (process.env.DB !== 'postgres') return { url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'ab-')), 'bench.db')}`, drop: async () => {} };
+  const name = `rollcall_ab_${port}_${process.pid}`;
+  await admin(async (c) => {
+    await c.query(`create database ${name}`);
+    if (process.env.SYNC_OFF_B && port === 3202) await c.query(`alter database ${name} set synchronous_commit = off`);
+  });
+  const url = new URL(ADMIN);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(async (c) => void (await c.query(`drop database ${name} with (force)`))) };
+}
+
+interface Side {
+  t: Target;
+  stop(): Promise<void>;
+  /** The next measured block. */
+  block(): Promise<LoadResult>;
+}
+
+/** Starts tree `root`'s server with its own bench code, loads what the scenario needs. */
+async function side(root: string, port: number): Promise<Side> {
+  const processes = await import(join(root, 'bench/processes.ts'));
+  const scenarios = await import(join(root, 'bench/scenarios.ts'));
+  const db = await database(port);
+  const server = await processes.startRollcall(port, db.url, CLIENT.clientId, CLIENT.secret);
+  const t: Target = await scenarios.connect(server, CLIENT);
+  const stop = async () => {
+    await server.stop();
+    await db.drop();
+  };
+  if (scenario === 'create') {
+    let created = 0;
+    return { t, stop, block: async () => (await scenarios.createUsers(t, (created += 4000) - 4000, 4000)).result };
+  }
+  if (scenario === 'pages') {
+    await scenarios.bulkLoad(t, 0, 10_000);
+    let n = 0;
+    return {
+      t,
+      stop,
+      block: () =>
+        load(t.origin, { concurrency: 1, count: 150, warmup: 20, headers: t.headers, expect: [200] }, () => ({
+          method: 'GET',
+          path: `${t.base}/Users?startIndex=${1 + ((n++ * 7_919_993) % 9901)}&count=100`,
+        })),
+    };
+  }
+  // patch: a group of 1,000 members, then one more member per request.
+  await scenarios.bulkLoad(t, 0, 1000 + 300 * BLOCKS);
+  const ids: string[] = [];
+  for (let start = 1; ; start += 1000) {
+    const page = (await call(t.origin, t.headers, { method: 'GET', path: `${t.base}/Users?startIndex=${start}&count=1000&attributes=id` })) as { Resources: { id: string }[] };
+    if (page.Resources.length === 0) break;
+    ids.push(...page.Resources.map((r) => r.id));
+  }
+  const group = (await call(t.origin, t.headers, { method: 'POST', path: `${t.base}/Groups`, body: JSON.stringify({ displayName: 'ab' }) })) as { id: string };
+  const patch = (members: string[]) => ({
+    method: 'PATCH' as const,
+    path: `${t.base}/Groups/${group.id}`,
+    body: JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: members.map((value) => ({ value })) }] }),
+  });
+  await call(t.origin, t.headers, patch(ids.slice(0, 1000)));
+  let next = 1000;
+  return { t, stop, block: () => load(t.origin, { concurrency: 1, count: 250, warmup: 50, headers: t.headers, expect: [204] }, () => patch([ids[next++]])) };
+}
+
+const sides = [await side(rootA, 3201), await side(rootB, 3202)];
+const results: LoadResult[][] = [[], []];
+try {
+  for (let b = 0; b < BLOCKS; b++) {
+    for (const i of b % 2 === 0 ? [0, 1] : [1, 0]) results[i].push(await sides[i].block());
+  }
+} finally {
+  for (const s of sides) await s.stop();
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const list = (xs: number[], digits: number) => xs.map((x) => x.toFixed(digits)).join(' ');
+for (const [i, root] of [rootA, rootB].entries()) {
+  const p50 = results[i].map((r) => r.p50);
+  const rps = results[i].map((r) => r.rps);
+  process.stdout.write(`${root}: ${scenario} p50 ms [${list(p50, 2)}] median ${median(p50).toFixed(2)}; req/s [${list(rps, 0)}] median ${median(rps).toFixed(0)}\n`);
+}
