@@ -192,6 +192,11 @@ export class ScimTransactions {
     });
   }
 
+  /** Whether `guarded` can run a change (PostgreSQL); elsewhere it always answers undefined. */
+  get guardedWrites(): boolean {
+    return this.db.dialect === 'postgres';
+  }
+
   /**
    * PostgreSQL: a change that reads without a lock, then sends every write as one guarded statement
    * (src/db/write-batch.ts) with its events and lastSync: two round trips instead of a transaction.
@@ -205,7 +210,7 @@ export class ScimTransactions {
     conflictMessage: () => string,
     fn: (db: Kysely<Database>, batch: WriteBatch, events: EventRecorder, now: string) => Promise<T | undefined>,
   ): Promise<T | undefined> {
-    if (this.db.dialect !== 'postgres') return Promise.resolve(undefined);
+    if (!this.guardedWrites) return Promise.resolve(undefined);
     const db = this.db.kysely;
     return this.written(scope, conflictMessage, async () => {
       const now = new Date().toISOString();
