@@ -176,20 +176,32 @@ export class ScimTransactions {
    */
   insertOnly<T>(scope: ConnectionScope, conflictMessage: string, fn: (stores: InsertStores, now: string) => Promise<T>): Promise<T> {
     if (this.db.dialect !== 'postgres') return this.write(scope, conflictMessage, fn);
-    const db = this.db.kysely;
     return this.written(scope, conflictMessage, async () => {
       const now = new Date().toISOString();
       const batch = new WriteBatch();
-      const before = this.lastSyncDue(scope, now);
-      if (before !== undefined) batch.addStatement((parameter) => lastSyncUpdate(scope, now, before, parameter));
       const events = this.recorder(scope);
-      const result = await fn({ users: new UserStore(db, 'postgres', batch), events }, now);
-      const recorded = events.take();
-      if (recorded.length > 0) await new EventStore(db, 'postgres', batch).append(scope, recorded, now);
-      await batch.execute(db);
-      if (before !== undefined) this.lastSyncWrote(scope, now);
+      const result = await fn({ users: new UserStore(this.db.kysely, 'postgres', batch), events }, now);
+      await this.send(scope, batch, events, now);
       return result;
     });
+  }
+
+  /**
+   * PostgreSQL: adds a change's events and, when due, the connection's lastSync to `batch`, and sends
+   * it as one statement; false when the batch's guard found its row changed and nothing was written.
+   */
+  private async send(scope: ConnectionScope, batch: WriteBatch, events: EventRecorder, now: string): Promise<boolean> {
+    const recorded = events.take();
+    if (recorded.length > 0) await new EventStore(this.db.kysely, 'postgres', batch).append(scope, recorded, now);
+    const before = this.lastSyncDue(scope, now);
+    if (before !== undefined) {
+      // In a guarded batch lastSync moves only with the change.
+      const only = batch.isGuarded ? ` and exists (select 1 from ${GUARD})` : '';
+      batch.addStatement((parameter) => lastSyncUpdate(scope, now, before, parameter) + only);
+    }
+    if (!(await batch.execute(this.db.kysely))) return false;
+    if (before !== undefined) this.lastSyncWrote(scope, now);
+    return true;
   }
 
   /** Whether `guarded` can run a change (PostgreSQL); elsewhere it always answers undefined. */
@@ -211,22 +223,12 @@ export class ScimTransactions {
     fn: (db: Kysely<Database>, batch: WriteBatch, events: EventRecorder, now: string) => Promise<T | undefined>,
   ): Promise<T | undefined> {
     if (!this.guardedWrites) return Promise.resolve(undefined);
-    const db = this.db.kysely;
     return this.written(scope, conflictMessage, async () => {
       const now = new Date().toISOString();
       const batch = new WriteBatch();
       const events = this.recorder(scope);
-      const result = await fn(db, batch, events, now);
-      if (result === undefined) return undefined;
-      const recorded = events.take();
-      if (recorded.length > 0) await new EventStore(db, 'postgres', batch).append(scope, recorded, now);
-      const before = this.lastSyncDue(scope, now);
-      if (before !== undefined) {
-        const only = batch.isGuarded ? ` and exists (select 1 from ${GUARD})` : '';
-        batch.addStatement((parameter) => lastSyncUpdate(scope, now, before, parameter) + only);
-      }
-      if (!(await batch.execute(db))) return undefined;
-      if (before !== undefined) this.lastSyncWrote(scope, now);
+      const result = await fn(this.db.kysely, batch, events, now);
+      if (result === undefined || !(await this.send(scope, batch, events, now))) return undefined;
       return result;
     });
   }
