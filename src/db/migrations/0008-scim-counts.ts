@@ -26,7 +26,7 @@ export function sqliteCountTrigger(table: string, type: string, event: 'insert' 
   const [row, delta] = event === 'insert' ? ['new', '+ 1'] : ['old', '- 1'];
   return sql`
     create trigger ${sql.raw(`${table}_count_${event}`)} after ${sql.raw(event)} on ${sql.table(table)} begin
-      insert into scim_counts (tenant_id, connection_id, resource_type, shard, n) values (${sql.raw(row)}.tenant_id, ${sql.raw(row)}.connection_id, ${sql.lit(type)}, 0, ${sql.raw(event === 'insert' ? '1' : '-1')})
+      insert into scim_counts (tenant_id, connection_id, resource_type, shard, n) values (${sql.raw(row)}.tenant_id, ${sql.raw(row)}.connection_id, ${sql.lit(type)}, 0, 0 ${sql.raw(delta)})
         on conflict (tenant_id, connection_id, resource_type, shard) do update set n = n ${sql.raw(delta)};
     end`;
 }

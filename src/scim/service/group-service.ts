@@ -143,7 +143,7 @@ export class GroupService {
     ifMatch: string | undefined,
     change: (current: StoredResource) => { resource?: StoredResource; memberOps: MemberOp[] },
   ): Promise<GroupRow | undefined> {
-    if (!this.tx.guardedWrites) return undefined;
+    if (!this.tx.statementWrites) return undefined;
     // The member ids the body names, from the PATCH applied to an empty group: members never live in
     // the resource, so its member ops do not depend on it. A body that fails here fails in `update` too.
     let ids: string[] | undefined;

@@ -175,7 +175,7 @@ export class ScimTransactions {
    * and lastSync go to the database as one statement instead of a transaction (src/db/write-batch.ts).
    */
   insertOnly<T>(scope: ConnectionScope, conflictMessage: string, fn: (stores: InsertStores, now: string) => Promise<T>): Promise<T> {
-    if (this.db.dialect !== 'postgres') return this.write(scope, conflictMessage, fn);
+    if (!this.statementWrites) return this.write(scope, conflictMessage, fn);
     return this.written(scope, conflictMessage, async () => {
       const now = new Date().toISOString();
       const batch = new WriteBatch();
@@ -204,8 +204,8 @@ export class ScimTransactions {
     return true;
   }
 
-  /** Whether `guarded` can run a change (PostgreSQL); elsewhere it always answers undefined. */
-  get guardedWrites(): boolean {
+  /** Whether a write can go as one statement (PostgreSQL): `insertOnly` then does, and `guarded` runs at all. */
+  get statementWrites(): boolean {
     return this.db.dialect === 'postgres';
   }
 
@@ -222,7 +222,7 @@ export class ScimTransactions {
     conflictMessage: () => string,
     fn: (db: Kysely<Database>, batch: WriteBatch, events: EventRecorder, now: string) => Promise<T | undefined>,
   ): Promise<T | undefined> {
-    if (!this.guardedWrites) return Promise.resolve(undefined);
+    if (!this.statementWrites) return Promise.resolve(undefined);
     return this.written(scope, conflictMessage, async () => {
       const now = new Date().toISOString();
       const batch = new WriteBatch();

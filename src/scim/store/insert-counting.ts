@@ -3,7 +3,7 @@
  * inserts it, instead of by AFTER INSERT triggers (migration 0010 drops them on SQLite).
  *
  * Why: an INSERT that fires triggers may write several rows, so inside a transaction SQLite keeps a
- * statement journal for it, a copy of every page the statement touches (the row, its nine index
+ * statement journal for it, a copy of every page the statement touches (the row, its eight index
  * entries, the two counters), in case the statement has to be undone alone. Past 64 KiB that journal
  * spills to a temporary file — about one create in five opened, wrote and deleted a file. Three
  * single-row statements need no statement journal at all. Inserts happen in one place per table
