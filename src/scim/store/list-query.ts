@@ -6,6 +6,13 @@ import type { ResourceTypeName } from '../schema/index.js';
 import { resourceScope } from './filter-scopes.js';
 import { filterToSql } from './filter-sql.js';
 
+/**
+ * The columns a page reads: what rendering needs (`RowMeta`, src/scim/resources/render.ts) and page
+ * seeking (`created_at`, `id`). The other columns mirror the resource for filters and indexes; on
+ * PostgreSQL every column read is decoded in JavaScript, and reading them all was a fifth of a page's CPU.
+ */
+export const PAGE_COLUMNS = ['r.id', 'r.resource', 'r.version', 'r.created_at', 'r.updated_at'] as const;
+
 /** What a list request asks for, already parsed. */
 export interface ListQuery {
   filter?: FilterNode;

@@ -5,10 +5,11 @@ import type { WriteBatch } from '../../db/write-batch.js';
 import { insertRows } from '../../db/prepared-insert.js';
 import type { Database, ScimUsersTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
+import type { RowMeta } from '../resources/render.js';
 import { startPage, type PageStart } from './page-seek.js';
 import { countInsertedSqlite } from './insert-counting.js';
 import { countResources } from './resource-counts.js';
-import { listCondition, orderBy, type ListQuery } from './list-query.js';
+import { listCondition, orderBy, PAGE_COLUMNS, type ListQuery } from './list-query.js';
 import { assertStorable, chunks, storable, type ConnectionScope } from './scope.js';
 import { emailRows, userColumns } from './user-columns.js';
 
@@ -21,7 +22,7 @@ export interface UserGroupRef {
 }
 
 /** A row of a page; `groups` when the page query read them too (PostgreSQL, see `listWithGroups`). */
-export type ListedUser = UserRow & { groups?: UserGroupRef[] };
+export type ListedUser = RowMeta & { groups?: UserGroupRef[] };
 
 /** Storage port of SCIM users; construct one per transaction. */
 export class UserStore {
@@ -130,34 +131,41 @@ export class UserStore {
    * A page in list order. The page's ids are found first (a deferred join): skipping `offset`
    * entries then walks the index only, and just the page's rows are read from the table.
    */
-  list(scope: ConnectionScope, query: ListQuery, start?: PageStart): Promise<UserRow[]> {
-    return this.pageQuery(scope, query, start).execute();
+  list(scope: ConnectionScope, query: ListQuery, start?: PageStart): Promise<RowMeta[]> {
+    const order = sql`${orderBy(query, 'User', this.dialect)}`;
+    return this.db.selectFrom('scim_users as r').select(PAGE_COLUMNS).where('r.id', 'in', this.pageIds(scope, query, start)).orderBy(order).execute();
   }
 
   /**
-   * A page with each user's groups. On PostgreSQL they come with the page, as JSON from a subquery
-   * per row: one round trip instead of two, most of a `userName eq` lookup's time. On SQLite, where
-   * a query costs no round trip, the caller reads them with `groupsOf`.
+   * A page with each user's groups. On PostgreSQL they come with the page, in one query: one round
+   * trip instead of two, most of a `userName eq` lookup's time. The memberships are joined and
+   * grouped per user (0.76 ms for a page of 100 at 100k users, against 1.2 ms with a subquery per
+   * row), and the page's own conditions come last in the text, so its LIMIT can be written in
+   * (src/db/pg-prepared.ts). On SQLite, where a query costs no round trip, the caller reads them
+   * with `groupsOf`.
    */
   async listWithGroups(scope: ConnectionScope, query: ListQuery, start?: PageStart): Promise<ListedUser[]> {
     if (this.dialect !== 'postgres') return this.list(scope, query, start);
-    const rows = await this.pageQuery(scope, query, start)
-      .select(
-        // The order and the conditions of groupsOf.
-        sql<[string, string][] | null>`(select json_agg(json_build_array(g.id, g.display_name) order by g.display_name_norm)
-          from scim_group_members m join scim_groups g on g.id = m.group_id
-          where m.member_id = r.id and m.connection_id = ${scope.connectionId} and g.connection_id = ${scope.connectionId})`.as('groups_json'),
-      )
+    const rows = await this.db
+      .selectFrom('scim_users as r')
+      // The order and the conditions of groupsOf.
+      .leftJoin('scim_group_members as m', (join) => join.onRef('m.member_id', '=', 'r.id').on('m.connection_id', '=', scope.connectionId))
+      .leftJoin('scim_groups as g', (join) => join.onRef('g.id', '=', 'm.group_id').on('g.connection_id', '=', scope.connectionId))
+      .select(PAGE_COLUMNS)
+      .select(sql<[string, string][] | null>`json_agg(json_build_array(g.id, g.display_name) order by g.display_name_norm) filter (where g.id is not null)`.as('groups_json'))
+      .where('r.id', 'in', this.pageIds(scope, query, start))
+      // Every column of r depends on its key, so the page's order can still name them.
+      .groupBy('r.id')
+      .orderBy(sql`${orderBy(query, 'User', this.dialect)}`)
       .execute();
     return rows.map(({ groups_json, ...row }) => ({ ...row, groups: (groups_json ?? []).map(([value, display]) => ({ value, display })) }));
   }
 
-  private pageQuery(scope: ConnectionScope, query: ListQuery, start?: PageStart) {
-    const order = sql`${orderBy(query, 'User', this.dialect)}`;
-    let page = this.base(scope, query).select('r.id').orderBy(order).limit(query.limit);
+  /** The ids of a page, in list order; `start` as in `startPage`. */
+  private pageIds(scope: ConnectionScope, query: ListQuery, start?: PageStart) {
+    const page = this.base(scope, query).select('r.id').orderBy(sql`${orderBy(query, 'User', this.dialect)}`).limit(query.limit);
     // After a known row or from an order block (src/scim/store/page-seek.ts): a short range scan of the index instead of OFFSET.
-    page = startPage(page, query, start);
-    return this.db.selectFrom('scim_users as r').selectAll('r').where('r.id', 'in', page).orderBy(order);
+    return startPage(page, query, start);
   }
 
   async count(scope: ConnectionScope, query: Pick<ListQuery, 'filter'>): Promise<number> {
