@@ -56,6 +56,14 @@ describe.runIf(postgres)('guarded group change (postgres)', () => {
     expect(await readGroupChange(db.kysely, { tenantId: 't', connectionId: 'other' }, 'g', [])).toBeUndefined();
   });
 
+  it('reads one named id (a scalar parameter) as it reads several', async () => {
+    const one = await readGroupChange(db.kysely, scope, 'g', ['u1']);
+    expect([...one!.found]).toEqual([['u1', 'User']]);
+    expect([...one!.current]).toEqual([['u1', 'User']]);
+    const absent = await readGroupChange(db.kysely, scope, 'g', ['nobody']);
+    expect(absent!.found.size + absent!.current.size).toBe(0);
+  });
+
   it('applies members, version and events together when the version is still the one read', async () => {
     const before = await state();
     const read = (await readGroupChange(db.kysely, scope, 'g', ['u1', 'u2']))!;
@@ -77,5 +85,20 @@ describe.runIf(postgres)('guarded group change (postgres)', () => {
     await new EventStore(db.kysely, 'postgres', batch).append(scope, [{ type: 'group.user_added', resourceId: 'g', data: { groupId: 'g', userId: 'u3' } }], now);
     expect(await batch.execute(db.kysely)).toBe(false);
     expect(await state()).toEqual(before);
+  });
+
+  it('removes several members at once (an array parameter) and one alone (a scalar)', async () => {
+    const groups = new GroupStore(db.kysely, 'postgres');
+    await groups.addMembers(scope, 'g', [{ value: 'u1', type: 'User' }, { value: 'u3', type: 'User' }], now);
+    const two = (await readGroupChange(db.kysely, scope, 'g', ['u1', 'u3']))!;
+    const batch = new WriteBatch();
+    queueGroupChange(batch, scope, two.row, JSON.parse(two.row.resource), { added: [], removed: [{ value: 'u1', type: 'User' }, { value: 'u3', type: 'User' }] }, now);
+    expect(await batch.execute(db.kysely)).toBe(true);
+    expect((await state()).members).toEqual(['u2']);
+    const one = (await readGroupChange(db.kysely, scope, 'g', ['u2']))!;
+    const single = new WriteBatch();
+    queueGroupChange(single, scope, one.row, JSON.parse(one.row.resource), { added: [], removed: [{ value: 'u2', type: 'User' }] }, now);
+    expect(await single.execute(db.kysely)).toBe(true);
+    expect((await state()).members).toEqual([]);
   });
 });
