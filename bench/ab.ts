@@ -6,6 +6,7 @@
  *   npx tsx bench/ab.ts ../rollcall-old .                       POST /Users at c=16 on SQLite, blocks of 4,000
  *   SCENARIO=patch DB=postgres npx tsx bench/ab.ts ../old .     PATCH add 1 member at c=1, blocks of 250
  *   SCENARIO=pages DB=postgres npx tsx bench/ab.ts ../old .     a page of 100 at a random startIndex of 10k users
+ *   SCENARIO=bulk DB=postgres npx tsx bench/ab.ts ../old .      Bulk of 1,000 creates, 2 in flight, blocks of 6
  *   SYNC_OFF_B=1 …                                              the second database with synchronous_commit = off
  *   BLOCKS=8 (default), BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
  */
@@ -68,6 +69,10 @@ async function side(root: string, port: number): Promise<Side> {
   if (scenario === 'create') {
     let created = 0;
     return { t, stop, block: async () => (await scenarios.createUsers(t, (created += 4000) - 4000, 4000)).result };
+  }
+  if (scenario === 'bulk') {
+    let loaded = 0;
+    return { t, stop, block: async () => (await scenarios.bulkLoad(t, (loaded += 6000) - 6000, loaded)).result };
   }
   if (scenario === 'pages') {
     await scenarios.bulkLoad(t, 0, 10_000);

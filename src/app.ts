@@ -118,7 +118,7 @@ export function buildServices({ config, db }: AppDeps): Services {
     directory: new DirectoryService(db),
     users,
     groups,
-    bulk: new BulkService(users, groups),
+    bulk: new BulkService(users, groups, scimTransactions),
     // Retention runs once per interval across all processes (job_leases); delivery jobs share work by claims.
     jobs: [
       exclusive(db.kysely, events.retentionJob()),

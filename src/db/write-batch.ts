@@ -11,6 +11,10 @@
  * of a change read earlier without a lock (a SCIM PATCH of a group) apply only if the row is still
  * at the version read. Each write then reads `guard` itself: inserts take their rows from a JSON
  * parameter joined to it, and added statements name GUARD in their own condition.
+ *
+ * `commitAsync`: the statement sets `synchronous_commit = off` for its own transaction, which then
+ * commits without waiting for the WAL flush (PostgreSQL reads the setting at commit). A later
+ * synchronous commit flushes the WAL up to itself, and so every asynchronous commit before it.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import { insertStatement, type FixedColumn, type Rows } from './prepared-insert.js';
@@ -23,6 +27,7 @@ export class WriteBatch {
   private readonly texts: string[] = [];
   private readonly parameters: unknown[] = [];
   private guarded = false;
+  private asynchronous = false;
 
   get isGuarded(): boolean {
     return this.guarded;
@@ -33,6 +38,11 @@ export class WriteBatch {
     if (this.guarded || this.texts.length > 0) throw new Error('A batch is guarded before anything is added to it, once');
     this.guarded = true;
     this.addStatement(text);
+  }
+
+  /** Commits the statement without waiting for the WAL to reach disk; the caller flushes later. */
+  commitAsync(): void {
+    this.asynchronous = true;
   }
 
   /** Adds the INSERT of `rows` (none: nothing) to the statement. */
@@ -64,10 +74,16 @@ export class WriteBatch {
   /** The one statement; its text repeats for writes of the same shape, so it is prepared (src/db/pg-prepared.ts). */
   compile(): CompiledQuery | undefined {
     if (this.texts.length === 0) return undefined;
+    // Evaluated once by the final SELECT; data-modifying WITH clauses run whether or not it reads them.
+    const asynchronous = this.asynchronous ? `, set_config('synchronous_commit', 'off', true) as asynchronous` : '';
     if (this.guarded) {
       const [guard, ...writes] = this.texts;
       const clauses = [`${GUARD} as (${guard})`, ...writes.map((text, i) => `i${i} as (${text})`)];
-      return CompiledQuery.raw(`with ${clauses.join(', ')} select count(*)::int as applied from ${GUARD}`, this.parameters);
+      return CompiledQuery.raw(`with ${clauses.join(', ')} select count(*)::int as applied${asynchronous} from ${GUARD}`, this.parameters);
+    }
+    if (this.asynchronous) {
+      const clauses = this.texts.map((text, i) => `i${i} as (${text})`);
+      return CompiledQuery.raw(`with ${clauses.join(', ')} select 1 as applied${asynchronous}`, this.parameters);
     }
     const last = this.texts.length - 1;
     const clauses = this.texts.slice(0, last).map((text, i) => `i${i} as (${text})`);

@@ -1,7 +1,9 @@
 /**
  * Bulk (RFC 7644 §3.7): operations run one by one, each in its own transaction, in an order that
  * resolves `bulkId:` references (a reference to a later operation waits for it; a cycle fails
- * with 409). `failOnErrors` stops after that many failures.
+ * with 409). `failOnErrors` stops after that many failures. The operations' commits are made
+ * durable together before the response (`ScimTransactions.flush`): on PostgreSQL one WAL flush per
+ * Bulk instead of one per operation.
  */
 import { ScimError, invalidSyntax, invalidValue } from '../errors.js';
 import { isObject } from '../patch/json.js';
@@ -111,6 +113,7 @@ export class BulkService {
   constructor(
     private readonly users: UserService,
     private readonly groups: GroupService,
+    private readonly durability: { flush(scope: ConnectionScope): Promise<void> },
   ) {}
 
   private async run(scope: ConnectionScope, baseUrl: string, op: Operation, ids: Map<string, string>): Promise<BulkResult> {
@@ -146,6 +149,16 @@ export class BulkService {
   /** Executes every operation; returns the results in request order. */
   async execute(scope: ConnectionScope, baseUrl: string, body: unknown, maxOperations: number): Promise<BulkResult[]> {
     const { operations, failOnErrors } = parseBulkRequest(body, maxOperations);
+    let applied = 0;
+    try {
+      return await this.executeAll({ ...scope, flushAtEnd: true }, baseUrl, operations, failOnErrors, () => applied++);
+    } finally {
+      // Before any answer, a failure included: what was applied is durable when the client hears of it.
+      if (applied > 0) await this.durability.flush(scope);
+    }
+  }
+
+  private async executeAll(scope: ConnectionScope, baseUrl: string, operations: Operation[], failOnErrors: number, onApplied: () => void): Promise<BulkResult[]> {
     const declared = new Set(operations.flatMap((op) => (op.bulkId !== undefined ? [op.bulkId] : [])));
     const ids = new Map<string, string>();
     const failed = new Set<string>();
@@ -165,6 +178,7 @@ export class BulkService {
             throw new ScimError(409, `bulkId "${unresolved}" cannot be resolved (unknown, failed or circular reference)`);
           }
           results.set(op.index, await this.run(scope, baseUrl, op, ids));
+          onApplied();
         } catch (error) {
           if (!(error instanceof ScimError)) throw error;
           errors++;

@@ -3,7 +3,7 @@
  * connection's lastSync, uniqueness errors turned into 409, and retries when a concurrent writer
  * got to the same row first.
  */
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { isTransientConflict, isUniqueViolation } from '../../db/errors.js';
 import { PostgresStatistics } from '../../db/postgres-statistics.js';
 import { PageSeekCache, readPageAndTotal, type Locator, type PageSource } from '../store/page-seek.js';
@@ -41,6 +41,9 @@ export interface InsertStores {
 export class VersionConflict extends Error {
   override name = 'VersionConflict';
 }
+
+/** PostgreSQL: this transaction commits without waiting for its WAL flush (a `flushAtEnd` request flushes later). */
+const ASYNC_COMMIT = CompiledQuery.raw('set local synchronous_commit = off');
 
 const MAX_ATTEMPTS = 5;
 /** lastSync is kept to the second: one row update per second at most, not one per request. */
@@ -159,6 +162,7 @@ export class ScimTransactions {
   write<T>(scope: ConnectionScope, conflictMessage: string | (() => string), fn: (stores: Stores, now: string) => Promise<T>): Promise<T> {
     return this.written(scope, conflictMessage, () =>
       this.transaction(async (trx) => {
+        if (scope.flushAtEnd && this.db.dialect === 'postgres') await trx.executeQuery(ASYNC_COMMIT);
         const now = new Date().toISOString();
         const events = this.recorder(scope);
         const result = await fn(this.storesOf(trx, events), now);
@@ -191,6 +195,7 @@ export class ScimTransactions {
    * it as one statement; false when the batch's guard found its row changed and nothing was written.
    */
   private async send(scope: ConnectionScope, batch: WriteBatch, events: EventRecorder, now: string): Promise<boolean> {
+    if (scope.flushAtEnd) batch.commitAsync();
     const recorded = events.take();
     if (recorded.length > 0) await new EventStore(this.db.kysely, 'postgres', batch).append(scope, recorded, now);
     const before = this.lastSyncDue(scope, now);
@@ -202,6 +207,25 @@ export class ScimTransactions {
     if (!(await batch.execute(this.db.kysely))) return false;
     if (before !== undefined) this.lastSyncWrote(scope, now);
     return true;
+  }
+
+  /**
+   * Makes the writes of a `flushAtEnd` request durable before it answers. PostgreSQL committed them
+   * without waiting for the WAL flush; the connection's lastSync, written now and committed
+   * synchronously, flushes the WAL up to itself and so every commit before it — one flush for a
+   * Bulk instead of one per operation. (A transaction that writes nothing has no commit to flush.)
+   * SQLite's commits need nothing more: a group commit already shares one (src/db/group-commit.ts).
+   */
+  async flush(scope: ConnectionScope): Promise<void> {
+    if (this.db.dialect !== 'postgres') return;
+    const now = new Date().toISOString();
+    await this.db.kysely
+      .updateTable('connections')
+      .set({ last_sync_at: sql<string>`greatest(coalesce(last_sync_at, ${now}), ${now})` })
+      .where('id', '=', scope.connectionId)
+      .where('tenant_id', '=', scope.tenantId)
+      .execute();
+    this.lastSyncWrote(scope, now);
   }
 
   /** Whether a write can go as one statement (PostgreSQL): `insertOnly` then does, and `guarded` runs at all. */

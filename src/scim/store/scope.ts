@@ -6,6 +6,11 @@ export interface ConnectionScope {
   readonly connectionId: string;
   /** Whether changes emit events (connections with syncToUserManagement); stores ignore it. */
   readonly emitEvents?: boolean;
+  /**
+   * The writes belong to a request that makes them durable together before it answers (a Bulk,
+   * `ScimTransactions.flush`): PostgreSQL commits each without waiting for its WAL flush. Stores ignore it.
+   */
+  readonly flushAtEnd?: boolean;
 }
 
 /**
