@@ -1,5 +1,5 @@
 /** Storage of SCIM users of one connection: rows, their email rows, and their group memberships. */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { DialectName } from '../../db/open.js';
 import type { WriteBatch } from '../../db/write-batch.js';
 import { insertRows } from '../../db/prepared-insert.js';
@@ -133,7 +133,7 @@ export class UserStore {
    */
   list(scope: ConnectionScope, query: ListQuery, start?: PageStart): Promise<RowMeta[]> {
     const order = sql`${orderBy(query, 'User', this.dialect)}`;
-    return this.db.selectFrom('scim_users as r').select(PAGE_COLUMNS).where('r.id', 'in', this.pageIds(scope, query, start)).orderBy(order).execute();
+    return this.db.selectFrom('scim_users as r').select(PAGE_COLUMNS).where('r.id', 'in', this.pageIds(scope, query, order, start)).orderBy(order).execute();
   }
 
   /**
@@ -146,6 +146,7 @@ export class UserStore {
    */
   async listWithGroups(scope: ConnectionScope, query: ListQuery, start?: PageStart): Promise<ListedUser[]> {
     if (this.dialect !== 'postgres') return this.list(scope, query, start);
+    const order = sql`${orderBy(query, 'User', this.dialect)}`;
     const rows = await this.db
       .selectFrom('scim_users as r')
       // The order and the conditions of groupsOf.
@@ -153,17 +154,17 @@ export class UserStore {
       .leftJoin('scim_groups as g', (join) => join.onRef('g.id', '=', 'm.group_id').on('g.connection_id', '=', scope.connectionId))
       .select(PAGE_COLUMNS)
       .select(sql<[string, string][] | null>`json_agg(json_build_array(g.id, g.display_name) order by g.display_name_norm) filter (where g.id is not null)`.as('groups_json'))
-      .where('r.id', 'in', this.pageIds(scope, query, start))
+      .where('r.id', 'in', this.pageIds(scope, query, order, start))
       // Every column of r depends on its key, so the page's order can still name them.
       .groupBy('r.id')
-      .orderBy(sql`${orderBy(query, 'User', this.dialect)}`)
+      .orderBy(order)
       .execute();
     return rows.map(({ groups_json, ...row }) => ({ ...row, groups: (groups_json ?? []).map(([value, display]) => ({ value, display })) }));
   }
 
-  /** The ids of a page, in list order; `start` as in `startPage`. */
-  private pageIds(scope: ConnectionScope, query: ListQuery, start?: PageStart) {
-    const page = this.base(scope, query).select('r.id').orderBy(sql`${orderBy(query, 'User', this.dialect)}`).limit(query.limit);
+  /** The ids of a page, in list `order` (the ORDER BY of `query`); `start` as in `startPage`. */
+  private pageIds(scope: ConnectionScope, query: ListQuery, order: RawBuilder<unknown>, start?: PageStart) {
+    const page = this.base(scope, query).select('r.id').orderBy(order).limit(query.limit);
     // After a known row or from an order block (src/scim/store/page-seek.ts): a short range scan of the index instead of OFFSET.
     return startPage(page, query, start);
   }
