@@ -33,6 +33,14 @@ function text(dialect: DialectName, table: string, columns: readonly string[], r
 export type Rows<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never> = readonly Omit<Insertable<Database[T]>, Fixed>[];
 
 /**
+ * Where a store puts the rows it would insert, when a caller sends them later as part of a larger
+ * statement (src/db/write-batch.ts, src/scim/service/create-coalescer.ts) instead of running them.
+ */
+export interface InsertSink {
+  add<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never>(table: T, rows: Rows<T, Fixed>, fixed?: readonly FixedColumn<Fixed>[]): void;
+}
+
+/**
  * The INSERT of `rows` (at least one) as SQL text and parameters; an undefined value is stored as
  * NULL. PostgreSQL placeholders start at `$firstParameter`, for statements that carry several.
  */

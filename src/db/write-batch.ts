@@ -1,11 +1,12 @@
 /**
- * PostgreSQL: the writes of a change that reads nothing first — a SCIM create: the user, its emails,
- * its event, the connection's lastSync — sent as one statement. In a transaction of their own they
- * cost up to six round trips (BEGIN, four statements, COMMIT), each a wait on the server; one
+ * PostgreSQL: the writes of a change as one statement — a SCIM PATCH of a group: the group's new
+ * version, its member rows, its events, the connection's lastSync. In a transaction of their own
+ * they cost up to six round trips (BEGIN, four statements, COMMIT), each a wait on the server; one
  * statement is atomic by itself and costs one. The writes become data-modifying WITH clauses of the
  * last one: they see the same snapshot, and foreign keys and triggers (migrations 0008 and 0009
- * count per statement) run when the whole statement ends, so an email row may name the user
- * inserted beside it.
+ * count per statement) run when the whole statement ends, so a row may name another inserted
+ * beside it. (SCIM creates have a statement of their own, shared by concurrent creates:
+ * src/scim/store/create-statement.ts.)
  *
  * A guarded batch (`guard`) applies only if its guard, the first clause, returns a row: the writes
  * of a change read earlier without a lock (a SCIM PATCH of a group) apply only if the row is still
@@ -17,13 +18,13 @@
  * synchronous commit flushes the WAL up to itself, and so every asynchronous commit before it.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
-import { insertStatement, type FixedColumn, type Rows } from './prepared-insert.js';
+import { insertStatement, type FixedColumn, type InsertSink, type Rows } from './prepared-insert.js';
 import type { Database } from './tables.js';
 
 /** The name of a guarded batch's first clause, for statements that add their own condition on it. */
 export const GUARD = 'guard';
 
-export class WriteBatch {
+export class WriteBatch implements InsertSink {
   private readonly texts: string[] = [];
   private readonly parameters: unknown[] = [];
   private guarded = false;

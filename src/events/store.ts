@@ -6,8 +6,7 @@
 import { newId } from '../security/ids.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from '../db/open.js';
-import type { WriteBatch } from '../db/write-batch.js';
-import { insertRows, type FixedColumn } from '../db/prepared-insert.js';
+import { insertRows, type FixedColumn, type InsertSink } from '../db/prepared-insert.js';
 import type { Database, EventsTable } from '../db/tables.js';
 import { chunks } from '../scim/store/scope.js';
 import type { FeedPosition } from './cursor.js';
@@ -39,11 +38,11 @@ export function toEvent(row: EventRow): RollcallEvent {
 
 /** Storage port of the events domain. */
 export class EventStore {
-  /** `batch`: appends are added to it instead of run (src/db/write-batch.ts). */
+  /** `batch`: appends are added to it instead of run, for a caller to send (src/db/write-batch.ts). */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectName,
-    private readonly batch?: WriteBatch,
+    private readonly batch?: InsertSink,
   ) {}
 
   /** Appends events in the caller's transaction. */

@@ -21,6 +21,8 @@ import { ScimError, uniqueness } from '../errors.js';
 import { GroupStore } from '../store/group-store.js';
 import type { ConnectionScope } from '../store/scope.js';
 import { UserStore } from '../store/user-store.js';
+import { CreateRows } from '../store/create-statement.js';
+import { CreateCoalescer } from './create-coalescer.js';
 
 /** The stores of one transaction (or of plain reads). */
 export interface Stores {
@@ -70,6 +72,7 @@ export class ScimTransactions {
   ) {
     this.group = db.dialect === 'sqlite' ? new GroupCommit(db.kysely) : undefined;
     this.statistics = db.dialect === 'postgres' ? new PostgresStatistics(db.kysely) : undefined;
+    this.creates = db.dialect === 'postgres' ? new CreateCoalescer(db.kysely) : undefined;
     this.blocks = new OrderBlockMaintenance(db, options.orderBlockRows);
   }
 
@@ -175,20 +178,30 @@ export class ScimTransactions {
   }
 
   /**
-   * A write that only inserts (a SCIM create), as `write` does. On PostgreSQL its INSERTs, its events
-   * and lastSync go to the database as one statement instead of a transaction (src/db/write-batch.ts).
+   * A write that only inserts (a SCIM create), as `write` does. On PostgreSQL its rows, its events
+   * and lastSync go to the database as one statement instead of a transaction, shared with the
+   * creates that arrive meanwhile (src/scim/service/create-coalescer.ts).
    */
   insertOnly<T>(scope: ConnectionScope, conflictMessage: string, fn: (stores: InsertStores, now: string) => Promise<T>): Promise<T> {
-    if (!this.statementWrites) return this.write(scope, conflictMessage, fn);
+    const creates = this.creates;
+    if (!creates) return this.write(scope, conflictMessage, fn);
     return this.written(scope, conflictMessage, async () => {
       const now = new Date().toISOString();
-      const batch = new WriteBatch();
+      const rows = new CreateRows();
       const events = this.recorder(scope);
-      const result = await fn({ users: new UserStore(this.db.kysely, 'postgres', batch), events }, now);
-      await this.send(scope, batch, events, now);
+      const result = await fn({ users: new UserStore(this.db.kysely, 'postgres', rows), events }, now);
+      const recorded = events.take();
+      if (recorded.length > 0) await new EventStore(this.db.kysely, 'postgres', rows).append(scope, recorded, now);
+      const before = this.lastSyncDue(scope, now);
+      const lastSync = before === undefined ? undefined : { tenantId: scope.tenantId, connectionId: scope.connectionId, now, before };
+      if (!(await creates.insert(rows, { lastSync, asynchronous: scope.flushAtEnd === true }))) throw uniqueness(conflictMessage);
+      if (before !== undefined) this.lastSyncWrote(scope, now);
       return result;
     });
   }
+
+  /** PostgreSQL: concurrent creates share a statement. */
+  private readonly creates: CreateCoalescer | undefined;
 
   /**
    * PostgreSQL: adds a change's events and, when due, the connection's lastSync to `batch`, and sends

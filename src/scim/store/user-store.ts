@@ -1,8 +1,7 @@
 /** Storage of SCIM users of one connection: rows, their email rows, and their group memberships. */
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { DialectName } from '../../db/open.js';
-import type { WriteBatch } from '../../db/write-batch.js';
-import { insertRows } from '../../db/prepared-insert.js';
+import { insertRows, type InsertSink } from '../../db/prepared-insert.js';
 import type { Database, ScimUsersTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
 import type { RowMeta } from '../resources/render.js';
@@ -26,11 +25,11 @@ export type ListedUser = RowMeta & { groups?: UserGroupRef[] };
 
 /** Storage port of SCIM users; construct one per transaction. */
 export class UserStore {
-  /** `batch` (PostgreSQL, where triggers count the rows): inserts are added to it instead of run (src/db/write-batch.ts). */
+  /** `batch` (PostgreSQL, where triggers count the rows): inserts are added to it instead of run, for a caller to send. */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectName,
-    private readonly batch?: WriteBatch,
+    private readonly batch?: InsertSink,
   ) {}
 
   async insert(scope: ConnectionScope, id: string, resource: StoredResource, now: string): Promise<UserRow> {
