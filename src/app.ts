@@ -96,6 +96,8 @@ export interface Services extends SelfServiceServices {
   sessions: SessionService;
   /** Background jobs the server runs (see src/jobs/scheduler.ts). */
   jobs: Job[];
+  /** SCIM reads and writes against the database, shared by users, groups and Bulk. */
+  scimTransactions: ScimTransactions;
 }
 
 /** Builds every service over one database. */
@@ -119,6 +121,7 @@ export function buildServices({ config, db }: AppDeps): Services {
     users,
     groups,
     bulk: new BulkService(users, groups, scimTransactions),
+    scimTransactions,
     // Retention runs once per interval across all processes (job_leases); delivery jobs share work by claims.
     jobs: [
       exclusive(db.kysely, events.retentionJob()),
@@ -202,6 +205,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const requestLog = new RequestLogWriter(services.monitoring.store, app.log);
   app.addHook('onClose', () => requestLog.flush());
+  // No vacuum after the last write once the database is closing (src/db/postgres-statistics.ts).
+  app.addHook('onClose', async () => {
+    services.scimTransactions.statistics?.stop();
+    await services.scimTransactions.statistics?.idle();
+  });
   app.decorate('requestLog', requestLog);
   await app.register(scimPlugin, {
     prefix: `${SCIM_PREFIX}/:connectionId`,

@@ -12,6 +12,15 @@
  * fifth of what it held then (and at least MIN_ROWS): a handful of ANALYZEs over an import of 100k
  * users, each sampling at most 30,000 rows, in the background, never holding up a request. Counting
  * rows, not requests: one PATCH adding 1,000 members changes 1,000 rows.
+ *
+ * And once writes pause for QUIET_MS, it vacuums each SCIM table that took MIN_ROWS rows or more
+ * since its last VACUUM. A page's ids come from the (tenant, connection, created_at, id) index, and
+ * PostgreSQL reads them from the index alone only where the visibility map says a heap page holds
+ * nothing invisible to anyone; VACUUM sets that, and autovacuum does so only after a fifth of the
+ * table is new, on its next round. Until then the planner sorts a bitmap scan of the heap instead:
+ * measured after importing 10k users, a deep page of 100 executed in 1.9 ms before and 0.8 ms after
+ * the VACUUM (p50 of random pages through the API 3.2 → 2.6 ms). `skip_locked`: a table that
+ * autovacuum or another process is vacuuming is left to it.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './tables.js';
@@ -23,24 +32,46 @@ const MIN_ROWS = 500;
 const GROWTH = 0.2;
 /** How often, at most, the counters are read while writes go on. */
 const CHECK_MS = 1000;
+/** How long writes pause before the tables they grew are vacuumed. */
+const QUIET_MS = 2000;
 
 export class PostgresStatistics {
   private lastCheck = 0;
   private running: Promise<void> | undefined;
+  /** Fires QUIET_MS after the last write (re-armed by each); never keeps the process alive. */
+  private quiet: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly checkMs = CHECK_MS,
+    private readonly quietMs = QUIET_MS,
   ) {}
 
   /** A committed write: reads the change counters in the background when they are due a look. */
   noteWrites(): void {
+    if (this.quiet) this.quiet.refresh();
+    else {
+      this.quiet = setTimeout(() => {
+        this.quiet = undefined;
+        // After a check still running: the counters it read are older than the pause.
+        this.running = (this.running ?? Promise.resolve()).then(() => this.check(true)).finally(() => {
+          this.running = undefined;
+        });
+      }, this.quietMs);
+      this.quiet.unref();
+    }
     const now = Date.now();
     if (this.running || now - this.lastCheck < this.checkMs) return;
     this.lastCheck = now;
-    this.running = this.check().finally(() => {
+    this.running = this.check(false).finally(() => {
       this.running = undefined;
     });
+  }
+
+  /** Stops the pending vacuum after the last write (at shutdown). */
+  stop(): void {
+    clearTimeout(this.quiet);
+    this.quiet = undefined;
   }
 
   /** Resolves when no check or ANALYZE of this process is running (for shutdown and tests). */
@@ -48,18 +79,21 @@ export class PostgresStatistics {
     await this.running;
   }
 
-  private async check(): Promise<void> {
+  /** ANALYZE of the tables due one; `quiet` (writes paused): VACUUM, with ANALYZE, of the tables that grew. */
+  private async check(quiet: boolean): Promise<void> {
     try {
       // reltuples: the rows at the last ANALYZE or VACUUM (-1 before the first); n_mod_since_analyze: rows
-      // inserted, updated or deleted since (reported by each backend within a second or so).
-      const due = await sql<{ relname: string }>`
-        select s.relname from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+      // inserted, updated or deleted since (reported by each backend within a second or so);
+      // n_ins_since_vacuum: rows inserted since the last VACUUM, by anyone.
+      const due = await sql<{ relname: string; vacuum: boolean }>`
+        select s.relname, ${quiet} and s.n_ins_since_vacuum >= ${MIN_ROWS} as vacuum from pg_stat_user_tables s join pg_class c on c.oid = s.relid
         where s.schemaname = current_schema() and s.relname in (${sql.join(TABLES.map((t) => sql.lit(t)))})
-          and s.n_mod_since_analyze >= greatest(${MIN_ROWS}, ${GROWTH} * greatest(c.reltuples, 0))`.execute(this.db);
-      if (due.rows.length === 0) return;
-      await sql`analyze ${sql.join(due.rows.map((r) => sql.table(r.relname)))}`.execute(this.db);
+          and (s.n_mod_since_analyze >= greatest(${MIN_ROWS}, ${GROWTH} * greatest(c.reltuples, 0)) or (${quiet} and s.n_ins_since_vacuum >= ${MIN_ROWS}))`.execute(this.db);
+      const tables = (vacuum: boolean) => sql.join(due.rows.filter((r) => r.vacuum === vacuum).map((r) => sql.table(r.relname)));
+      if (due.rows.some((r) => r.vacuum)) await sql`vacuum (analyze, skip_locked) ${tables(true)}`.execute(this.db);
+      if (due.rows.some((r) => !r.vacuum)) await sql`analyze (skip_locked) ${tables(false)}`.execute(this.db);
     } catch {
-      // Statistics are an optimisation: a failed ANALYZE (a shutdown, a lock timeout) leaves autovacuum to it.
+      // Statistics are an optimisation: a failed ANALYZE or VACUUM (a shutdown, a lock timeout) leaves autovacuum to it.
     }
   }
 }

@@ -2,11 +2,11 @@
  * PostgreSQL planner statistics during a first import (src/db/postgres-statistics.ts): once a
  * table's rows have changed enough, the process analyzes it itself instead of waiting a minute or
  * more for autovacuum, and the userName lookup every IdP sends before a create uses its index; rows
- * count, not requests, so one PATCH adding many members is enough for the membership table.
+ * count, not requests, so one PATCH adding many members is enough for the membership table. Once
+ * the writes pause, the tables they grew are vacuumed, so pages read their ids from the index alone.
  */
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { ScimTransactions } from '../../src/scim/service/transactions.js';
 import { dialectsUnderTest } from '../support/databases.js';
 import { createTenant } from '../support/fixtures.js';
 import { USER_URN, newScimClient, q } from '../support/scim-requests.js';
@@ -14,7 +14,7 @@ import { useTestApp } from '../support/test-app.js';
 
 describe.runIf(dialectsUnderTest().includes('postgres'))('PostgreSQL statistics during an import', () => {
   const t = useTestApp('postgres');
-  const statistics = () => (t.app.services.users as unknown as { tx: ScimTransactions }).tx.statistics!;
+  const statistics = () => t.app.services.scimTransactions.statistics!;
   const lastAnalyze = async (table: string) =>
     (await sql<{ at: string | null }>`select last_analyze as at from pg_stat_user_tables where relname = ${table}`.execute(t.db.kysely)).rows[0]?.at ?? null;
 
@@ -73,5 +73,30 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('PostgreSQL statistics 
     expect(after).not.toBeNull();
     const page = (await client.get('/Users?startIndex=1&count=100')).json();
     expect(page.Resources.every((u: { groups?: unknown[] }) => u.groups?.length === 1)).toBe(true);
+  }, 120_000);
+
+  it('vacuums the users once an import pauses, so their heap pages are all-visible', async () => {
+    const client = await newScimClient(t, await createTenant(t));
+    const vacuumed = async () =>
+      (await sql<{ at: string | null; visible: number; pages: number }>`
+        select s.last_vacuum as at, c.relallvisible as visible, c.relpages as pages
+        from pg_stat_user_tables s join pg_class c on c.oid = s.relid where s.relname = 'scim_users'`.execute(t.db.kysely)).rows[0];
+    const before = (await vacuumed()).at;
+    const bulk = await client.post('/Bulk', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: Array.from({ length: 700 }, (_, k) => ({ method: 'POST', path: '/Users', bulkId: `v${k}`, data: { schemas: [USER_URN], userName: `vacuum.${k}@stats.test` } })),
+    });
+    expect(bulk.statusCode).toBe(200);
+    // No more writes: the pause (2 s) lets the process vacuum; nothing else here runs VACUUM by hand.
+    let state = await vacuumed();
+    for (let i = 0; i < 40 && (state.at === null || state.at === before); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await statistics().idle();
+      state = await vacuumed();
+    }
+    expect(state.at).not.toBeNull();
+    expect(state.at).not.toEqual(before);
+    expect(state.visible).toBeGreaterThan(0);
+    expect(state.visible).toBeGreaterThanOrEqual(state.pages - 1);
   }, 120_000);
 });

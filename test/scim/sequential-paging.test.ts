@@ -4,7 +4,6 @@
  * connection sends the next page back to OFFSET, so it is still the page OFFSET would read.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ScimTransactions } from '../../src/scim/service/transactions.js';
 import { dialectsUnderTest } from '../support/databases.js';
 import { createTenant } from '../support/fixtures.js';
 import { USER_URN, newScimClient, q, type ScimClient } from '../support/scim-requests.js';
@@ -15,7 +14,7 @@ const USERS = 60;
 describe.each(dialectsUnderTest())('sequential paging (%s)', (dialect) => {
   const t = useTestApp(dialect);
   let client: ScimClient;
-  const stats = () => (t.app.services.users as unknown as { tx: ScimTransactions }).tx.pages.stats;
+  const stats = () => t.app.services.scimTransactions.pages.stats;
   const ids = async (path: string) => ((await client.get(path)).json().Resources as { id: string }[]).map((r) => r.id);
 
   /** Pages read from the last to the first: no page ends where a later request starts, so all by OFFSET. */
