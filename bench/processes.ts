@@ -60,17 +60,22 @@ function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; o
   return { child, output: () => text };
 }
 
-/** The node options `npm start` gives the server (package.json), e.g. its young-generation size. */
-function startOptions(): string[] {
+/**
+ * The environment and node options `npm start` gives the server (package.json): its malloc arenas,
+ * its young-generation size.
+ */
+function startOptions(): { env: NodeJS.ProcessEnv; nodeArgs: string[] } {
   const script = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const options = /\bnode ((?:--\S+ )*)dist\/cli\.js serve/.exec(script);
-  if (!options) throw new Error(`package.json's start script does not run "node … dist/cli.js serve": ${script}`);
-  return options[1].split(' ').filter(Boolean);
+  const found = /((?:\b[A-Z_]+=\S+ )*)node ((?:--\S+ )*)dist\/cli\.js serve/.exec(script);
+  if (!found) throw new Error(`package.json's start script does not run "[VAR=value …] node … dist/cli.js serve": ${script}`);
+  const env = Object.fromEntries(found[1].split(' ').filter(Boolean).map((pair) => pair.split('=', 2) as [string, string]));
+  return { env, nodeArgs: found[2].split(' ').filter(Boolean) };
 }
 
-/** Starts the compiled Rollcall (`dist/cli.js serve`), as `npm start` runs it; `nodeArgs` go before it (e.g. `--cpu-prof`). */
 export async function startRollcall(port: number, databaseUrl: string, clientId: string, secret: string, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const { child, output } = start([...startOptions(), ...nodeArgs, 'dist/cli.js', 'serve'], {
+  const options = startOptions();
+  const { child, output } = start([...options.nodeArgs, ...nodeArgs, 'dist/cli.js', 'serve'], {
+    ...options.env,
     PORT: String(port),
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,
