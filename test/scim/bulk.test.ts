@@ -58,6 +58,38 @@ for (const dialect of dialectsUnderTest()) {
       expect(groups.totalResults).toBe(0);
     });
 
+    it('runs an import of user creates as if one after the other: the earlier of two equal userNames wins', async () => {
+      // 120 creates: windows of consecutive creates start together; duplicates inside a window and across windows.
+      // A connection of its own: the other cases count the users of theirs.
+      const c = await createConnection(t, 'bulk');
+      const own = `/directory/resources/scim/v2.0/${c.id}`;
+      const ownHeaders = { authorization: `Bearer ${c.token}`, 'content-type': 'application/scim+json' };
+      const names = Array.from({ length: 120 }, (_, i) => `import.${i}@bulk.test`);
+      names[7] = 'Import.3@bulk.test';
+      names[75] = 'import.3@BULK.test';
+      names[99] = 'import.60@bulk.test';
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `${own}/Bulk`,
+        headers: ownHeaders,
+        payload: { schemas: [BULK], Operations: names.map((userName, i) => ({ method: 'POST', path: '/Users', bulkId: `i${i}`, data: { userName, externalId: `ext-${i}` } })) },
+      });
+      expect(res.statusCode).toBe(200);
+      const ops = res.json().Operations as { bulkId: string; status: string; location?: string }[];
+      expect(ops.map((o) => o.bulkId)).toEqual(names.map((_, i) => `i${i}`));
+      const failed = ops.flatMap((o, i) => (o.status === '201' ? [] : [[i, o.status]]));
+      expect(failed).toEqual([[7, '409'], [75, '409'], [99, '409']]);
+      for (const [name, index] of [['import.3@bulk.test', 3], ['import.60@bulk.test', 60]] as const) {
+        const found = (await t.app.inject({ url: `${own}/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}`, headers: ownHeaders })).json();
+        expect(found.Resources.map((u: { externalId: string }) => u.externalId)).toEqual([`ext-${index}`]);
+      }
+      // In the order of the request: the creation order of the list follows the operations.
+      const listed = (await t.app.inject({ url: `${own}/Users?count=200`, headers: ownHeaders })).json();
+      const order = listed.Resources.map((u: { externalId: string }) => Number(u.externalId.slice(4)));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+      expect(order).toHaveLength(117);
+    });
+
     it('stops after failOnErrors failures', async () => {
       const res = await bulk({
         schemas: [BULK],

@@ -159,6 +159,31 @@ for (const dialect of dialectsUnderTest()) {
         ]);
       });
 
+      it("writes a connection's creates in the order their places were taken, whenever their rows are ready", async () => {
+        const coalescer = new CreateCoalescer(db.kysely);
+        const sync = { asynchronous: false };
+        const first = coalescer.reserve('t/c');
+        const second = coalescer.reserve('t/c');
+        const other = coalescer.reserve('t/c2');
+        const earlier = rowsOf('order1');
+        const later = rowsOf('order2');
+        (later.tables[0].rows[0] as { user_name_norm: string }).user_name_norm = 'order1';
+        // The later create is ready first, and a create of another connection is not held up by either.
+        const laterResult = second.insert(later, sync);
+        expect(await other.insert(rowsOf('order3', 't', 'c2'), sync)).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(await count('scim_users', "id = 'id-order2'")).toBe(0);
+        expect(await Promise.all([first.insert(earlier, sync), laterResult])).toEqual([true, false]);
+      });
+
+      it('lets the creates after a place that was given up go', async () => {
+        const coalescer = new CreateCoalescer(db.kysely);
+        const abandoned = coalescer.reserve('t/c');
+        const next = coalescer.reserve('t/c').insert(rowsOf('order4'), { asynchronous: false });
+        abandoned.cancel();
+        expect(await next).toBe(true);
+      });
+
       it('commits asynchronously only when asked, in its own transaction', async () => {
         const job = { rows: rowsOf('raw8') };
         expect(createStatement([job], true).sql).toContain("set_config('synchronous_commit', 'off', true)");

@@ -4,6 +4,13 @@
  * with 409). `failOnErrors` stops after that many failures. The operations' commits are made
  * durable together before the response (`ScimTransactions.flush`): on PostgreSQL one WAL flush per
  * Bulk instead of one per operation.
+ *
+ * Consecutive user creates that refer to no bulkId — an import — are started together, up to
+ * CREATE_WINDOW at a time, when no `failOnErrors` asks to stop early: they share a statement on
+ * PostgreSQL (src/scim/service/create-coalescer.ts) and a commit on SQLite (src/db/group-commit.ts).
+ * The outcome is the one of running them one after the other: each is still its own change, and a
+ * connection's creates are written in the order they were started, so of two with one userName the
+ * earlier one is created and the later one answered 409.
  */
 import { ScimError, invalidSyntax, invalidValue } from '../errors.js';
 import { isObject } from '../patch/json.js';
@@ -40,6 +47,11 @@ export interface BulkResult {
 }
 
 const BULK_REF = /^bulkId:(.+)$/;
+/** User creates of a Bulk started together at most. */
+const CREATE_WINDOW = 50;
+
+/** A user create that needs nothing from another operation: it may run beside its neighbours. */
+const independentCreate = (op: Operation) => op.method === 'POST' && op.path === '/Users' && op.refs.size === 0;
 /** `bulkId:x` as a path segment: `/Users/bulkId:qwerty`. */
 const PATH_REF = /bulkId:([^/?#]+)/g;
 
@@ -164,32 +176,42 @@ export class BulkService {
     const failed = new Set<string>();
     const results = new Map<number, BulkResult>();
     let errors = 0;
+    const attempt = async (op: Operation) => {
+      try {
+        const unresolved = [...op.refs].find((ref) => !ids.has(ref));
+        if (unresolved !== undefined) {
+          throw new ScimError(409, `bulkId "${unresolved}" cannot be resolved (unknown, failed or circular reference)`);
+        }
+        results.set(op.index, await this.run(scope, baseUrl, op, ids));
+        onApplied();
+      } catch (error) {
+        if (!(error instanceof ScimError)) throw error;
+        errors++;
+        if (op.bulkId !== undefined) failed.add(op.bulkId);
+        results.set(op.index, {
+          method: op.method,
+          ...(op.bulkId !== undefined ? { bulkId: op.bulkId } : {}),
+          status: String(error.status),
+          response: error.toBody(),
+        });
+      }
+    };
     let pending = operations;
     while (pending.length > 0 && errors < failOnErrors) {
       // An operation is ready when every bulkId it names is resolved, failed, or never declared.
       const ready = pending.filter((op) => [...op.refs].every((ref) => ids.has(ref) || failed.has(ref) || !declared.has(ref)));
       // Nothing ready: the rest refer to each other in a cycle (RFC 7644 §3.7.1 → 409).
       const batch = ready.length > 0 ? ready : pending;
-      for (const op of batch) {
-        if (errors >= failOnErrors) break;
-        try {
-          const unresolved = [...op.refs].find((ref) => !ids.has(ref));
-          if (unresolved !== undefined) {
-            throw new ScimError(409, `bulkId "${unresolved}" cannot be resolved (unknown, failed or circular reference)`);
-          }
-          results.set(op.index, await this.run(scope, baseUrl, op, ids));
-          onApplied();
-        } catch (error) {
-          if (!(error instanceof ScimError)) throw error;
-          errors++;
-          if (op.bulkId !== undefined) failed.add(op.bulkId);
-          results.set(op.index, {
-            method: op.method,
-            ...(op.bulkId !== undefined ? { bulkId: op.bulkId } : {}),
-            status: String(error.status),
-            response: error.toBody(),
-          });
+      for (let i = 0; i < batch.length && errors < failOnErrors; ) {
+        let n = 1;
+        if (failOnErrors === Number.POSITIVE_INFINITY && independentCreate(batch[i])) {
+          while (n < CREATE_WINDOW && i + n < batch.length && independentCreate(batch[i + n])) n++;
         }
+        // All settle before anything is thrown: no operation is still under way when the Bulk answers.
+        const settled = await Promise.allSettled(batch.slice(i, i + n).map(attempt));
+        const thrown = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (thrown) throw thrown.reason;
+        i += n;
       }
       pending = pending.filter((op) => !results.has(op.index));
     }

@@ -21,7 +21,7 @@ import { ScimError, uniqueness } from '../errors.js';
 import { GroupStore } from '../store/group-store.js';
 import type { ConnectionScope } from '../store/scope.js';
 import { UserStore } from '../store/user-store.js';
-import { CreateRows } from '../store/create-statement.js';
+import { connectionKey, CreateRows } from '../store/create-statement.js';
 import { CreateCoalescer } from './create-coalescer.js';
 
 /** The stores of one transaction (or of plain reads). */
@@ -186,17 +186,23 @@ export class ScimTransactions {
     const creates = this.creates;
     if (!creates) return this.write(scope, conflictMessage, fn);
     return this.written(scope, conflictMessage, async () => {
-      const now = new Date().toISOString();
-      const rows = new CreateRows();
-      const events = this.recorder(scope);
-      const result = await fn({ users: new UserStore(this.db.kysely, 'postgres', rows), events }, now);
-      const recorded = events.take();
-      if (recorded.length > 0) await new EventStore(this.db.kysely, 'postgres', rows).append(scope, recorded, now);
-      const before = this.lastSyncDue(scope, now);
-      const lastSync = before === undefined ? undefined : { tenantId: scope.tenantId, connectionId: scope.connectionId, now, before };
-      if (!(await creates.insert(rows, { lastSync, asynchronous: scope.flushAtEnd === true }))) throw uniqueness(conflictMessage);
-      if (before !== undefined) this.lastSyncWrote(scope, now);
-      return result;
+      // Its place among the connection's creates is taken now, in the order the creates started.
+      const slot = creates.reserve(connectionKey(scope.tenantId, scope.connectionId));
+      try {
+        const now = new Date().toISOString();
+        const rows = new CreateRows();
+        const events = this.recorder(scope);
+        const result = await fn({ users: new UserStore(this.db.kysely, 'postgres', rows), events }, now);
+        const recorded = events.take();
+        if (recorded.length > 0) await new EventStore(this.db.kysely, 'postgres', rows).append(scope, recorded, now);
+        const before = this.lastSyncDue(scope, now);
+        const lastSync = before === undefined ? undefined : { tenantId: scope.tenantId, connectionId: scope.connectionId, now, before };
+        if (!(await slot.insert(rows, { lastSync, asynchronous: scope.flushAtEnd === true }))) throw uniqueness(conflictMessage);
+        if (before !== undefined) this.lastSyncWrote(scope, now);
+        return result;
+      } finally {
+        slot.cancel();
+      }
     });
   }
 

@@ -23,6 +23,9 @@ interface TableRows {
   fixed: readonly FixedColumn[];
 }
 
+/** A connection as the create coalescer orders creates by it. */
+export const connectionKey = (tenantId: string, connectionId: string) => `${tenantId}/${connectionId}`;
+
 /** The rows one create inserts: the first row added is its key row, and every later row belongs to it. */
 export class CreateRows implements InsertSink {
   readonly tables: TableRows[] = [];
@@ -36,6 +39,12 @@ export class CreateRows implements InsertSink {
   /** The key row's id. */
   get id(): string {
     return String(this.tables[0].rows[0].id);
+  }
+
+  /** The tenant and connection of the key row (`connectionKey`). */
+  get connection(): string {
+    const key = this.tables[0].rows[0];
+    return connectionKey(String(key.tenant_id), String(key.connection_id));
   }
 }
 
