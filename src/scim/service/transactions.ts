@@ -247,7 +247,7 @@ export class ScimTransactions {
     this.lastSyncWrote(scope, now);
   }
 
-  /** Whether a write can go as one statement (PostgreSQL): `insertOnly` then does, and `guarded` runs at all. */
+  /** Whether a write can go as one statement (PostgreSQL): `guarded` runs at all (creates: `insertOnly`). */
   get statementWrites(): boolean {
     return this.db.dialect === 'postgres';
   }
