@@ -15,11 +15,11 @@ export type FixedColumn<Name extends string = string> = { name: Name; sql: Recor
 /** SQL texts by dialect, table, columns and row count; few shapes exist, so this stays small. */
 const texts = new Map<string, string>();
 
-function text(dialect: DialectName, table: string, columns: readonly string[], rows: number, fixed: readonly FixedColumn[], firstParameter: number): string {
-  const key = `${dialect}|${table}|${fixed.map((f) => f.name).join(',')}|${columns.join(',')}|${rows}|${firstParameter}`;
+function text(dialect: DialectName, table: string, columns: readonly string[], rows: number, fixed: readonly FixedColumn[]): string {
+  const key = `${dialect}|${table}|${fixed.map((f) => f.name).join(',')}|${columns.join(',')}|${rows}`;
   let sql = texts.get(key);
   if (sql === undefined) {
-    let n = firstParameter - 1;
+    let n = 0;
     const placeholder = () => (dialect === 'postgres' ? `$${++n}` : '?');
     const names = [...fixed.map((f) => f.name), ...columns].map((name) => `"${name}"`).join(', ');
     const tuple = () => `(${[...fixed.map((f) => f.sql[dialect]), ...columns.map(placeholder)].join(', ')})`;
@@ -40,21 +40,17 @@ export interface InsertSink {
   add<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never>(table: T, rows: Rows<T, Fixed>, fixed?: readonly FixedColumn<Fixed>[]): void;
 }
 
-/**
- * The INSERT of `rows` (at least one) as SQL text and parameters; an undefined value is stored as
- * NULL. PostgreSQL placeholders start at `$firstParameter`, for statements that carry several.
- */
-export function insertStatement<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never>(
+/** The INSERT of `rows` (at least one) as SQL text and parameters; an undefined value is stored as NULL. */
+function insertStatement<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never>(
   dialect: DialectName,
   table: T,
   rows: Rows<T, Fixed>,
-  fixed: readonly FixedColumn<Fixed>[] = [],
-  firstParameter = 1,
+  fixed: readonly FixedColumn<Fixed>[],
 ): { sql: string; parameters: unknown[] } {
   const columns = Object.keys(rows[0]);
   const parameters: unknown[] = [];
   for (const row of rows) for (const column of columns) parameters.push((row as Record<string, unknown>)[column] ?? null);
-  return { sql: text(dialect, table, columns, rows.length, fixed, firstParameter), parameters };
+  return { sql: text(dialect, table, columns, rows.length, fixed), parameters };
 }
 
 /** Inserts `rows` through `db`, a transaction or the database, as `db.insertInto(table).values(rows)` would. */

@@ -18,7 +18,8 @@
  * synchronous commit flushes the WAL up to itself, and so every asynchronous commit before it.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
-import { insertStatement, type FixedColumn, type InsertSink, type Rows } from './prepared-insert.js';
+import { jsonbParameter } from './jsonb-parameter.js';
+import type { FixedColumn, InsertSink, Rows } from './prepared-insert.js';
 import type { Database } from './tables.js';
 
 /** The name of a guarded batch's first clause, for statements that add their own condition on it. */
@@ -46,20 +47,18 @@ export class WriteBatch implements InsertSink {
     this.asynchronous = true;
   }
 
-  /** Adds the INSERT of `rows` (none: nothing) to the statement. */
+  /**
+   * Adds the INSERT of `rows` (none: nothing) to the statement, in a guarded batch only if the guard
+   * returned its row. One parameter whatever the number of rows, so one prepared text;
+   * jsonb_populate_recordset types each value by its column.
+   */
   add<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never>(table: T, rows: Rows<T, Fixed>, fixed: readonly FixedColumn<Fixed>[] = []): void {
     if (rows.length === 0) return;
-    if (this.guarded) {
-      // One parameter whatever the number of rows, so one prepared text; jsonb_populate_recordset types each value by its column.
-      const columns = Object.keys(rows[0]);
-      const names = [...fixed.map((f) => f.name), ...columns].map((name) => `"${name}"`).join(', ');
-      const values = [...fixed.map((f) => f.sql.postgres), ...columns.map((name) => `r."${name}"`)].join(', ');
-      this.addStatement((parameter) => `insert into "${table}" (${names}) select ${values} from ${GUARD}, jsonb_populate_recordset(null::"${table}", ${parameter(JSON.stringify(rows))}::jsonb) r`);
-      return;
-    }
-    const { sql, parameters } = insertStatement('postgres', table, rows, fixed, this.parameters.length + 1);
-    this.texts.push(sql);
-    for (const parameter of parameters) this.parameters.push(parameter);
+    const columns = Object.keys(rows[0]);
+    const names = [...fixed.map((f) => f.name), ...columns].map((name) => `"${name}"`).join(', ');
+    const values = [...fixed.map((f) => f.sql.postgres), ...columns.map((name) => `r."${name}"`)].join(', ');
+    const from = this.guarded ? `${GUARD}, ` : '';
+    this.addStatement((parameter) => `insert into "${table}" (${names}) select ${values} from ${from}jsonb_populate_recordset(null::"${table}", ${parameter(jsonbParameter(rows))}::jsonb) r`);
   }
 
   /** Adds a statement written by `text`, which names each of its parameters through `parameter(value)`. */

@@ -14,6 +14,7 @@
  * create of the statement in one call.
  */
 import { CompiledQuery } from 'kysely';
+import { jsonbParameter } from '../../db/jsonb-parameter.js';
 import type { FixedColumn, InsertSink, Rows } from '../../db/prepared-insert.js';
 import type { Database } from '../../db/tables.js';
 
@@ -63,18 +64,6 @@ export interface CreateJob {
 
 const quote = (name: string) => `"${name}"`;
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/**
- * JSON for a jsonb parameter. JSON.stringify writes a lone UTF-16 surrogate as an escape that jsonb
- * refuses; as a text parameter the pg driver would have sent U+FFFD in its place, so it does here too.
- */
-function jsonb(value: unknown): string {
-  const text = JSON.stringify(value);
-  if (!/\\ud[89a-f]/i.test(text)) return text;
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\ufffd') : v));
-}
-
 /**
  * The one statement of `jobs` (at least one; all with the same key table). It returns one row:
  * `inserted`, the ids of the key rows written. `asynchronous`: it commits without waiting for its
@@ -83,7 +72,7 @@ function jsonb(value: unknown): string {
 export function createStatement(jobs: readonly CreateJob[], asynchronous: boolean): CompiledQuery {
   const parameters: string[] = [];
   const parameter = (value: unknown) => {
-    parameters.push(jsonb(value));
+    parameters.push(jsonbParameter(value));
     return `$${parameters.length}::jsonb`;
   };
 
