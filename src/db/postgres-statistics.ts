@@ -86,9 +86,13 @@ export class PostgresStatistics {
       // inserted, updated or deleted since (reported by each backend within a second or so);
       // n_ins_since_vacuum: rows inserted since the last VACUUM, by anyone.
       const due = await sql<{ relname: string; vacuum: boolean }>`
-        select s.relname, ${quiet} and s.n_ins_since_vacuum >= ${MIN_ROWS} as vacuum from pg_stat_user_tables s join pg_class c on c.oid = s.relid
-        where s.schemaname = current_schema() and s.relname in (${sql.join(TABLES.map((t) => sql.lit(t)))})
-          and (s.n_mod_since_analyze >= greatest(${MIN_ROWS}, ${GROWTH} * greatest(c.reltuples, 0)) or (${quiet} and s.n_ins_since_vacuum >= ${MIN_ROWS}))`.execute(this.db);
+        select relname, vacuum_due as vacuum from (
+          select s.relname,
+            s.n_mod_since_analyze >= greatest(${MIN_ROWS}, ${GROWTH} * greatest(c.reltuples, 0)) as analyze_due,
+            ${quiet} and s.n_ins_since_vacuum >= ${MIN_ROWS} as vacuum_due
+          from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+          where s.schemaname = current_schema() and s.relname in (${sql.join(TABLES.map((t) => sql.lit(t)))})
+        ) due where analyze_due or vacuum_due`.execute(this.db);
       const tables = (vacuum: boolean) => sql.join(due.rows.filter((r) => r.vacuum === vacuum).map((r) => sql.table(r.relname)));
       if (due.rows.some((r) => r.vacuum)) await sql`vacuum (analyze, skip_locked) ${tables(true)}`.execute(this.db);
       if (due.rows.some((r) => !r.vacuum)) await sql`analyze (skip_locked) ${tables(false)}`.execute(this.db);
