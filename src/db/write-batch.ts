@@ -10,15 +10,15 @@
  *
  * A guarded batch (`guard`) applies only if its guard, the first clause, returns a row: the writes
  * of a change read earlier without a lock (a SCIM PATCH of a group) apply only if the row is still
- * at the version read. Each write then reads `guard` itself: inserts take their rows from a JSON
- * parameter joined to it, and added statements name GUARD in their own condition.
+ * at the version read. Each write then reads `guard` itself: inserts take their rows from array
+ * parameters joined to it, and added statements name GUARD in their own condition.
  *
  * `commitAsync`: the statement sets `synchronous_commit = off` for its own transaction, which then
  * commits without waiting for the WAL flush (PostgreSQL reads the setting at commit). A later
  * synchronous commit flushes the WAL up to itself, and so every asynchronous commit before it.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
-import { jsonbParameter } from './jsonb-parameter.js';
+import { tableColumns, unnestColumns } from './column-arrays.js';
 import type { FixedColumn, InsertSink, Rows } from './prepared-insert.js';
 import type { Database } from './tables.js';
 
@@ -49,8 +49,8 @@ export class WriteBatch implements InsertSink {
 
   /**
    * Adds the INSERT of `rows` (none: nothing) to the statement, in a guarded batch only if the guard
-   * returned its row. One parameter whatever the number of rows, so one prepared text;
-   * jsonb_populate_recordset types each value by its column.
+   * returned its row. One array parameter per column whatever the number of rows, so one prepared
+   * text (src/db/column-arrays.ts).
    */
   add<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never>(table: T, rows: Rows<T, Fixed>, fixed: readonly FixedColumn<Fixed>[] = []): void {
     if (rows.length === 0) return;
@@ -58,7 +58,8 @@ export class WriteBatch implements InsertSink {
     const names = [...fixed.map((f) => f.name), ...columns].map((name) => `"${name}"`).join(', ');
     const values = [...fixed.map((f) => f.sql.postgres), ...columns.map((name) => `r."${name}"`)].join(', ');
     const from = this.guarded ? `${GUARD}, ` : '';
-    this.addStatement((parameter) => `insert into "${table}" (${names}) select ${values} from ${from}jsonb_populate_recordset(null::"${table}", ${parameter(jsonbParameter(rows))}::jsonb) r`);
+    const source = tableColumns(table, columns, rows as readonly Record<string, unknown>[]);
+    this.addStatement((parameter) => `insert into "${table}" (${names}) select ${values} from ${from}${unnestColumns(source, 'r', parameter)}`);
   }
 
   /** Adds a statement written by `text`, which names each of its parameters through `parameter(value)`. */

@@ -47,20 +47,20 @@ export class EventStore {
 
   /** Appends events in the caller's transaction. */
   async append(scope: { tenantId: string; connectionId: string | null }, events: readonly NewEvent[], now: string): Promise<void> {
-    for (const part of chunks(events, 200)) {
-      // A prepared text, not Kysely's builder: every SCIM write appends here (src/db/prepared-insert.ts).
-      const rows = part.map((event) => ({
-        id: newId(),
-        type: event.type,
-        tenant_id: scope.tenantId,
-        connection_id: scope.connectionId,
-        resource_id: event.resourceId,
-        occurred_at: now,
-        data: JSON.stringify(event.data),
-      }));
-      if (this.batch) this.batch.add('events', rows, [TX_ORDER]);
-      else await insertRows(this.db, this.dialect, 'events', rows, [TX_ORDER]);
-    }
+    if (events.length === 0) return;
+    // A prepared text, not Kysely's builder: every SCIM write appends here (src/db/prepared-insert.ts).
+    const rows = events.map((event) => ({
+      id: newId(),
+      type: event.type,
+      tenant_id: scope.tenantId,
+      connection_id: scope.connectionId,
+      resource_id: event.resourceId,
+      occurred_at: now,
+      data: JSON.stringify(event.data),
+    }));
+    // A batch takes any number of rows as one parameter per column; a VALUES list is kept short.
+    if (this.batch) this.batch.add('events', rows, [TX_ORDER]);
+    else for (const part of chunks(rows, 200)) await insertRows(this.db, this.dialect, 'events', part, [TX_ORDER]);
   }
 
   /** A page of the feed after `query.after`, in feed order. */

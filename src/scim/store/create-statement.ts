@@ -8,13 +8,12 @@
  * id and inserted only if that id came back). So a create either applies whole or not at all, and
  * the statement answers which did. Every other error fails the whole statement, which is atomic.
  *
- * Rows travel as one jsonb parameter per table, typed by the table's own columns
- * (`jsonb_populate_recordset`), so the text is the same for any number of creates and is prepared
- * once (src/db/pg-prepared.ts). The per-statement triggers of migrations 0008 and 0009 count every
- * create of the statement in one call.
+ * Rows travel as one array parameter per column (src/db/column-arrays.ts), so the text is the same
+ * for any number of creates and is prepared once (src/db/pg-prepared.ts). The per-statement
+ * triggers of migrations 0008 and 0009 count every create of the statement in one call.
  */
 import { CompiledQuery } from 'kysely';
-import { jsonbParameter } from '../../db/jsonb-parameter.js';
+import { tableColumns, unnestColumns } from '../../db/column-arrays.js';
 import type { FixedColumn, InsertSink, Rows } from '../../db/prepared-insert.js';
 import type { Database } from '../../db/tables.js';
 
@@ -71,36 +70,41 @@ const quote = (name: string) => `"${name}"`;
  */
 export function createStatement(jobs: readonly CreateJob[], asynchronous: boolean): CompiledQuery {
   const parameters: string[] = [];
-  const parameter = (value: unknown) => {
-    parameters.push(jsonbParameter(value));
-    return `$${parameters.length}::jsonb`;
+  const parameter = (literal: string) => {
+    parameters.push(literal);
+    return `$${parameters.length}`;
   };
 
   const key = jobs[0].rows.tables[0];
-  const keyColumns = Object.keys(key.rows[0]).map(quote).join(', ');
+  const keyNames = Object.keys(key.rows[0]);
+  const keyColumns = keyNames.map(quote).join(', ');
   const keyRows = jobs.map((job) => job.rows.tables[0].rows[0]);
   const clauses = [
-    `k as (insert into ${quote(key.table)} (${keyColumns}) select ${keyColumns} from jsonb_populate_recordset(null::${quote(key.table)}, ${parameter(keyRows)}) ` +
+    `k as (insert into ${quote(key.table)} (${keyColumns}) select ${keyColumns} from ${unnestColumns(tableColumns(key.table, keyNames, keyRows), 'r', parameter)} ` +
       `on conflict do nothing returning "id", "tenant_id", "connection_id")`,
   ];
 
-  // The other rows by table, in the order of the jobs; each tagged with its key row's id.
-  const byTable = new Map<string, { first: TableRows; tagged: Record<string, unknown>[] }>();
+  // The other rows by table, in the order of the jobs; each with its key row's id as `_owner`.
+  const byTable = new Map<string, { first: TableRows; rows: Record<string, unknown>[]; owners: string[] }>();
   for (const job of jobs) {
     const owner = job.rows.id;
     for (const part of job.rows.tables.slice(1)) {
       let entry = byTable.get(part.table);
-      if (!entry) byTable.set(part.table, (entry = { first: part, tagged: [] }));
-      for (const row of part.rows) entry.tagged.push({ ...row, _owner: owner });
+      if (!entry) byTable.set(part.table, (entry = { first: part, rows: [], owners: [] }));
+      for (const row of part.rows) {
+        entry.rows.push(row);
+        entry.owners.push(owner);
+      }
     }
   }
-  for (const { first, tagged } of byTable.values()) {
+  for (const { first, rows, owners } of byTable.values()) {
     const columns = Object.keys(first.rows[0]);
     const names = [...first.fixed.map((f) => f.name), ...columns].map(quote).join(', ');
     const values = [...first.fixed.map((f) => f.sql.postgres), ...columns.map((name) => `r.${quote(name)}`)].join(', ');
+    const source = [...tableColumns(first.table, columns, rows), { name: '_owner', type: 'text', values: owners }];
     clauses.push(
-      `d${clauses.length} as (insert into ${quote(first.table)} (${names}) select ${values} from jsonb_array_elements(${parameter(tagged)}) e ` +
-        `cross join lateral jsonb_populate_record(null::${quote(first.table)}, e) r where e->>'_owner' in (select "id" from k))`,
+      `d${clauses.length} as (insert into ${quote(first.table)} (${names}) select ${values} from ${unnestColumns(source, 'r', parameter)} ` +
+        `where r."_owner" in (select "id" from k))`,
     );
   }
 
@@ -110,9 +114,11 @@ export function createStatement(jobs: readonly CreateJob[], asynchronous: boolea
     if (lastSync && (syncs.get(lastSync.connectionId)?.now ?? '') < lastSync.now) syncs.set(lastSync.connectionId, lastSync);
   }
   if (syncs.size > 0) {
-    const rows = [...syncs.values()].map((s) => ({ tenant_id: s.tenantId, connection_id: s.connectionId, now: s.now, before: s.before }));
+    const list = [...syncs.values()];
+    const column = (name: string, value: (sync: LastSync) => string) => ({ name, type: 'text', values: list.map(value) });
+    const source = [column('tenant_id', (s) => s.tenantId), column('connection_id', (s) => s.connectionId), column('now', (s) => s.now), column('before', (s) => s.before)];
     clauses.push(
-      `s as (update "connections" c set "last_sync_at" = t."now" from jsonb_to_recordset(${parameter(rows)}) t("tenant_id" text, "connection_id" text, "now" text, "before" text) ` +
+      `s as (update "connections" c set "last_sync_at" = t."now" from ${unnestColumns(source, 't', parameter)} ` +
         `where c."id" = t."connection_id" and c."tenant_id" = t."tenant_id" and (c."last_sync_at" is null or c."last_sync_at" < t."before") ` +
         `and exists (select 1 from k where k."connection_id" = t."connection_id" and k."tenant_id" = t."tenant_id"))`,
     );
