@@ -226,7 +226,8 @@ export class DirectoryStore {
 
   /**
    * Removes the memberships of these (deleted) users or groups in any group; returns them as
-   * (group, member) pairs. A deleted group's own member rows go by the foreign key's cascade.
+   * (group, member) pairs. A deleted group's own member rows go with it (the foreign key's cascade
+   * on SQLite, migration 0011's trigger on PostgreSQL).
    */
   async removeMemberships(tenantId: string, memberIds: readonly string[]): Promise<{ groupId: string; memberId: string; memberType: string }[]> {
     const removed: { groupId: string; memberId: string; memberType: string }[] = [];

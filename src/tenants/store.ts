@@ -31,7 +31,10 @@ export class TenantStore {
     return { rows, total: Number(count.n) };
   }
 
-  /** Deletes the tenant; its connections, tokens, users, groups and memberships go with it (FK cascade). */
+  /**
+   * Deletes the tenant; its connections, tokens, users, groups and memberships go with it (foreign
+   * key cascades; on PostgreSQL the memberships by migration 0011's trigger).
+   */
   async delete(tenantId: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx.deleteFrom('tenants').where('id', '=', tenantId).executeTakeFirst();

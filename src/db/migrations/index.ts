@@ -9,6 +9,7 @@ import * as uiSessions from './0007-ui-sessions.js';
 import * as scimCounts from './0008-scim-counts.js';
 import * as scimOrderBlocks from './0009-scim-order-blocks.js';
 import * as sqliteInsertCounting from './0010-sqlite-insert-counting.js';
+import * as postgresMemberGroupCheck from './0011-postgres-member-group-check.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-scim-counts': scimCounts,
   '0009-scim-order-blocks': scimOrderBlocks,
   '0010-sqlite-insert-counting': sqliteInsertCounting,
+  '0011-postgres-member-group-check': postgresMemberGroupCheck,
 };

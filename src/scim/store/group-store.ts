@@ -93,7 +93,10 @@ export class GroupStore {
     return Number(result.numUpdatedRows) === 0 ? undefined : { ...current, ...changes };
   }
 
-  /** Deletes the group, its membership rows (cascade) and its own membership in other groups. */
+  /**
+   * Deletes the group, its membership rows (the foreign key's cascade on SQLite, migration 0011's
+   * trigger on PostgreSQL) and its own membership in other groups.
+   */
   async delete(scope: ConnectionScope, id: string): Promise<boolean> {
     const result = await this.db
       .deleteFrom('scim_groups')
