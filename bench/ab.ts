@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/ab.ts ../rollcall-old .                       POST /Users at c=16 on SQLite, blocks of 4,000
  *   SCENARIO=patch DB=postgres npx tsx bench/ab.ts ../old .     PATCH add 1 member at c=1, blocks of 250
+ *   SCENARIO=patch256 DB=postgres npx tsx bench/ab.ts ../old .  PATCH add 256 members at c=1, blocks of 20
  *   SCENARIO=pages DB=postgres npx tsx bench/ab.ts ../old .     a page of 100 at a random startIndex of 10k users
  *   SCENARIO=bulk DB=postgres npx tsx bench/ab.ts ../old .      Bulk of 1,000 creates, 2 in flight, blocks of 6
  *   SYNC_OFF_B=1 …                                              the second database with synchronous_commit = off
@@ -87,8 +88,10 @@ async function side(root: string, port: number): Promise<Side> {
         })),
     };
   }
-  // patch: a group of 1,000 members, then one more member per request.
-  await scenarios.bulkLoad(t, 0, 1000 + 300 * BLOCKS);
+  // patch: a group of 1,000 members, then one more member (patch256: 256 more) per request.
+  const perRequest = scenario === 'patch256' ? 256 : 1;
+  const block = scenario === 'patch256' ? { count: 20, warmup: 3 } : { count: 250, warmup: 50 };
+  await scenarios.bulkLoad(t, 0, 1000 + (block.count + block.warmup) * perRequest * BLOCKS);
   const ids: string[] = [];
   for (let start = 1; ; start += 1000) {
     const page = (await call(t.origin, t.headers, { method: 'GET', path: `${t.base}/Users?startIndex=${start}&count=1000&attributes=id` })) as { Resources: { id: string }[] };
@@ -103,7 +106,8 @@ async function side(root: string, port: number): Promise<Side> {
   });
   await call(t.origin, t.headers, patch(ids.slice(0, 1000)));
   let next = 1000;
-  return { t, stop, block: () => load(t.origin, { concurrency: 1, count: 250, warmup: 50, headers: t.headers, expect: [204] }, () => patch([ids[next++]])) };
+  const members = () => ids.slice(next, (next += perRequest));
+  return { t, stop, block: () => load(t.origin, { concurrency: 1, ...block, headers: t.headers, expect: [204] }, () => patch(members())) };
 }
 
 const sides = [await side(rootA, 3201), await side(rootB, 3202)];

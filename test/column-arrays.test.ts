@@ -9,8 +9,13 @@ import { createTestDatabase, dialectsUnderTest, type TestDatabase } from './supp
 
 describe('arrayLiteral', () => {
   it('quotes every string, escapes quotes and backslashes, writes NULL and numbers bare', () => {
-    expect(arrayLiteral(['a', 'b"c', 'd\\e', '', 'NULL', null, undefined, 7, -1.5])).toBe('{"a","b\\"c","d\\\\e","","NULL",NULL,NULL,7,-1.5}');
+    expect(arrayLiteral(['a', 'b"c', 'd\\', '', 'NULL', null, undefined, 7, -1.5])).toBe('{"a","b\\"c","d\\\\","","NULL",null,null,7,-1.5}');
     expect(arrayLiteral([])).toBe('{}');
+  });
+
+  it('writes a control character or a lone surrogate as itself, not as a JSON escape', () => {
+    expect(arrayLiteral(['a\nb', 'x\\y', null])).toBe('{"a\nb","x\\\\y",NULL}');
+    expect(arrayLiteral(['\ud800'])).toBe('{"\ud800"}');
   });
 
   it('refuses values that have no array element form', () => {
@@ -57,11 +62,16 @@ if (dialectsUnderTest().includes('postgres')) {
     it('brings back every value as sent, in order: quotes, backslashes, braces, commas, NULL, unicode', async () => {
       const texts = ['plain', 'with "quotes"', 'back\\slash\\', '{braces}', 'a,b', '', 'NULL', null, 'ünïcødé ✓ 👩‍💻', ' spaced ', 'new\nline\ttab', '{"json": [1, "x"]}'];
       const numbers = texts.map((_, i) => (i % 3 === 0 ? null : i * 1000));
+      // Without a control character or a lone backslash escape, a column is written by JSON.stringify.
+      const plain = ['"', '\\', '\\"', '{"x": "y"}', 'c,d', null, '👩‍💻', 'NULL', '', ' ', 'é', '\\\\'];
+      expect(arrayLiteral(plain)).toBe(`{${JSON.stringify(plain).slice(1, -1)}}`);
       const rows = await roundTrip([
         { name: 't', type: 'text', values: texts },
         { name: 'n', type: 'bigint', values: numbers },
+        { name: 'p', type: 'text', values: plain },
       ]);
       expect(rows.map((r) => r.t)).toEqual(texts);
+      expect(rows.map((r) => r.p)).toEqual(plain);
       expect(rows.map((r) => (r.n === null ? null : Number(r.n)))).toEqual(numbers);
     });
 

@@ -18,18 +18,29 @@ export interface ColumnValues {
 function element(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'string') return `"${value.replace(/[\\"]/g, '\\$&')}"`;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'boolean') return String(value);
-  if (typeof value === 'bigint') return value.toString();
-  throw new TypeError(`A column value is a string, a finite number, a boolean or null; got ${typeof value}`);
+  return String(value);
 }
+
+function assertElement(value: unknown): void {
+  if (value === null || value === undefined || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number' && Number.isFinite(value)) return;
+  throw new TypeError(`A column value is a string, a finite number, a boolean or null; got ${typeof value === 'number' ? value : typeof value}`);
+}
+
+/** A backslash escape other than `\"` and `\\`: JSON's for a control character or a lone surrogate. */
+const OTHER_ESCAPE = /\\[^"\\]/;
 
 /**
  * The array literal of `values` (`{"a","b\"c",NULL,7}`). Every string is quoted, so none is read as
  * NULL or split at a comma; a lone UTF-16 surrogate reaches the server as U+FFFD, as in any text
- * parameter the driver encodes.
+ * parameter the driver encodes. Written by JSON.stringify where its text reads the same as an array
+ * literal (it escapes `"` and `\` alike, and `null` is NULL in any case): several times quicker than
+ * quoting each value here, which is left for values JSON writes other escapes for.
  */
 export function arrayLiteral(values: readonly unknown[]): string {
+  for (const value of values) assertElement(value);
+  const json = JSON.stringify(values);
+  if (!OTHER_ESCAPE.test(json)) return `{${json.slice(1, -1)}}`;
   return `{${values.map(element).join(',')}}`;
 }
 

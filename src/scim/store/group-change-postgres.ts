@@ -5,7 +5,8 @@
  * change depends on; the writes then go as one statement guarded by the version read
  * (src/db/write-batch.ts), which applies nothing if another write got to the group in between.
  */
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { arrayLiteral } from '../../db/column-arrays.js';
 import { GUARD, type WriteBatch } from '../../db/write-batch.js';
 import type { Database } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
@@ -24,32 +25,28 @@ export interface GroupChangeRead {
 type Pair = [string, string];
 const kind = (type: string): 'User' | 'Group' => (type === 'Group' ? 'Group' : 'User');
 
-/**
- * `= any(ids)`, or `= id` when there is one (Okta and Entra ID mostly add or remove one member per
- * PATCH). A prepared statement's generic plan takes an array parameter for ten values, so it costs
- * more than a custom plan for one and PostgreSQL planned the read anew on every PATCH (~0.3 ms);
- * with a scalar the generic plan costs the same and is kept.
- */
-function among(ids: readonly string[]) {
-  return ids.length === 1 ? sql`= ${ids[0]}` : sql`= any(${ids}::text[])`;
-}
-
 /** One query: the group (undefined if there is none here) and the state of the member `ids`. */
 export async function readGroupChange(db: Kysely<Database>, scope: ConnectionScope, id: string, ids: readonly string[]): Promise<GroupChangeRead | undefined> {
-  const { tenantId, connectionId } = scope;
-  const named = among(ids);
-  const result = await sql<GroupRow & { found: Pair[]; current: Pair[]; mapped: boolean }>`
-    select g.*,
+  // The ids are one parameter, named three times: `= any($4)`, or `= $4` when there is one (Okta and
+  // Entra ID mostly add or remove one member per PATCH). A prepared statement's generic plan takes an
+  // array parameter for ten values, so it costs more than a custom plan for one and PostgreSQL planned
+  // the read anew on every PATCH (~0.3 ms); with a scalar the generic plan costs the same and is kept.
+  const named = ids.length === 1 ? '= $4' : '= any($4::text[])';
+  const query = CompiledQuery.raw(
+    `select g.*,
       (select coalesce(json_agg(json_build_array(x.id, x.type)), '[]') from (
-        select id, 'User' as type from scim_users where id ${named} and connection_id = ${connectionId} and detached = 0
+        select id, 'User' as type from scim_users where id ${named} and connection_id = $1 and detached = 0
         union all
-        select id, 'Group' from scim_groups where id ${named} and connection_id = ${connectionId} and detached = 0
+        select id, 'Group' from scim_groups where id ${named} and connection_id = $1 and detached = 0
       ) x) as found,
       (select coalesce(json_agg(json_build_array(m.member_id, m.member_type)), '[]') from scim_group_members m
-        where m.group_id = g.id and m.member_id ${named} and m.connection_id = ${connectionId}) as current,
+        where m.group_id = g.id and m.member_id ${named} and m.connection_id = $1) as current,
       exists (select 1 from group_roles r where r.group_id = g.id) as mapped
     from scim_groups g
-    where g.id = ${id} and g.connection_id = ${connectionId} and g.tenant_id = ${tenantId} and g.detached = 0`.execute(db);
+    where g.id = $3 and g.connection_id = $1 and g.tenant_id = $2 and g.detached = 0`,
+    [scope.connectionId, scope.tenantId, id, ids.length === 1 ? ids[0] : arrayLiteral(ids)],
+  );
+  const result = await db.executeQuery<GroupRow & { found: Pair[]; current: Pair[]; mapped: boolean }>(query);
   const first = result.rows[0];
   if (!first) return undefined;
   const { found, current, mapped, ...row } = first;
@@ -84,7 +81,7 @@ export function queueGroupChange(
     // One id as a scalar, as in `among`: the statement keeps its generic plan.
     batch.addStatement(
       (p) =>
-        `delete from scim_group_members where group_id = (select id from ${GUARD}) and connection_id = ${p(scope.connectionId)} and member_id ${removed.length === 1 ? `= ${p(removed[0])}` : `= any(${p(removed)}::text[])`}`,
+        `delete from scim_group_members where group_id = (select id from ${GUARD}) and connection_id = ${p(scope.connectionId)} and member_id ${removed.length === 1 ? `= ${p(removed[0])}` : `= any(${p(arrayLiteral(removed))}::text[])`}`,
     );
   }
   batch.add(
