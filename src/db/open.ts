@@ -18,6 +18,17 @@ export type DialectName = (typeof DIALECTS)[number];
 export interface Db {
   readonly kysely: Kysely<Database>;
   readonly dialect: DialectName;
+  /**
+   * For statements whose best plan does not depend on their parameters' values — the pages of a list
+   * in its default order — a handle whose PostgreSQL connections keep one generic plan per prepared
+   * statement (`plan_cache_mode = force_generic_plan`) instead of planning each execution for its
+   * values: a page of 100 users took 1.1 ms to plan and 0.03 ms with its generic plan, the same
+   * index-only scan (PostgreSQL kept planning anew because the generic plan, not knowing the offset,
+   * looked dearer). The setting is per connection, so these statements have a pool of their own;
+   * queries whose plans follow their values (a filter's LIKE prefix) stay off it. The same handle
+   * as `kysely` on SQLite and without prepared statements.
+   */
+  readonly genericPlans: Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -49,6 +60,7 @@ function openSqlite(url: string): Db {
   return {
     kysely,
     dialect: 'sqlite',
+    genericPlans: kysely,
     async close() {
       await checkpointer?.stop();
       await kysely.destroy();
@@ -58,11 +70,47 @@ function openSqlite(url: string): Db {
 
 function openPostgres(url: string, poolSize: number, preparedStatements: boolean): Db {
   // Repeated queries as named prepared statements: parsed and planned once per connection (src/db/pg-prepared.ts).
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, ...(preparedStatements ? { Client: PreparingClient } : {}) });
+  const config: pg.PoolConfig = { connectionString: url, max: poolSize, ...(preparedStatements ? { Client: PreparingClient } : {}) };
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: postgresPool(config) }) });
+  if (!preparedStatements) return { kysely, dialect: 'postgres', genericPlans: kysely, close: () => kysely.destroy() };
+  const genericPlans = new Kysely<Database>({ dialect: new PostgresDialect({ pool: () => genericPlansPool({ ...config, max: Math.ceil(poolSize / 2) }) }) });
+  return {
+    kysely,
+    dialect: 'postgres',
+    genericPlans,
+    async close() {
+      await Promise.all([kysely.destroy(), genericPlans.destroy()]);
+    },
+  };
+}
+
+function postgresPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
+  return pool;
+}
+
+/** A pooler that refuses a setting in the startup packet (PgBouncer, Neon's and Supabase's poolers). */
+export function refusesStartupOption(error: unknown): boolean {
+  return /unsupported startup parameter/i.test(String((error as { message?: unknown } | null)?.message ?? ''));
+}
+
+/**
+ * The pool of `genericPlans`, made at its first use: connections that start with
+ * `plan_cache_mode = force_generic_plan`. A pooler that refuses the setting gets a pool of plain
+ * connections instead (custom plans, as on the other pool), rather than failing every list.
+ */
+export async function genericPlansPool(config: pg.PoolConfig): Promise<pg.Pool> {
+  const pool = postgresPool({ ...config, options: '-c plan_cache_mode=force_generic_plan' });
+  try {
+    (await pool.connect()).release();
+    return pool;
+  } catch (error) {
+    await pool.end();
+    if (!refusesStartupOption(error)) throw error;
+    return postgresPool(config);
+  }
 }
 
 /** Opens a database from a `sqlite:` or `postgres://` URL. */

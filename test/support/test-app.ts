@@ -20,18 +20,18 @@ export interface TestApp {
 }
 
 /** Opens and migrates a fresh database. */
-export async function openTestDb(dialect: DialectName): Promise<{ db: Db; database: TestDatabase }> {
+export async function openTestDb(dialect: DialectName, poolSize = 5): Promise<{ db: Db; database: TestDatabase }> {
   const database = await createTestDatabase(dialect);
-  const db = openDatabase(database.url, { poolSize: 5 });
+  const db = openDatabase(database.url, { poolSize });
   await migrateToLatest(db);
   return { db, database };
 }
 
 /** Registers hooks that build the app before the file's tests and tear it down after. */
-export function useTestApp(dialect: DialectName, env: Record<string, string> = {}): TestApp {
+export function useTestApp(dialect: DialectName, env: Record<string, string> = {}, poolSize?: number): TestApp {
   const ctx = {} as TestApp;
   beforeAll(async () => {
-    const { db, database } = await openTestDb(dialect);
+    const { db, database } = await openTestDb(dialect, poolSize);
     // Behaviour tests send bursts and bad tokens from one address on purpose: the abuse limits are
     // off here unless a test turns them on (test/security/abuse-limits.test.ts does).
     const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL, DATABASE_URL: database.url, SCIM_RATE_LIMIT: '0', AUTH_FAILURE_LIMIT: '0', ...env });

@@ -90,7 +90,7 @@ export class GroupService {
 
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
     const stores = this.tx.reads();
-    const { rows, total } = await this.tx.page(stores.groups, scope, 'Group', query);
+    const { rows, total } = await this.tx.page(({ groups }) => groups, scope, 'Group', query);
     // Members of the whole page in one query, not one per group.
     const members = rows.length > 0 && wants(projection, 'Group', 'members') ? await stores.groups.membersOf(scope, rows.map((r) => r.id)) : undefined;
     const resources = rows.map((row) => {

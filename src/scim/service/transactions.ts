@@ -96,14 +96,21 @@ export class ScimTransactions {
     return position;
   };
 
-  /** A list's page and totalResults (src/scim/store/page-seek.ts); on PostgreSQL the count runs beside the page. */
+  /**
+   * A list's page and totalResults (src/scim/store/page-seek.ts), read from the source `sourceOf`
+   * picks among the stores; on PostgreSQL the count runs beside the page. A list in its default order
+   * without a filter — every page of an IdP's full sync — is read through `db.genericPlans`: its
+   * plan is the same wherever the page starts (src/db/open.ts).
+   */
   page<Row extends { created_at: string; id: string }>(
-    source: PageSource<Row> & { count(scope: ConnectionScope, query: ListQuery): Promise<number> },
+    sourceOf: (stores: Stores) => PageSource<Row> & { count(scope: ConnectionScope, query: ListQuery): Promise<number> },
     scope: ConnectionScope,
     resourceType: ResourceTypeName,
     query: ListQuery,
   ): Promise<{ rows: Row[]; total: number }> {
-    return readPageAndTotal(this.pages, source, scope, resourceType, query, this.locate, this.db.dialect === 'postgres');
+    const plain = query.filter === undefined && query.sortBy === undefined;
+    const stores = plain ? this.storesOf(this.db.genericPlans, new EventRecorder(false)) : this.reads();
+    return readPageAndTotal(this.pages, sourceOf(stores), scope, resourceType, query, this.locate, this.db.dialect === 'postgres');
   }
 
   /** Stores for reads outside a transaction. */

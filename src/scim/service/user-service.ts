@@ -64,11 +64,9 @@ export class UserService {
   }
 
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
-    const stores = this.tx.reads();
-    const users = stores.users;
-    const source = wants(projection, 'User', 'groups') ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users;
-    const { rows, total } = await this.tx.page(source, scope, 'User', query);
-    return { total, resources: await this.render(stores, scope, baseUrl, rows, projection) };
+    const withGroups = wants(projection, 'User', 'groups');
+    const { rows, total } = await this.tx.page(({ users }) => (withGroups ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users), scope, 'User', query);
+    return { total, resources: await this.render(this.tx.reads(), scope, baseUrl, rows, projection) };
   }
 
   /** Applies `change` to the current resource in one transaction, honouring If-Match. */
