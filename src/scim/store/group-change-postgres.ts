@@ -78,7 +78,7 @@ export function queueGroupChange(
   });
   if (membership.removed.length > 0) {
     const removed = membership.removed.map((m) => m.value);
-    // One id as a scalar, as in `among`: the statement keeps its generic plan.
+    // One id as a scalar, as in readGroupChange: the statement keeps its generic plan.
     batch.addStatement(
       (p) =>
         `delete from scim_group_members where group_id = (select id from ${GUARD}) and connection_id = ${p(scope.connectionId)} and member_id ${removed.length === 1 ? `= ${p(removed[0])}` : `= any(${p(arrayLiteral(removed))}::text[])`}`,
