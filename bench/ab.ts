@@ -8,6 +8,7 @@
  *   SCENARIO=patch256 DB=postgres npx tsx bench/ab.ts ../old .  PATCH add 256 members at c=1, blocks of 20
  *   SCENARIO=pages DB=postgres npx tsx bench/ab.ts ../old .     a page of 100 at a random startIndex of 10k users
  *   SCENARIO=bulk DB=postgres npx tsx bench/ab.ts ../old .      Bulk of 1,000 creates, 2 in flight, blocks of 6
+ *   SCENARIO=patch DB=sqlite,postgres npx tsx bench/ab.ts . .   one tree, SQLite against PostgreSQL
  *   SYNC_OFF_B=1 …                                              the second database with synchronous_commit = off
  *   BLOCKS=8 (default), BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
  */
@@ -23,6 +24,9 @@ if (!rootA || !rootB) throw new Error('usage: npx tsx bench/ab.ts <tree A> <tree
 const scenario = process.env.SCENARIO ?? 'create';
 const ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BLOCKS = Number(process.env.BLOCKS ?? 8);
+/** DB=postgres: both sides; DB=sqlite,postgres: one each (a tree against itself: the two databases' ratio). */
+const kinds = (process.env.DB ?? 'sqlite').split(',');
+if (kinds.length === 1) kinds.push(kinds[0]);
 const CLIENT = { clientId: 'bench', secret: 'bench-secret-0123456789-abcdefgh' };
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
@@ -38,7 +42,7 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 
 /** A fresh database for side `port`: a SQLite file, or a PostgreSQL database dropped by `drop`. */
 async function database(port: number): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (process.env.DB !== 'postgres') return { url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'ab-')), 'bench.db')}`, drop: async () => {} };
+  if (kinds[port === 3201 ? 0 : 1] !== 'postgres') return { url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'ab-')), 'bench.db')}`, drop: async () => {} };
   const name = `rollcall_ab_${port}_${process.pid}`;
   await admin(async (c) => {
     await c.query(`create database ${name}`);

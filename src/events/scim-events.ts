@@ -7,6 +7,7 @@ import type { ScimGroupsTable, ScimUsersTable } from '../db/tables.js';
 import { toDirectoryGroup, toDirectoryUser } from '../directory/shape.js';
 import { jsonEqual } from '../scim/patch/json.js';
 import type { EventRecorder } from './recorder.js';
+import type { EventType } from './types.js';
 
 type UserRow = Selectable<ScimUsersTable>;
 type GroupRow = Selectable<ScimGroupsTable>;
@@ -45,7 +46,10 @@ export function userChanged(events: EventRecorder, before: UserRow, after: UserR
 
 /** group.user_removed for each membership the user had, then user.deleted. */
 export function userDeleted(events: EventRecorder, row: UserRow, groupIds: readonly string[]): void {
-  for (const groupId of groupIds) events.record('group.user_removed', groupId, { groupId, userId: row.id });
+  for (const groupId of groupIds) {
+    const { type, data } = membershipEvent(groupId, row.id, false);
+    events.record(type, groupId, data);
+  }
   events.record('user.deleted', row.id, { ...toDirectoryUser(row) });
 }
 
@@ -64,10 +68,20 @@ export function groupUpdated(events: EventRecorder, before: GroupRow, after: Gro
   if (changed.length > 0) events.record('group.updated', after.id, { ...toDirectoryGroup(after), changedAttributes: changed });
 }
 
+/** The event of a user added to or removed from a group (its resource is the group). */
+export function membershipEvent(groupId: string, userId: string, added: boolean): { type: EventType; data: { groupId: string; userId: string } } {
+  return { type: added ? 'group.user_added' : 'group.user_removed', data: { groupId, userId } };
+}
+
 /** group.user_added / group.user_removed for user members (nested groups are not users). */
 export function membershipChanged(events: EventRecorder, groupId: string, added: readonly Member[], removed: readonly Member[]): void {
-  for (const m of added) if (m.type === 'User') events.record('group.user_added', groupId, { groupId, userId: m.value });
-  for (const m of removed) if (m.type === 'User') events.record('group.user_removed', groupId, { groupId, userId: m.value });
+  for (const [members, isAdd] of [[added, true], [removed, false]] as const) {
+    for (const m of members) {
+      if (m.type !== 'User') continue;
+      const { type, data } = membershipEvent(groupId, m.value, isAdd);
+      events.record(type, groupId, data);
+    }
+  }
 }
 
 export function groupDeleted(events: EventRecorder, row: GroupRow): void {

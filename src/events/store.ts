@@ -15,7 +15,7 @@ import type { EventType, NewEvent, RollcallEvent } from './types.js';
 export type EventRow = Selectable<EventsTable>;
 
 /** The id of the current transaction (PostgreSQL); SQLite writes one transaction at a time. */
-const TX_ORDER: FixedColumn<'tx_order'> = { name: 'tx_order', sql: { postgres: 'pg_current_xact_id()::text::bigint', sqlite: '0' } };
+export const TX_ORDER: FixedColumn<'tx_order'> = { name: 'tx_order', sql: { postgres: 'pg_current_xact_id()::text::bigint', sqlite: '0' } };
 
 /** Events after a position, optionally by tenant and types. */
 export interface FeedQuery {

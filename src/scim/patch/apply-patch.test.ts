@@ -128,6 +128,24 @@ describe('changed', () => {
     const r = patchGroup(sampleGroup(), { op: 'replace', path: 'displayName', value: 'Eng' }, { op: 'add', path: 'members', value: [{ value: 'u-2' }] });
     expect(r.changed).toEqual(['displayName', 'members']);
   });
+
+  it('says whether every operation targeted members, whether or not an attribute would change', () => {
+    const empty = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: '' };
+    const members = [
+      [{ op: 'add', path: 'members', value: [{ value: 'u-2' }] }],
+      [{ op: 'remove', path: 'members[value eq "u-2"]' }, { op: 'Remove', path: 'members', value: [{ value: 'u-3' }] }],
+      [{ op: 'add', value: { members: [{ value: 'u-2' }] } }],
+    ];
+    for (const ops of members) expect(patchGroup(empty, ...ops).membersOnly).toBe(true);
+    // On an empty group these change nothing, on a real one they would: not members only.
+    const attributes = [
+      [{ op: 'remove', path: 'externalId' }],
+      [{ op: 'add', path: 'members', value: [{ value: 'u-2' }] }, { op: 'replace', path: 'displayName', value: '' }],
+      [{ op: 'add', value: { members: [{ value: 'u-2' }], externalId: null } }],
+      [{ op: 'remove', path: 'urn:example:custom:attr' }],
+    ];
+    for (const ops of attributes) expect(patchGroup(empty, ...ops).membersOnly).toBe(false);
+  });
 });
 
 describe('schemas follows the extensions present (RFC 7643 §3)', () => {

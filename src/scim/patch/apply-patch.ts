@@ -5,6 +5,7 @@
  */
 import { ScimError, invalidPath, invalidSyntax, tooMany } from '../errors.js';
 import { findKey, getCI, isObject, jsonEqual, show } from './json.js';
+import { isMembersTarget } from './members.js';
 import { applyToTarget, type PatchContext } from './operations.js';
 import { planOperation, type PlanScope } from './path-less.js';
 import { coreSchemaId } from './target.js';
@@ -71,10 +72,12 @@ export function applyPatch(resource: ScimResource, body: unknown, options: Patch
   const draft = structuredClone(resource);
   const ctx: PatchContext = { resourceType: options.resourceType, draft, memberOps: [], touched: new Map() };
   const scope = planScope(resource, options);
+  let membersOnly = true;
   for (let i = 0; i < operations.length; i++) {
     const { op, path, value, hasValue } = operations[i];
     try {
       for (const step of planOperation(scope, op, path, value, hasValue)) {
+        if (step.target.kind !== 'attr' || !isMembersTarget(step.target, options.resourceType)) membersOnly = false;
         applyToTarget(ctx, op, step.target, step.value, step.hasValue);
       }
     } catch (err) {
@@ -86,7 +89,7 @@ export function applyPatch(resource: ScimResource, body: unknown, options: Patch
   reconcileSchemas(ctx, options);
   const changed = changedAttributes(resource, ctx);
   if (ctx.memberOps.length) changed.push('members');
-  return { resource: draft, memberOps: ctx.memberOps, changed };
+  return { resource: draft, memberOps: ctx.memberOps, changed, membersOnly };
 }
 
 function planScope(resource: ScimResource, options: PatchOptions): PlanScope {

@@ -47,6 +47,11 @@ export interface PatchResult {
    * (`active`, `name`, `emails`), extension attributes as `urn…:attr`, and `members` when memberOps is non-empty.
    */
   changed: string[];
+  /**
+   * Whether every operation targeted `members` (Groups): then `memberOps` is all the PATCH does,
+   * whatever the resource's attributes are.
+   */
+  membersOnly: boolean;
 }
 
 /** The three operations of RFC 7644 §3.5.2, lower-cased. */

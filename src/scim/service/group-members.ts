@@ -1,9 +1,10 @@
 /** Applies membership changes (from POST, PUT and PATCH) to a group's member rows. */
-import { invalidValue } from '../errors.js';
+import { invalidValue, type ScimError } from '../errors.js';
 import { matchingIndexes } from '../filter/evaluate.js';
 import type { MemberOp, MemberRef } from '../patch/types.js';
 import { groupSchema } from '../schema/index.js';
 import type { GroupStore, MemberRow } from '../store/group-store.js';
+import type { MemberChange } from '../store/member-change-postgres.js';
 import { storable, type ConnectionScope } from '../store/scope.js';
 
 const MEMBERS_ATTRIBUTE = groupSchema.attributes.find((a) => a.name === 'members');
@@ -29,9 +30,14 @@ function checkValues(refs: readonly MemberRef[]): string[] {
  */
 function membersOf(ids: readonly string[], found: ReadonlyMap<string, 'User' | 'Group'>, groupId: string): MemberRow[] {
   const missing = ids.find((id) => !found.has(id));
-  if (missing !== undefined) throw invalidValue(`Member "${missing}" is not a User or Group of this connection`);
+  if (missing !== undefined) throw missingMember(missing);
   if (ids.includes(groupId)) throw invalidValue('A group cannot be a member of itself');
   return [...new Set(ids)].map((value) => ({ value, type: found.get(value)! }));
+}
+
+/** The error for a member id that is no User or Group of this connection. */
+export function missingMember(id: string): ScimError {
+  return invalidValue(`Member "${id}" is not a User or Group of this connection`);
 }
 
 /** Resolves member references to rows of this connection. */
@@ -49,6 +55,24 @@ export function memberIdsOf(ops: readonly MemberOp[]): string[] | undefined {
     else return undefined;
   }
   return [...new Set(ids)].filter(storable);
+}
+
+/**
+ * The change `ops` make when they all add or all remove members named by id (what Okta and Entra ID
+ * send): the ids, distinct, in order. Undefined for anything else, or for ids the other ways handle:
+ * one with U+0000, or the group's own.
+ */
+export function simpleMemberChange(ops: readonly MemberOp[], groupId: string): MemberChange | undefined {
+  const kind = ops[0]?.op;
+  if ((kind !== 'add' && kind !== 'remove') || ops.some((op) => op.op !== kind)) return undefined;
+  let ids: string[];
+  try {
+    ids = [...new Set(ops.flatMap((op) => (op.op === 'add' ? checkValues(op.members) : op.op === 'remove' ? op.values : [])))];
+  } catch {
+    return undefined;
+  }
+  if (ids.length === 0 || ids.includes(groupId) || !ids.every(storable)) return undefined;
+  return { kind, ids };
 }
 
 /**

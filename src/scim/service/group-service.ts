@@ -4,22 +4,23 @@ import { groupCreated, groupDeleted, groupUpdated, membershipChanged, userRolesC
 import { groupDeletionRoleChanges, membershipRoleChanges } from '../../roles/membership-roles.js';
 import { notFound } from '../errors.js';
 import { applyPatch } from '../patch/apply-patch.js';
-import type { MemberOp } from '../patch/types.js';
+import type { MemberOp, PatchResult } from '../patch/types.js';
 import { normalizeResource, type StoredResource } from '../resources/normalize.js';
 import { project, wants, type Projection } from '../resources/projection.js';
 import { renderMembers, renderResource } from '../resources/render.js';
 import { queueGroupChange, readGroupChange } from '../store/group-change-postgres.js';
+import { changeMembers } from '../store/member-change-postgres.js';
 import type { GroupRow, MemberView } from '../store/group-store.js';
 import type { ListQuery } from '../store/list-query.js';
-import type { ConnectionScope } from '../store/scope.js';
-import { applyMemberOps, memberIdsOf, planMemberOps } from './group-members.js';
+import { storable, type ConnectionScope } from '../store/scope.js';
+import { applyMemberOps, memberIdsOf, missingMember, planMemberOps, simpleMemberChange } from './group-members.js';
 import { checkIfMatch } from './preconditions.js';
 import { VersionConflict, type ScimTransactions, type Stores } from './transactions.js';
 import type { Rendered } from './user-service.js';
 
 const ALL: Projection = { exclude: [] };
 
-/** A group with nothing in it, to learn which members a PATCH body names (patchUnlocked). */
+/** A group with nothing in it, to learn which members a PATCH body names (patchMembers, patchUnlocked). */
 const EMPTY_GROUP: StoredResource = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: '' };
 
 /**
@@ -130,8 +131,33 @@ export class GroupService {
   }
 
   /**
-   * PostgreSQL: a PATCH that adds and removes members (Okta's and Entra's) and may change attributes,
-   * in two round trips (src/scim/store/group-change-postgres.ts). Undefined when it has to go through
+   * PostgreSQL: a PATCH that only adds or only removes members by id, without If-Match, as one
+   * statement (src/scim/store/member-change-postgres.ts). Undefined when it has to go another way:
+   * on SQLite; for any other PATCH; when roles are mapped to the group, or it was deleted meanwhile.
+   */
+  private async patchMembers(scope: ConnectionScope, id: string, body: unknown, ifMatch: string | undefined): Promise<GroupRow | undefined> {
+    if (!this.tx.statementWrites || ifMatch !== undefined || !storable(id)) return undefined;
+    // Members never live in the resource: applied to an empty group, the PATCH says what it does to them.
+    let patched: PatchResult;
+    try {
+      patched = applyPatch(EMPTY_GROUP, body, { resourceType: 'Group', id });
+    } catch {
+      return undefined; // the other ways give the error, after looking the group up
+    }
+    const change = patched.membersOnly ? simpleMemberChange(patched.memberOps, id) : undefined;
+    if (!change) return undefined;
+    const outcome = await this.tx.oneStatement(scope, async (db, context) => {
+      const outcome = await changeMembers(db, { scope, groupId: id, change, ...context });
+      return { result: outcome, applied: outcome.kind === 'applied' };
+    });
+    if (outcome.kind === 'notFound') this.notFound(id);
+    if (outcome.kind === 'missing') throw missingMember(outcome.id);
+    return outcome.kind === 'applied' ? outcome.row : undefined;
+  }
+
+  /**
+   * PostgreSQL: a PATCH that adds and removes members and may change attributes, or one `patchMembers`
+   * declined, in two round trips (src/scim/store/group-change-postgres.ts). Undefined when it has to go through
    * `update` instead: on SQLite; for ops that need every member (replace, a filter on members); when
    * the group has mapped roles, whose changes need more reads; when the group is not found (update
    * answers 404); when another write got to the group between the read and the write.
@@ -188,7 +214,8 @@ export class GroupService {
       const attributesChanged = result.changed.some((name) => name !== 'members');
       return { resource: attributesChanged ? result.resource : undefined, memberOps: result.memberOps };
     };
-    const row = (await this.patchUnlocked(scope, id, body, ifMatch, change)) ?? (await this.update(scope, id, ifMatch, change));
+    const row =
+      (await this.patchMembers(scope, id, body, ifMatch)) ?? (await this.patchUnlocked(scope, id, body, ifMatch, change)) ?? (await this.update(scope, id, ifMatch, change));
     // Rendered from the row just written: a 204 (members excluded) reads nothing more.
     return { resource: await this.renderOne(this.tx.reads(), scope, baseUrl, row, projection), version: row.version };
   }

@@ -64,6 +64,17 @@ function lastSyncUpdate(scope: ConnectionScope, now: string, before: string, par
   return `update "connections" set "last_sync_at" = ${parameter(now)} where "id" = ${parameter(scope.connectionId)} and "tenant_id" = ${parameter(scope.tenantId)} and ("last_sync_at" is null or "last_sync_at" < ${parameter(before)})`;
 }
 
+/** What a change made by one statement (`oneStatement`) is given. */
+export interface StatementContext {
+  now: string;
+  /** Whether the connection records events. */
+  events: boolean;
+  /** Commit without waiting for the WAL flush: the request flushes at its end (`flush`). */
+  asynchronous: boolean;
+  /** The connection's lastSync update, when due. */
+  lastSync?: (parameter: (value: unknown) => string) => string;
+}
+
 /** Runs SCIM reads and writes against one database. */
 export class ScimTransactions {
   constructor(
@@ -279,6 +290,23 @@ export class ScimTransactions {
       const events = this.recorder(scope);
       const result = await fn(this.db.kysely, batch, events, now);
       if (result === undefined || !(await this.send(scope, batch, events, now))) return undefined;
+      return result;
+    });
+  }
+
+  /**
+   * PostgreSQL: a change made by one statement that reads what it depends on itself (a PATCH that
+   * only adds or only removes members: src/scim/store/member-change-postgres.ts), one round trip.
+   * `fn` runs it, given the connection's lastSync update when that is due (the statement applies it
+   * on its own condition), and says whether the statement applied. Retried on conflicts as `write` is.
+   */
+  oneStatement<T>(scope: ConnectionScope, fn: (db: Kysely<Database>, context: StatementContext) => Promise<{ result: T; applied: boolean }>): Promise<T> {
+    return this.written(scope, '', async () => {
+      const now = new Date().toISOString();
+      const before = this.lastSyncDue(scope, now);
+      const lastSync = before === undefined ? undefined : (parameter: (value: unknown) => string) => lastSyncUpdate(scope, now, before, parameter);
+      const { result, applied } = await fn(this.db.kysely, { now, events: this.recorder(scope).enabled, asynchronous: scope.flushAtEnd === true, lastSync });
+      if (applied && before !== undefined) this.lastSyncWrote(scope, now);
       return result;
     });
   }
