@@ -69,9 +69,13 @@ export class PageSeekCache {
  */
 export type PageStart = { after: SeekKey } | { from: SeekKey; skip: number };
 
+/** A page row that also carries its unfiltered list's kept count (`withTotal`). */
+export type Totalled<Row> = Row & { total?: number | string | null };
+
 /** A store that can list a page by OFFSET, after a key, or from a block. */
 export interface PageSource<Row> {
-  list(scope: ConnectionScope, query: ListQuery, start?: PageStart): Promise<Row[]>;
+  /** `withTotal`: each row also carries the kept count of the (unfiltered) list as `total`. */
+  list(scope: ConnectionScope, query: ListQuery, start?: PageStart, withTotal?: boolean): Promise<Totalled<Row>[]>;
 }
 
 /** Finds the order block of a row position (src/scim/store/order-blocks.ts); undefined where OFFSET is as cheap. */
@@ -96,7 +100,8 @@ export async function readPage<Row extends { created_at: string; id: string }>(
   resourceType: ResourceTypeName,
   query: ListQuery,
   locate?: Locator,
-): Promise<Row[]> {
+  withTotal = false,
+): Promise<Totalled<Row>[]> {
   // The key is computed before reading: a write that lands meanwhile moves the generation on, and
   // the entry made from this (possibly older) read is never used.
   const here = query.offset > 0 ? cache.keyOf(scope, resourceType, query, query.offset) : undefined;
@@ -111,7 +116,7 @@ export async function readPage<Row extends { created_at: string; id: string }>(
   if (!start) cache.stats.offsets++;
   else if ('after' in start) cache.stats.seeks++;
   else cache.stats.located++;
-  const rows = await source.list(scope, query, start);
+  const rows = await source.list(scope, query, start, withTotal);
   const last = rows[rows.length - 1];
   if (last && rows.length === query.limit) cache.set(next, { createdAt: last.created_at, id: last.id });
   return rows;
@@ -122,10 +127,12 @@ export async function readPage<Row extends { created_at: string; id: string }>(
  * for is the whole result and no count runs (a `userName eq` lookup is one query). Further on, the
  * count first: no page is read past the end.
  *
- * `concurrent` (PostgreSQL, where each query is a round trip on a connection of its own): the count
- * runs beside the page instead of before or after it, whenever it is needed anyway or is the kept
- * count of an unfiltered list (one indexed read). A page past the end is then read for nothing, which
- * costs an empty index range.
+ * `concurrent` (PostgreSQL, where each query is a round trip): an unfiltered list's kept count (one
+ * indexed read) comes with the page's rows, in the same statement and snapshot — a query less per
+ * page of a full sync, whose round trip on a second connection cost about 0.5 ms of a 3 ms page; only
+ * a page with no rows counts apart. A filtered list's count runs beside the page instead of before or
+ * after it whenever it is needed anyway. A page past the end is then read for nothing, which costs an
+ * empty index range.
  */
 export async function readPageAndTotal<Row extends { created_at: string; id: string }>(
   cache: PageSeekCache,
@@ -136,6 +143,11 @@ export async function readPageAndTotal<Row extends { created_at: string; id: str
   locate?: Locator,
   concurrent = false,
 ): Promise<{ rows: Row[]; total: number }> {
+  if (concurrent && !query.filter && query.limit > 0) {
+    const rows = await readPage(cache, source, scope, resourceType, query, locate, true);
+    const total = rows.length > 0 ? Number(rows[0].total ?? 0) : await source.count(scope, query);
+    return { rows: rows.map(({ total: _, ...row }) => row as Row), total };
+  }
   if (concurrent && (query.offset > 0 || query.limit === 0 || !query.filter)) {
     const [rows, total] = await Promise.all([query.limit > 0 ? readPage(cache, source, scope, resourceType, query, locate) : [], source.count(scope, query)]);
     return { rows, total };

@@ -1,5 +1,5 @@
 /** A connection's number of users or groups, from the trigger-kept counts (migration 0008). */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/tables.js';
 import type { ResourceTypeName } from '../schema/index.js';
 import type { ConnectionScope } from './scope.js';
@@ -14,4 +14,9 @@ export async function countResources(db: Kysely<Database>, scope: ConnectionScop
     .where('resource_type', '=', resourceType)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** The same count as a scalar subquery, for a page query to return beside its rows (src/scim/store/page-seek.ts). */
+export function keptCount(scope: ConnectionScope, resourceType: ResourceTypeName): RawBuilder<number | string | null> {
+  return sql<number | string | null>`(select sum(n) from scim_counts where tenant_id = ${scope.tenantId} and connection_id = ${scope.connectionId} and resource_type = ${resourceType})`;
 }

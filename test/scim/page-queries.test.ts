@@ -1,0 +1,78 @@
+/**
+ * PostgreSQL: a page of an unfiltered list carries the list's kept count on its rows
+ * (src/scim/store/page-seek.ts): one statement per page of a full sync, and its totalResults from
+ * the same snapshot as its rows; a page with no rows counts apart. A filtered list's count stays a
+ * query of its own.
+ */
+import type { KyselyPlugin } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { openDatabase, type Db } from '../../src/db/open.js';
+import { parseFilter } from '../../src/scim/filter/index.js';
+import { ScimTransactions } from '../../src/scim/service/transactions.js';
+import type { ListQuery } from '../../src/scim/store/list-query.js';
+import { UserStore } from '../../src/scim/store/user-store.js';
+import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../support/databases.js';
+
+const USERS = 30;
+
+describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (postgres)', () => {
+  let database: TestDatabase;
+  let db: Db;
+  let tx: ScimTransactions;
+  let queries = 0;
+  const scope = { tenantId: 't', connectionId: 'c' };
+  const now = '2026-11-29T00:00:00.000Z';
+  const counter: KyselyPlugin = {
+    transformQuery: (args) => args.node,
+    transformResult: async (args) => {
+      queries++;
+      return args.result;
+    },
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    db = openDatabase(database.url);
+    await migrateToLatest(db);
+    await db.kysely.insertInto('tenants').values({ id: 't', name: 'T', created_at: now, updated_at: now }).execute();
+    await db.kysely.insertInto('connections').values({ id: 'c', tenant_id: 't', source: 'okta', connection_name: 'C', sync_to_user_management: 0, created_at: now, updated_at: now, last_sync_at: null }).execute();
+    const users = new UserStore(db.kysely, 'postgres');
+    for (let i = 0; i < USERS; i++) {
+      await users.insert(scope, `u${String(i).padStart(2, '0')}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `u${i}@pages.test` }, `2026-11-29T00:00:${String(i).padStart(2, '0')}.000Z`);
+    }
+    tx = new ScimTransactions({ ...db, kysely: db.kysely.withPlugin(counter), genericPlans: db.genericPlans.withPlugin(counter) });
+  });
+
+  afterAll(async () => {
+    tx?.statistics?.stop();
+    await db?.close();
+    await database?.drop();
+  });
+
+  const page = async (query: Partial<ListQuery>, withGroups = false) => {
+    queries = 0;
+    const list: ListQuery = { offset: 0, limit: 10, sortOrder: 'ascending', ...query };
+    const result = await tx.page(({ users }) => (withGroups ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users), scope, 'User', list);
+    return { ids: result.rows.map((r) => r.id), total: result.total, queries, keys: Object.keys(result.rows[0] ?? {}) };
+  };
+
+  it('reads a page of an unfiltered list and its total in one query', async () => {
+    const first = await page({});
+    expect(first).toMatchObject({ total: USERS, queries: 1 });
+    expect(first.ids).toEqual(Array.from({ length: 10 }, (_, i) => `u${String(i).padStart(2, '0')}`));
+    // The count is not a column of the rows handed on.
+    expect(first.keys).not.toContain('total');
+    expect(await page({ offset: 25 }, true)).toMatchObject({ ids: ['u25', 'u26', 'u27', 'u28', 'u29'], total: USERS, queries: 1 });
+  });
+
+  it('counts apart when the page has no rows', async () => {
+    expect(await page({ offset: 40 })).toMatchObject({ ids: [], total: USERS, queries: 2 });
+  });
+
+  it("keeps a filtered list's count a query of its own", async () => {
+    const filtered = await page({ offset: 1, filter: parseFilter('userName sw "u1"') });
+    expect(filtered.total).toBe(11);
+    expect(filtered.queries).toBe(2);
+  });
+});
