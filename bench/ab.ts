@@ -6,7 +6,7 @@
  *   npx tsx bench/ab.ts ../rollcall-old .                       POST /Users at c=16 on SQLite, blocks of 4,000
  *   SCENARIO=patch DB=postgres npx tsx bench/ab.ts ../old .     PATCH add 1 member at c=1, blocks of 250
  *   SCENARIO=patch256 DB=postgres npx tsx bench/ab.ts ../old .  PATCH add 256 members at c=1, blocks of 20
- *   SCENARIO=pages DB=postgres npx tsx bench/ab.ts ../old .     a page of 100 at a random startIndex of 10k users
+ *   SCENARIO=pages DB=postgres npx tsx bench/ab.ts ../old .     a page of 100 at a random startIndex of 10k users (PAGE_START=n: at n)
  *   SCENARIO=bulk DB=postgres npx tsx bench/ab.ts ../old .      Bulk of 1,000 creates, 2 in flight, blocks of 6
  *   SCENARIO=patch DB=sqlite,postgres npx tsx bench/ab.ts . .   one tree, SQLite against PostgreSQL
  *   SYNC_OFF_B=1 …                                              the second database with synchronous_commit = off
@@ -24,6 +24,8 @@ if (!rootA || !rootB) throw new Error('usage: npx tsx bench/ab.ts <tree A> <tree
 const scenario = process.env.SCENARIO ?? 'create';
 const ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BLOCKS = Number(process.env.BLOCKS ?? 8);
+/** SCENARIO=pages: every page at this startIndex instead of a random one. */
+const PAGE_START = process.env.PAGE_START === undefined ? undefined : Number(process.env.PAGE_START);
 /** DB=postgres: both sides; DB=sqlite,postgres: one each (a tree against itself: the two databases' ratio). */
 const kinds = (process.env.DB ?? 'sqlite').split(',');
 if (kinds.length === 1) kinds.push(kinds[0]);
@@ -88,7 +90,7 @@ async function side(root: string, port: number): Promise<Side> {
       block: () =>
         load(t.origin, { concurrency: 1, count: 150, warmup: 20, headers: t.headers, expect: [200] }, () => ({
           method: 'GET',
-          path: `${t.base}/Users?startIndex=${1 + ((n++ * 7_919_993) % 9901)}&count=100`,
+          path: `${t.base}/Users?startIndex=${PAGE_START ?? 1 + ((n++ * 7_919_993) % 9901)}&count=100`,
         })),
     };
   }

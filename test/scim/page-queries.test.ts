@@ -1,8 +1,8 @@
 /**
- * PostgreSQL: a page of an unfiltered list carries the list's kept count on its rows
- * (src/scim/store/page-seek.ts): one statement per page of a full sync, and its totalResults from
- * the same snapshot as its rows; a page with no rows counts apart. A filtered list's count stays a
- * query of its own.
+ * PostgreSQL: a page of an unfiltered list carries the list's kept count on its rows, and a deep page
+ * looks its order block up in the same statement (src/scim/store/page-seek.ts): one statement per
+ * page of a full sync, its totalResults from the same snapshot as its rows; a page with no rows
+ * counts apart. A filtered list's count stays a query of its own.
  */
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,8 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
     for (let i = 0; i < USERS; i++) {
       await users.insert(scope, `u${String(i).padStart(2, '0')}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `u${i}@pages.test` }, `2026-11-29T00:00:${String(i).padStart(2, '0')}.000Z`);
     }
-    tx = new ScimTransactions({ ...db, kysely: db.kysely.withPlugin(counter), genericPlans: db.genericPlans.withPlugin(counter) });
+    // Blocks of 10 rows, so pages from the 11th row on are deep ones.
+    tx = new ScimTransactions({ ...db, kysely: db.kysely.withPlugin(counter), genericPlans: db.genericPlans.withPlugin(counter) }, { orderBlockRows: 10 });
   });
 
   afterAll(async () => {
@@ -63,7 +64,31 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
     expect(first.ids).toEqual(Array.from({ length: 10 }, (_, i) => `u${String(i).padStart(2, '0')}`));
     // The count is not a column of the rows handed on.
     expect(first.keys).not.toContain('total');
-    expect(await page({ offset: 25 }, true)).toMatchObject({ ids: ['u25', 'u26', 'u27', 'u28', 'u29'], total: USERS, queries: 1 });
+    expect(await page({ offset: 5 }, true)).toMatchObject({ ids: ['u05', 'u06', 'u07', 'u08', 'u09', 'u10', 'u11', 'u12', 'u13', 'u14'], total: USERS, queries: 1 });
+  });
+
+  it('finds a deep page from its order block in the same query, and hands a block grown too large to maintenance', async () => {
+    const noted: unknown[] = [];
+    const note = tx.blocks.note.bind(tx.blocks);
+    tx.blocks.note = (target) => {
+      noted.push(target);
+      note(target);
+    };
+    try {
+      const expected = ['u13', 'u14', 'u15', 'u16', 'u17'];
+      // One block of all 30 rows, as the inserts left it: found at 30 rows, more than twice 10.
+      const located = tx.pages.stats.located;
+      expect(await page({ offset: 13, limit: 5 })).toMatchObject({ ids: expected, total: USERS, queries: 1 });
+      expect(tx.pages.stats.located).toBe(located + 1);
+      expect(noted).toEqual([{ tenantId: 't', connectionId: 'c', resourceType: 'User' }]);
+      await tx.blocks.settle({ ...scope, resourceType: 'User' });
+      noted.length = 0;
+      expect(await page({ offset: 13, limit: 5 }, true)).toMatchObject({ ids: expected, total: USERS, queries: 1 });
+      expect(await page({ offset: 27, limit: 5 })).toMatchObject({ ids: ['u27', 'u28', 'u29'], total: USERS, queries: 1 });
+      expect(noted).toEqual([]);
+    } finally {
+      tx.blocks.note = note;
+    }
   });
 
   it('counts apart when the page has no rows', async () => {

@@ -85,6 +85,19 @@ export class ScimTransactions {
     this.statistics = db.dialect === 'postgres' ? new PostgresStatistics(db.kysely) : undefined;
     this.creates = db.dialect === 'postgres' ? new CreateCoalescer(db.kysely) : undefined;
     this.blocks = new OrderBlockMaintenance(db, options.orderBlockRows);
+    const blocks = this.blocks;
+    const found: Locator['found'] = (scope, resourceType, blockRows) => {
+      if (blockRows >= 2 * blocks.blockRows) blocks.note({ tenantId: scope.tenantId, connectionId: scope.connectionId, resourceType });
+    };
+    this.locator = {
+      minOffset: blocks.blockRows,
+      locate: async (scope, resourceType, offset) => {
+        const position = await locate(db.kysely, scope, resourceType, offset);
+        if (position) found(scope, resourceType, position.blockRows);
+        return position;
+      },
+      found,
+    };
   }
 
   /** PostgreSQL: keeps planner statistics up with a growing directory (src/db/postgres-statistics.ts). */
@@ -97,19 +110,15 @@ export class ScimTransactions {
   readonly blocks: OrderBlockMaintenance;
 
   /**
-   * The order block of a row position; a block found too large is handed to maintenance. Within
+   * The order blocks of row positions; a block found too large is handed to maintenance. Within
    * the first block's worth of rows OFFSET walks no more than a block would: no lookup then.
    */
-  readonly locate: Locator = async (scope, resourceType, offset) => {
-    if (offset < this.blocks.blockRows) return undefined;
-    const position = await locate(this.db.kysely, scope, resourceType, offset);
-    if (position && position.blockRows >= 2 * this.blocks.blockRows) this.blocks.note({ tenantId: scope.tenantId, connectionId: scope.connectionId, resourceType });
-    return position;
-  };
+  readonly locator: Locator;
 
   /**
    * A list's page and totalResults (src/scim/store/page-seek.ts), read from the source `sourceOf`
-   * picks among the stores; on PostgreSQL the count runs beside the page. A list in its default order
+   * picks among the stores; on PostgreSQL an unfiltered page is one statement, its count and its
+   * order block looked up in it, and a filtered list's count runs beside the page. A list in its default order
    * without a filter — every page of an IdP's full sync — is read through `db.genericPlans`: its
    * plan is the same wherever the page starts (src/db/open.ts).
    */
@@ -121,7 +130,7 @@ export class ScimTransactions {
   ): Promise<{ rows: Row[]; total: number }> {
     const plain = query.filter === undefined && query.sortBy === undefined;
     const stores = plain ? this.storesOf(this.db.genericPlans, new EventRecorder(false)) : this.reads();
-    return readPageAndTotal(this.pages, sourceOf(stores), scope, resourceType, query, this.locate, this.db.dialect === 'postgres');
+    return readPageAndTotal(this.pages, sourceOf(stores), scope, resourceType, query, this.locator, this.db.dialect === 'postgres');
   }
 
   /** Stores for reads outside a transaction. */

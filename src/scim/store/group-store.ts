@@ -4,9 +4,9 @@ import type { DialectName } from '../../db/open.js';
 import type { Database, ScimGroupsTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
 import type { RowMeta } from '../resources/render.js';
-import { startPage, type PageStart, type Totalled } from './page-seek.js';
+import { pageExtras, pageQueries, startPage, type PageRow, type PageStart } from './page-seek.js';
 import { countInsertedSqlite } from './insert-counting.js';
-import { countResources, keptCount } from './resource-counts.js';
+import { countResources } from './resource-counts.js';
 import { listCondition, orderBy, PAGE_COLUMNS, type ListQuery } from './list-query.js';
 import { assertStorable, chunks, storable, type ConnectionScope } from './scope.js';
 
@@ -124,15 +124,16 @@ export class GroupStore {
   }
 
   /** A page in list order, ids first (a deferred join, as for users). */
-  list(scope: ConnectionScope, query: ListQuery, start?: PageStart, withTotal = false): Promise<Totalled<RowMeta>[]> {
+  list(scope: ConnectionScope, query: ListQuery, start?: PageStart, withTotal = false): Promise<PageRow<RowMeta>[]> {
     const order = sql`${orderBy(query, 'Group', this.dialect)}`;
     let page = this.base(scope, query).select('r.id').orderBy(order).limit(query.limit);
     // After a known row or from an order block (src/scim/store/page-seek.ts): a short range scan of the index instead of OFFSET.
     page = startPage(page, query, start);
-    return this.db
+    const extras = pageExtras(scope, 'Group', start, withTotal);
+    return pageQueries(this.db, scope, 'Group', start)
       .selectFrom('scim_groups as r')
       .select(PAGE_COLUMNS)
-      .$if(withTotal, (q) => q.select(keptCount(scope, 'Group').as('total')))
+      .$if(extras.length > 0, (q) => q.select(extras))
       .where('r.id', 'in', page)
       .orderBy(order)
       .execute();

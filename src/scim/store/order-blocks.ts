@@ -7,7 +7,7 @@
  * one block's rows from its start (src/scim/store/order-maintenance.ts keeps blocks near
  * BLOCK_ROWS).
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/tables.js';
 import type { ResourceTypeName } from '../schema/index.js';
 import type { ConnectionScope } from './scope.js';
@@ -23,10 +23,15 @@ export interface BlockPosition {
   blockRows: number;
 }
 
-/** The block holding the row at 0-based `offset` of the default (ascending) order, or undefined past the end. */
-export async function locate(db: Kysely<Database>, scope: ConnectionScope, resourceType: ResourceTypeName, offset: number): Promise<BlockPosition | undefined> {
-  const result = await sql<{ start_at: string; start_id: string; n: number | string; before: number | string }>`
-    select start_at, start_id, n, before from (
+/**
+ * The block holding the row at 0-based `offset` of the default (ascending) order, as a query: its
+ * lower bound (`start_at`, `start_id`: both '' for the first block, below every row), `skip` (the
+ * rows from the bound to `offset`) and `n` (its size); no row past the end. A page on PostgreSQL
+ * reads it in its own statement (src/scim/store/page-seek.ts).
+ */
+export function blockAt(scope: ConnectionScope, resourceType: ResourceTypeName, offset: number): RawBuilder<BlockRow> {
+  return sql<BlockRow>`
+    select start_at, start_id, cast(${offset} - before as bigint) as skip, n from (
       select start_at, start_id, sum(n) as n, sum(sum(n)) over (order by start_at, start_id rows unbounded preceding) - sum(n) as before
       from scim_order_blocks
       where tenant_id = ${scope.tenantId} and connection_id = ${scope.connectionId} and resource_type = ${resourceType}
@@ -34,13 +39,23 @@ export async function locate(db: Kysely<Database>, scope: ConnectionScope, resou
     ) blocks
     where before + n > ${offset}
     order by start_at, start_id
-    limit 1`.execute(db);
-  const block = result.rows[0];
+    limit 1`;
+}
+
+interface BlockRow {
+  start_at: string;
+  start_id: string;
+  skip: number | string;
+  n: number | string;
+}
+
+/** The block holding the row at 0-based `offset` of the default (ascending) order, or undefined past the end. */
+export async function locate(db: Kysely<Database>, scope: ConnectionScope, resourceType: ResourceTypeName, offset: number): Promise<BlockPosition | undefined> {
+  const block = (await blockAt(scope, resourceType, offset).execute(db)).rows[0];
   if (!block) return undefined;
-  const before = Number(block.before);
   return {
     from: block.start_at === '' && block.start_id === '' ? undefined : { createdAt: block.start_at, id: block.start_id },
-    skip: offset - before,
+    skip: Number(block.skip),
     blockRows: Number(block.n),
   };
 }

@@ -5,9 +5,9 @@ import { insertRows, type InsertSink } from '../../db/prepared-insert.js';
 import type { Database, ScimUsersTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
 import type { RowMeta } from '../resources/render.js';
-import { startPage, type PageStart, type Totalled } from './page-seek.js';
+import { pageExtras, pageQueries, startPage, type PageRow, type PageStart } from './page-seek.js';
 import { countInsertedSqlite } from './insert-counting.js';
-import { countResources, keptCount } from './resource-counts.js';
+import { countResources } from './resource-counts.js';
 import { listCondition, orderBy, PAGE_COLUMNS, type ListQuery } from './list-query.js';
 import { assertStorable, chunks, storable, type ConnectionScope } from './scope.js';
 import { emailRows, userColumns } from './user-columns.js';
@@ -130,12 +130,13 @@ export class UserStore {
    * A page in list order. The page's ids are found first (a deferred join): skipping `offset`
    * entries then walks the index only, and just the page's rows are read from the table.
    */
-  list(scope: ConnectionScope, query: ListQuery, start?: PageStart, withTotal = false): Promise<Totalled<RowMeta>[]> {
+  list(scope: ConnectionScope, query: ListQuery, start?: PageStart, withTotal = false): Promise<PageRow<RowMeta>[]> {
     const order = sql`${orderBy(query, 'User', this.dialect)}`;
-    return this.db
+    const extras = pageExtras(scope, 'User', start, withTotal);
+    return pageQueries(this.db, scope, 'User', start)
       .selectFrom('scim_users as r')
       .select(PAGE_COLUMNS)
-      .$if(withTotal, (q) => q.select(keptCount(scope, 'User').as('total')))
+      .$if(extras.length > 0, (q) => q.select(extras))
       .where('r.id', 'in', this.pageIds(scope, query, order, start))
       .orderBy(order)
       .execute();
@@ -149,17 +150,18 @@ export class UserStore {
    * (src/db/pg-prepared.ts). On SQLite, where a query costs no round trip, the caller reads them
    * with `groupsOf`.
    */
-  async listWithGroups(scope: ConnectionScope, query: ListQuery, start?: PageStart, withTotal = false): Promise<Totalled<ListedUser>[]> {
+  async listWithGroups(scope: ConnectionScope, query: ListQuery, start?: PageStart, withTotal = false): Promise<PageRow<ListedUser>[]> {
     if (this.dialect !== 'postgres') return this.list(scope, query, start, withTotal);
     const order = sql`${orderBy(query, 'User', this.dialect)}`;
-    const rows = await this.db
+    const extras = pageExtras(scope, 'User', start, withTotal);
+    const rows = await pageQueries(this.db, scope, 'User', start)
       .selectFrom('scim_users as r')
       // The order and the conditions of groupsOf.
       .leftJoin('scim_group_members as m', (join) => join.onRef('m.member_id', '=', 'r.id').on('m.connection_id', '=', scope.connectionId))
       .leftJoin('scim_groups as g', (join) => join.onRef('g.id', '=', 'm.group_id').on('g.connection_id', '=', scope.connectionId))
       .select(PAGE_COLUMNS)
       .select(sql<[string, string][] | null>`json_agg(json_build_array(g.id, g.display_name) order by g.display_name_norm) filter (where g.id is not null)`.as('groups_json'))
-      .$if(withTotal, (q) => q.select(keptCount(scope, 'User').as('total')))
+      .$if(extras.length > 0, (q) => q.select(extras))
       .where('r.id', 'in', this.pageIds(scope, query, order, start))
       // Every column of r depends on its key, so the page's order can still name them.
       .groupBy('r.id')
