@@ -5,29 +5,25 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { openDatabase, type Db } from '../../src/db/open.js';
+import type { Db } from '../../src/db/open.js';
 import { WriteBatch } from '../../src/db/write-batch.js';
 import { EventStore } from '../../src/events/store.js';
 import { queueGroupChange, readGroupChange } from '../../src/scim/store/group-change-postgres.js';
 import { GroupStore } from '../../src/scim/store/group-store.js';
 import { UserStore } from '../../src/scim/store/user-store.js';
-import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../support/databases.js';
+import { dialectsUnderTest, storeTestDatabase } from '../support/databases.js';
 
 const postgres = dialectsUnderTest().includes('postgres');
 
 describe.runIf(postgres)('guarded group change (postgres)', () => {
-  let database: TestDatabase;
+  let store: Awaited<ReturnType<typeof storeTestDatabase>>;
   let db: Db;
   const scope = { tenantId: 't', connectionId: 'c' };
   const now = '2026-11-29T00:00:00.000Z';
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    db = openDatabase(database.url);
-    await migrateToLatest(db);
-    await db.kysely.insertInto('tenants').values({ id: 't', name: 'T', created_at: now, updated_at: now }).execute();
-    await db.kysely.insertInto('connections').values({ id: 'c', tenant_id: 't', source: 'okta', connection_name: 'C', sync_to_user_management: 0, created_at: now, updated_at: now, last_sync_at: null }).execute();
+    store = await storeTestDatabase('postgres');
+    db = store.db;
     const users = new UserStore(db.kysely, 'postgres');
     for (const id of ['u1', 'u2', 'u3']) await users.insert(scope, id, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: id }, now);
     const groups = new GroupStore(db.kysely, 'postgres');
@@ -36,8 +32,7 @@ describe.runIf(postgres)('guarded group change (postgres)', () => {
   });
 
   afterAll(async () => {
-    await db?.close();
-    await database?.drop();
+    await store?.close();
   });
 
   const state = async () => ({

@@ -7,21 +7,20 @@
 import { sql, type KyselyPlugin } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { openDatabase, type Db } from '../../src/db/open.js';
+import type { Db } from '../../src/db/open.js';
 import { RoleStore } from '../../src/roles/store.js';
 import { GroupService } from '../../src/scim/service/group-service.js';
 import { ScimTransactions } from '../../src/scim/service/transactions.js';
 import { GroupStore } from '../../src/scim/store/group-store.js';
 import { changeMembers, type MemberChange, type MemberStatement } from '../../src/scim/store/member-change-postgres.js';
 import { UserStore } from '../../src/scim/store/user-store.js';
-import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../support/databases.js';
+import { dialectsUnderTest, storeTestDatabase } from '../support/databases.js';
 
 const postgres = dialectsUnderTest().includes('postgres');
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 describe.runIf(postgres)('membership PATCH as one statement (postgres)', () => {
-  let database: TestDatabase;
+  let store: Awaited<ReturnType<typeof storeTestDatabase>>;
   let db: Db;
   const scope = { tenantId: 't', connectionId: 'c', emitEvents: true };
   const now = '2026-11-29T00:00:00.000Z';
@@ -29,13 +28,8 @@ describe.runIf(postgres)('membership PATCH as one statement (postgres)', () => {
   let groups: GroupStore;
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    db = openDatabase(database.url);
-    await migrateToLatest(db);
-    await db.kysely.insertInto('tenants').values({ id: 't', name: 'T', created_at: now, updated_at: now }).execute();
-    for (const id of ['c', 'other']) {
-      await db.kysely.insertInto('connections').values({ id, tenant_id: 't', source: 'okta', connection_name: id, sync_to_user_management: 0, created_at: now, updated_at: now, last_sync_at: null }).execute();
-    }
+    store = await storeTestDatabase('postgres', ['c', 'other']);
+    db = store.db;
     const users = new UserStore(db.kysely, 'postgres');
     for (const id of ['u1', 'u2', 'u3', 'u4']) await users.insert(scope, id, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: id }, now);
     await users.insert({ ...scope, connectionId: 'other' }, 'elsewhere', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'elsewhere' }, now);
@@ -47,8 +41,7 @@ describe.runIf(postgres)('membership PATCH as one statement (postgres)', () => {
   });
 
   afterAll(async () => {
-    await db?.close();
-    await database?.drop();
+    await store?.close();
   });
 
   beforeEach(async () => {
@@ -154,7 +147,7 @@ describe.runIf(postgres)('membership PATCH as one statement (postgres)', () => {
   describe('beside another transaction on the same group', () => {
     let other: pg.Client;
     beforeEach(async () => {
-      other = new pg.Client(database.url);
+      other = new pg.Client(store.database.url);
       await other.connect();
     });
     afterAll(async () => {

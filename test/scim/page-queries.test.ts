@@ -6,23 +6,21 @@
  */
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { openDatabase, type Db } from '../../src/db/open.js';
+import type { Db } from '../../src/db/open.js';
 import { parseFilter } from '../../src/scim/filter/index.js';
 import { ScimTransactions } from '../../src/scim/service/transactions.js';
 import type { ListQuery } from '../../src/scim/store/list-query.js';
 import { UserStore } from '../../src/scim/store/user-store.js';
-import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../support/databases.js';
+import { dialectsUnderTest, storeTestDatabase } from '../support/databases.js';
 
 const USERS = 30;
 
 describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (postgres)', () => {
-  let database: TestDatabase;
+  let store: Awaited<ReturnType<typeof storeTestDatabase>>;
   let db: Db;
   let tx: ScimTransactions;
   let queries = 0;
   const scope = { tenantId: 't', connectionId: 'c' };
-  const now = '2026-11-29T00:00:00.000Z';
   const counter: KyselyPlugin = {
     transformQuery: (args) => args.node,
     transformResult: async (args) => {
@@ -32,11 +30,8 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    db = openDatabase(database.url);
-    await migrateToLatest(db);
-    await db.kysely.insertInto('tenants').values({ id: 't', name: 'T', created_at: now, updated_at: now }).execute();
-    await db.kysely.insertInto('connections').values({ id: 'c', tenant_id: 't', source: 'okta', connection_name: 'C', sync_to_user_management: 0, created_at: now, updated_at: now, last_sync_at: null }).execute();
+    store = await storeTestDatabase('postgres');
+    db = store.db;
     const users = new UserStore(db.kysely, 'postgres');
     for (let i = 0; i < USERS; i++) {
       await users.insert(scope, `u${String(i).padStart(2, '0')}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `u${i}@pages.test` }, `2026-11-29T00:00:${String(i).padStart(2, '0')}.000Z`);
@@ -47,8 +42,7 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
 
   afterAll(async () => {
     tx?.statistics?.stop();
-    await db?.close();
-    await database?.drop();
+    await store?.close();
   });
 
   const page = async (query: Partial<ListQuery>, withGroups = false) => {

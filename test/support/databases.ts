@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { DialectName } from '../../src/db/open.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { openDatabase, type DialectName, type Db } from '../../src/db/open.js';
 
 /** The dialects this run covers. PostgreSQL is required when CI or REQUIRE_POSTGRES is set. */
 export function dialectsUnderTest(): DialectName[] {
@@ -63,6 +64,29 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+/**
+ * A migrated database of `dialect`, opened, with tenant `t` and its connections `connectionIds`, for
+ * tests of the stores below the HTTP API. `close` closes and drops it.
+ */
+export async function storeTestDatabase(dialect: DialectName, connectionIds: readonly string[] = ['c']): Promise<{ database: TestDatabase; db: Db; close(): Promise<void> }> {
+  const database = await createTestDatabase(dialect);
+  const db = openDatabase(database.url);
+  await migrateToLatest(db);
+  const now = '2026-11-29T00:00:00.000Z';
+  await db.kysely.insertInto('tenants').values({ id: 't', name: 'T', created_at: now, updated_at: now }).execute();
+  for (const id of connectionIds) {
+    await db.kysely.insertInto('connections').values({ id, tenant_id: 't', source: 'okta', connection_name: id, sync_to_user_management: 0, created_at: now, updated_at: now, last_sync_at: null }).execute();
+  }
+  return {
+    database,
+    db,
+    async close() {
+      await db.close();
+      await database.drop();
     },
   };
 }
