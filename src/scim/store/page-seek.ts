@@ -73,7 +73,8 @@ export class PageSeekCache {
 export type PageStart = { after: SeekKey } | { from: SeekKey; skip: number } | { block: number };
 
 /** The common table expression a `block` start reads (`pageQueries`). */
-const PAGE_BLOCK = sql.raw('page_block');
+const PAGE_BLOCK_NAME = 'page_block';
+const PAGE_BLOCK = sql.raw(PAGE_BLOCK_NAME);
 
 /**
  * A page's row with what its statement found besides: the (unfiltered) list's kept count when asked
@@ -99,7 +100,7 @@ export interface Locator {
 /** Where a page's query is built: with the order block of a `block` start as `page_block`. */
 export function pageQueries(db: Kysely<Database>, scope: ConnectionScope, resourceType: ResourceTypeName, start: PageStart | undefined): QueryCreator<Database> {
   if (!start || !('block' in start)) return db;
-  return db.with('page_block', () => sql`(${blockAt(scope, resourceType, start.block)})`) as unknown as QueryCreator<Database>;
+  return db.with(PAGE_BLOCK_NAME, () => sql`(${blockAt(scope, resourceType, start.block)})`) as unknown as QueryCreator<Database>;
 }
 
 /** The columns of a `PageRow` besides the row's own, for the page's outer select. */
