@@ -6,17 +6,11 @@ import type { ConnectionScope } from './scope.js';
 
 /** One indexed read of at most a few shard rows, whatever the connection's size. */
 export async function countResources(db: Kysely<Database>, scope: ConnectionScope, resourceType: ResourceTypeName): Promise<number> {
-  const row = await db
-    .selectFrom('scim_counts')
-    .select(sql<number | string | null>`sum(n)`.as('n'))
-    .where('tenant_id', '=', scope.tenantId)
-    .where('connection_id', '=', scope.connectionId)
-    .where('resource_type', '=', resourceType)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+  const { rows } = await sql<{ n: number | string | null }>`select ${keptCount(scope, resourceType)} as n`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }
 
-/** The same count as a scalar subquery, for a page query to return beside its rows (src/scim/store/page-seek.ts). */
+/** The count as a scalar subquery: read alone (countResources) or by a page query beside its rows (src/scim/store/page-seek.ts). */
 export function keptCount(scope: ConnectionScope, resourceType: ResourceTypeName): RawBuilder<number | string | null> {
   return sql<number | string | null>`(select sum(n) from scim_counts where tenant_id = ${scope.tenantId} and connection_id = ${scope.connectionId} and resource_type = ${resourceType})`;
 }
