@@ -46,15 +46,20 @@ async function resolve(groups: GroupStore, scope: ConnectionScope, groupId: stri
   return membersOf(ids, await groups.findMembers(scope, ids), groupId);
 }
 
-/** The ids of members that `ops` add or remove, or undefined when an op needs the whole member list (see planMemberOps). */
-export function memberIdsOf(ops: readonly MemberOp[]): string[] | undefined {
+/** The ids `ops` add or remove, distinct, in order; undefined when an op needs the whole member list. */
+function namedIds(ops: readonly MemberOp[]): string[] | undefined {
   const ids: string[] = [];
   for (const op of ops) {
     if (op.op === 'add') ids.push(...checkValues(op.members));
     else if (op.op === 'remove') ids.push(...op.values);
     else return undefined;
   }
-  return [...new Set(ids)].filter(storable);
+  return [...new Set(ids)];
+}
+
+/** The ids of members that `ops` add or remove, or undefined when an op needs the whole member list (see planMemberOps). */
+export function memberIdsOf(ops: readonly MemberOp[]): string[] | undefined {
+  return namedIds(ops)?.filter(storable);
 }
 
 /**
@@ -65,13 +70,13 @@ export function memberIdsOf(ops: readonly MemberOp[]): string[] | undefined {
 export function simpleMemberChange(ops: readonly MemberOp[], groupId: string): MemberChange | undefined {
   const kind = ops[0]?.op;
   if ((kind !== 'add' && kind !== 'remove') || ops.some((op) => op.op !== kind)) return undefined;
-  let ids: string[];
+  let ids: string[] | undefined;
   try {
-    ids = [...new Set(ops.flatMap((op) => (op.op === 'add' ? checkValues(op.members) : op.op === 'remove' ? op.values : [])))];
+    ids = namedIds(ops);
   } catch {
-    return undefined;
+    return undefined; // a member without an id: the other ways answer 400, after looking the group up
   }
-  if (ids.length === 0 || ids.includes(groupId) || !ids.every(storable)) return undefined;
+  if (!ids || ids.length === 0 || ids.includes(groupId) || !ids.every(storable)) return undefined;
   return { kind, ids };
 }
 

@@ -123,8 +123,9 @@ export function startPage<DB, TB extends keyof DB, O>(page: SelectQueryBuilder<D
 
 /**
  * Reads the page `query` names: after the row an earlier page ended with, else from the order block
- * holding its first row (a deep page of the default order; `inStatement`: looked up by the page's
- * own statement), else by OFFSET.
+ * holding its first row (a deep page of the default order), else by OFFSET. `inStatement` (an
+ * unfiltered list on PostgreSQL): the page's own statement looks the block up and brings the list's
+ * kept count on its rows.
  */
 export async function readPage<Row extends { created_at: string; id: string }>(
   cache: PageSeekCache,
@@ -133,7 +134,6 @@ export async function readPage<Row extends { created_at: string; id: string }>(
   resourceType: ResourceTypeName,
   query: ListQuery,
   locator?: Locator,
-  withTotal = false,
   inStatement = false,
 ): Promise<PageRow<Row>[]> {
   // The key is computed before reading: a write that lands meanwhile moves the generation on, and
@@ -153,7 +153,7 @@ export async function readPage<Row extends { created_at: string; id: string }>(
   if (!start) cache.stats.offsets++;
   else if ('after' in start) cache.stats.seeks++;
   else cache.stats.located++;
-  const rows = await source.list(scope, query, start, withTotal);
+  const rows = await source.list(scope, query, start, inStatement);
   if (start && 'block' in start && rows.length > 0) locator?.found(scope, resourceType, Number(rows[0].block_rows));
   const last = rows[rows.length - 1];
   if (last && rows.length === query.limit) cache.set(next, { createdAt: last.created_at, id: last.id });
@@ -169,9 +169,9 @@ export async function readPage<Row extends { created_at: string; id: string }>(
  * indexed read) comes with the page's rows, in the same statement and snapshot — a query less per
  * page of a full sync, whose round trip on a second connection cost about 0.5 ms of a 3 ms page; only
  * a page with no rows counts apart. A deep page looks its order block up in that statement too,
- * instead of by a query before it (0.5 ms less again). A filtered list's count runs beside the page instead of before or
- * after it whenever it is needed anyway. A page past the end is then read for nothing, which costs an
- * empty index range.
+ * instead of by a query before it (0.5 ms less again). A filtered list's count runs beside the page
+ * instead of before or after it whenever it is needed anyway. A page past the end is then read for
+ * nothing, which costs an empty index range.
  */
 export async function readPageAndTotal<Row extends { created_at: string; id: string }>(
   cache: PageSeekCache,
@@ -183,11 +183,11 @@ export async function readPageAndTotal<Row extends { created_at: string; id: str
   concurrent = false,
 ): Promise<{ rows: Row[]; total: number }> {
   if (concurrent && !query.filter && query.limit > 0) {
-    const rows = await readPage(cache, source, scope, resourceType, query, locator, true, true);
+    const rows = await readPage(cache, source, scope, resourceType, query, locator, true);
     const total = rows.length > 0 ? Number(rows[0].total ?? 0) : await source.count(scope, query);
     return { rows: rows.map(({ total: _, block_rows: __, ...row }) => row as Row), total };
   }
-  if (concurrent && (query.offset > 0 || query.limit === 0 || !query.filter)) {
+  if (concurrent && (query.offset > 0 || query.limit === 0)) {
     const [rows, total] = await Promise.all([query.limit > 0 ? readPage(cache, source, scope, resourceType, query, locator) : [], source.count(scope, query)]);
     return { rows, total };
   }
