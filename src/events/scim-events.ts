@@ -68,9 +68,14 @@ export function groupUpdated(events: EventRecorder, before: GroupRow, after: Gro
   if (changed.length > 0) events.record('group.updated', after.id, { ...toDirectoryGroup(after), changedAttributes: changed });
 }
 
+/** The type of the event of a user added to or removed from a group. */
+export function membershipEventType(added: boolean): EventType {
+  return added ? 'group.user_added' : 'group.user_removed';
+}
+
 /** The event of a user added to or removed from a group (its resource is the group). */
 export function membershipEvent(groupId: string, userId: string, added: boolean): { type: EventType; data: { groupId: string; userId: string } } {
-  return { type: added ? 'group.user_added' : 'group.user_removed', data: { groupId, userId } };
+  return { type: membershipEventType(added), data: { groupId, userId } };
 }
 
 /** group.user_added / group.user_removed for user members (nested groups are not users). */

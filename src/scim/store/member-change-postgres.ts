@@ -16,7 +16,7 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import { arrayLiteral } from '../../db/column-arrays.js';
 import type { Database } from '../../db/tables.js';
 import { TX_ORDER } from '../../events/store.js';
-import { membershipEvent } from '../../events/scim-events.js';
+import { membershipEvent, membershipEventType } from '../../events/scim-events.js';
 import { newId } from '../../security/ids.js';
 import type { GroupRow } from './group-store.js';
 import type { ConnectionScope } from './scope.js';
@@ -111,7 +111,7 @@ export function memberStatement(s: MemberStatement): CompiledQuery {
       where id = (select id from locked) and connection_id = ${connection} and exists (select 1 from changed) returning *)`,
   );
   if (s.events) {
-    const type = membershipEvent(groupId, '', adding).type;
+    const type = membershipEventType(adding);
     clauses.push(
       `ev as (insert into events (${TX_ORDER.name}, id, type, tenant_id, connection_id, resource_id, occurred_at, data)
         select ${TX_ORDER.sql.postgres}, n.event_id, '${type}', ${tenant}, ${connection}, ${group}, ${at}, n.data
