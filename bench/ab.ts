@@ -8,6 +8,7 @@
  *   SCENARIO=patch256 DB=postgres npx tsx bench/ab.ts ../old .  PATCH add 256 members at c=1, blocks of 20
  *   SCENARIO=pages DB=postgres npx tsx bench/ab.ts ../old .     a page of 100 at a random startIndex of 10k users (PAGE_START=n: at n)
  *   SCENARIO=bulk DB=postgres npx tsx bench/ab.ts ../old .      Bulk of 1,000 creates, 2 in flight, blocks of 6
+ *   SCENARIO=lookup DB=postgres npx tsx bench/ab.ts ../old .    a userName eq lookup at c=1 among 10k users, blocks of 1,000
  *   SCENARIO=patch DB=sqlite,postgres npx tsx bench/ab.ts . .   one tree, SQLite against PostgreSQL
  *   SYNC_OFF_B=1 …                                              the second database with synchronous_commit = off
  *   BLOCKS=8 (default), BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
@@ -80,6 +81,19 @@ async function side(root: string, port: number): Promise<Side> {
   if (scenario === 'bulk') {
     let loaded = 0;
     return { t, stop, block: async () => (await scenarios.bulkLoad(t, (loaded += 6000) - 6000, loaded)).result };
+  }
+  if (scenario === 'lookup') {
+    await scenarios.bulkLoad(t, 0, 10_000);
+    let n = 0;
+    return {
+      t,
+      stop,
+      block: () =>
+        load(t.origin, { concurrency: 1, count: 1000, warmup: 200, headers: t.headers, expect: [200] }, () => ({
+          method: 'GET',
+          path: `${t.base}/Users?filter=${encodeURIComponent(`userName eq "${scenarios.userName((n++ * 7919) % 10_000)}"`)}`,
+        })),
+    };
   }
   if (scenario === 'pages') {
     await scenarios.bulkLoad(t, 0, 10_000);

@@ -23,6 +23,8 @@ export interface LoadResult {
   errors: number;
   /** Status codes seen other than the expected ones, with counts. */
   unexpected: Record<string, number>;
+  /** Every latency, sorted (ms); absent for figures not made of requests (a full sync's total). */
+  latencies?: Float64Array;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -76,18 +78,42 @@ export async function load(
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await pool.close();
+  return summary(latencies, seconds, errors, unexpected);
+}
+
+function summary(latencies: Float64Array, seconds: number, errors: number, unexpected: Record<string, number>): LoadResult {
   const sorted = latencies.slice().sort();
   return {
-    requests: options.count,
+    requests: sorted.length,
     seconds,
-    rps: options.count / seconds,
+    rps: sorted.length / seconds,
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     max: sorted[sorted.length - 1] ?? 0,
     errors,
     unexpected,
+    latencies: sorted,
   };
+}
+
+/**
+ * Runs measured in parts (bench/run.ts takes a scenario's parts on each server in turn) as one: every
+ * latency of the parts, their requests over their summed time.
+ */
+export function mergeResults(parts: readonly LoadResult[]): LoadResult {
+  if (parts.length === 1) return parts[0];
+  const all = new Float64Array(parts.reduce((n, p) => n + (p.latencies?.length ?? 0), 0));
+  let at = 0;
+  for (const part of parts) {
+    if (!part.latencies) throw new Error('mergeResults: a part without latencies');
+    all.set(part.latencies, at);
+    at += part.latencies.length;
+  }
+  const unexpected: Record<string, number> = {};
+  for (const part of parts) for (const [code, n] of Object.entries(part.unexpected)) unexpected[code] = (unexpected[code] ?? 0) + n;
+  const sum = (pick: (p: LoadResult) => number) => parts.reduce((n, p) => n + pick(p), 0);
+  return summary(all, sum((p) => p.seconds), sum((p) => p.errors), unexpected);
 }
 
 /** One request, for setup steps; throws on an unexpected status. */

@@ -13,9 +13,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { load, type LoadResult } from './load.js';
+import { load, mergeResults, type LoadResult } from './load.js';
 import { startHello, startRollcall, withPostgresDatabase, type ServerProcess } from './processes.js';
-import { bulkLoad, connect, createUsers, fullSync, groupReads, groups, lookups, pages, usersForGroups, type Row, type Target } from './scenarios.js';
+import {
+  addMany,
+  addOne,
+  bulkLoad,
+  connect,
+  createUsers,
+  fullSync,
+  groupRead,
+  lookups,
+  makeGroups,
+  PAGE_PLACES,
+  pages,
+  PARTS,
+  usersForGroups,
+  type BenchGroup,
+  type Part,
+  type Row,
+  type Target,
+} from './scenarios.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -58,15 +76,22 @@ interface Side {
   settle(): Promise<void>;
 }
 
-/** A step of the run, done on each side in turn; `writes` steps are followed by a settle. */
+/**
+ * A step of the run, done on each side in turn; `writes` steps are followed by a settle. A step of
+ * `parts` runs that many parts on each side, alternating sides (see `schedule`), and each side's
+ * parts are merged into one row per scenario.
+ */
 interface Step {
   writes: boolean;
-  run(t: Target, side: Side): Promise<Row | Row[] | undefined>;
+  parts?: number;
+  run(t: Target, side: Side, part: Part): Promise<Row | Row[] | undefined>;
 }
 
 /** The scenarios of issue 7 in order, as steps. */
 function plan(): Step[] {
   const steps: Step[] = [{ writes: true, run: (t) => createUsers(t, 0, creates) }];
+  /** A concurrency-1 scenario, measured in PARTS parts. */
+  const measured = (writes: boolean, run: Step['run']): Step => ({ writes, parts: PARTS, run });
   let loaded = creates;
   const groupStage = Math.max(...sizes.filter((s) => s <= 100_000));
   for (const size of sizes) {
@@ -75,9 +100,9 @@ function plan(): Step[] {
       steps.push({ writes: true, run: (t) => bulkLoad(t, from, size) });
       loaded = size;
     }
-    steps.push({ writes: false, run: (t) => lookups(t, size, 'userName') });
-    steps.push({ writes: false, run: (t) => lookups(t, size, 'externalId') });
-    steps.push({ writes: false, run: (t) => pages(t, size) });
+    steps.push(measured(false, (t, _, part) => lookups(t, size, 'userName', part)));
+    steps.push(measured(false, (t, _, part) => lookups(t, size, 'externalId', part)));
+    for (const place of PAGE_PLACES) steps.push(measured(false, (t, _, part) => pages(t, size, place, part)));
     if (size === groupStage) {
       // The largest group takes that many users, and more are added to each group.
       if (loaded < usersForGroups(groupSizes)) {
@@ -86,20 +111,44 @@ function plan(): Step[] {
         loaded = to;
       }
       const users = loaded;
-      const largest = new Map<string, { id: string; size: number }>();
-      steps.push({
-        writes: true,
-        run: async (t, side) => {
-          const measured = await groups(t, groupSizes, users);
-          largest.set(side.label, measured.largest);
-          return measured.rows;
-        },
+      const groups = new Map<string, BenchGroup[]>();
+      steps.push({ writes: true, run: async (t, side) => void groups.set(side.label, await makeGroups(t, groupSizes, users)) });
+      groupSizes.forEach((_, g) => {
+        steps.push(measured(true, (t, side, part) => addOne(t, groups.get(side.label)![g], part)));
+        steps.push(measured(true, (t, side, part) => addMany(t, groups.get(side.label)![g], part)));
       });
-      steps.push({ writes: false, run: (t, side) => groupReads(t, largest.get(side.label)!) });
+      const largest = (side: Side) => groups.get(side.label)!.at(-1)!;
+      steps.push(measured(false, (t, side, part) => groupRead(t, largest(side), false, part)));
+      steps.push(measured(false, (t, side, part) => groupRead(t, largest(side), true, part)));
       steps.push({ writes: false, run: (t) => fullSync(t, users) });
     }
   }
   return steps;
+}
+
+/**
+ * The order of a step's parts: [side, part] pairs. The sides go in order for even parts and in
+ * reverse for odd ones — with two sides and two parts A1 B1 B2 A2 — so a drift of the machine's
+ * speed over the step weighs on both sides alike.
+ */
+function schedule(sides: number, parts: number): [side: number, part: number][] {
+  const order: [number, number][] = [];
+  for (let part = 0; part < parts; part++) {
+    const indexes = Array.from({ length: sides }, (_, i) => i);
+    for (const side of part % 2 === 0 ? indexes : indexes.reverse()) order.push([side, part]);
+  }
+  return order;
+}
+
+/** A side's rows of a step's parts, one per scenario, in order. */
+function mergeRows(rows: Row[]): Row[] {
+  const byScenario = new Map<string, Row[]>();
+  for (const row of rows) byScenario.set(row.scenario, [...(byScenario.get(row.scenario) ?? []), row]);
+  return [...byScenario.values()].map((parts) => ({
+    ...parts[0],
+    result: mergeResults(parts.map((p) => p.result)),
+    rssMb: Math.max(...parts.map((p) => p.rssMb ?? 0)),
+  }));
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -158,10 +207,14 @@ function note(side: Side, row: Row | Row[] | undefined): void {
  */
 async function runSides(sides: Side[]): Promise<void> {
   for (const step of plan()) {
-    for (const side of sides) {
-      note(side, await step.run(side.t, side));
-      if (step.writes) await side.settle();
+    const parts = step.parts ?? 1;
+    const rows: Row[][] = sides.map(() => []);
+    for (const [i, index] of schedule(sides.length, parts)) {
+      const got = await step.run(sides[i].t, sides[i], { index, of: parts });
+      rows[i].push(...(got === undefined ? [] : Array.isArray(got) ? got : [got]));
+      if (step.writes) await sides[i].settle();
     }
+    sides.forEach((side, i) => note(side, mergeRows(rows[i])));
   }
   for (const side of sides) {
     side.rows.push({ scenario: 'peak server RSS (MB)', result: { requests: 0, seconds: 0, rps: 0, p50: 0, p95: 0, p99: 0, max: side.peakRss, errors: 0, unexpected: {} }, target: { metric: 'seconds', op: '<', value: 250 } });

@@ -70,33 +70,62 @@ export async function bulkLoad(t: Target, from: number, to: number): Promise<Row
   return { scenario: `Bulk of 1,000 creates`, result, rssMb: t.rssMb() };
 }
 
+/**
+ * Which share of a scenario's requests to send. bench/run.ts measures the concurrency-1 scenarios in
+ * parts, taking them on SQLite and PostgreSQL in turn (SQLite's first part, PostgreSQL's first and
+ * second, SQLite's second), and merges each server's parts: a ratio of the two then holds however the
+ * machine's speed drifts over the scenario. Each part warms up as the whole did.
+ */
+export interface Part {
+  index: number;
+  of: number;
+}
+export const WHOLE: Part = { index: 0, of: 1 };
+/** The parts the concurrency-1 scenarios are measured in. */
+export const PARTS = 2;
+
+/** `count` requests and `warmup` more for a part: its share of `count`, all of `warmup`, and where its requests start. */
+function share(part: Part, run: { count: number; warmup: number }) {
+  const count = Math.round(run.count / part.of);
+  return { count, warmup: run.warmup, from: part.index * (count + run.warmup) };
+}
+
+/**
+ * The c=1 scenarios measure a warm server: each first sends unrecorded requests of its own kind
+ * (bench/load.ts), so that p99 is the steady state rather than the JIT's first few thousand requests.
+ */
+const LOOKUPS = { count: 2000, warmup: 2000 };
+/** PATCH add 1 member, then PATCH add 256 members: warm-up and measured requests per group. */
+const ADD_ONE = { warmup: 500, count: 1000 };
+const ADD_MANY = { warmup: 5, count: 40 };
+
 /** Filter lookups at concurrency 1 over `size` users. */
-export async function lookups(t: Target, size: number, attribute: 'userName' | 'externalId'): Promise<Row> {
+export async function lookups(t: Target, size: number, attribute: 'userName' | 'externalId', part: Part = WHOLE): Promise<Row> {
   const value = (i: number) => (attribute === 'userName' ? userName(i) : `ext-${i}`);
-  const result = await load(t.origin, { concurrency: 1, count: 2000, warmup: LOOKUP_WARMUP, headers: t.headers, expect: [200] }, (i) => ({
+  const { count, warmup, from } = share(part, LOOKUPS);
+  const result = await load(t.origin, { concurrency: 1, count, warmup, headers: t.headers, expect: [200] }, (i) => ({
     method: 'GET',
-    path: `${t.base}/Users?filter=${encodeURIComponent(`${attribute} eq "${value((i * 7919) % size)}"`)}`,
+    path: `${t.base}/Users?filter=${encodeURIComponent(`${attribute} eq "${value(((from + i) * 7919) % size)}"`)}`,
   }));
   return { scenario: `${attribute} eq lookup @ ${size.toLocaleString('en')} users (c=1)`, result, target: { metric: 'p99', op: '<', value: 5 }, rssMb: t.rssMb() };
 }
 
-/** Pages of 100 at the start, middle and end of `size` users. */
-export async function pages(t: Target, size: number): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (const [label, startIndex] of [['start', 1], ['middle', Math.floor(size / 2)], ['end', Math.max(1, size - 99)]] as const) {
-    const result = await load(t.origin, { concurrency: 1, count: 200, warmup: 50, headers: t.headers, expect: [200] }, () => ({
-      method: 'GET',
-      path: `${t.base}/Users?startIndex=${startIndex}&count=100`,
-    }));
-    rows.push({ scenario: `page of 100 at ${label} @ ${size.toLocaleString('en')} users (c=1)`, result, target: { metric: 'p99', op: '<', value: 20 } });
-  }
+/** Where the page scenarios read: the start, middle and end of `size` users, and a different startIndex each time. */
+export type PagePlace = 'start' | 'middle' | 'end' | 'random startIndex';
+export const PAGE_PLACES: readonly PagePlace[] = ['start', 'middle', 'end', 'random startIndex'];
+
+/** Pages of 100 at one place of `size` users. */
+export async function pages(t: Target, size: number, place: PagePlace, part: Part = WHOLE): Promise<Row> {
+  const last = Math.max(1, size - 99);
+  const fixed = { start: 1, middle: Math.floor(size / 2), end: last };
   // Anywhere: a different startIndex each time, so nothing a previous page remembered helps.
-  const result = await load(t.origin, { concurrency: 1, count: 400, warmup: 50, headers: t.headers, expect: [200] }, (i) => ({
+  const startIndex = (i: number) => (place === 'random startIndex' ? 1 + ((i * 7_919_993) % last) : fixed[place]);
+  const { count, warmup, from } = share(part, { count: place === 'random startIndex' ? 400 : 200, warmup: 50 });
+  const result = await load(t.origin, { concurrency: 1, count, warmup, headers: t.headers, expect: [200] }, (i) => ({
     method: 'GET',
-    path: `${t.base}/Users?startIndex=${1 + ((i * 7_919_993) % Math.max(1, size - 99))}&count=100`,
+    path: `${t.base}/Users?startIndex=${startIndex(from + i)}&count=100`,
   }));
-  rows.push({ scenario: `page of 100 at random startIndex @ ${size.toLocaleString('en')} users (c=1)`, result, target: { metric: 'p99', op: '<', value: 20 } });
-  return rows;
+  return { scenario: `page of 100 at ${place} @ ${size.toLocaleString('en')} users (c=1)`, result, target: { metric: 'p99', op: '<', value: 20 } };
 }
 
 async function userIds(t: Target, from: number, count: number): Promise<string[]> {
@@ -109,60 +138,65 @@ async function userIds(t: Target, from: number, count: number): Promise<string[]
   return ids.slice(0, count);
 }
 
-/**
- * The c=1 scenarios measure a warm server: each first sends unrecorded requests of its own kind
- * (bench/load.ts), so that p99 is the steady state rather than the JIT's first few thousand requests.
- */
-const LOOKUP_WARMUP = 2000;
-/** PATCH add 1 member, then PATCH add 256 members: warm-up and measured requests per group. */
-const ADD_ONE = { warmup: 500, count: 1000 };
-const ADD_MANY = { warmup: 5, count: 40 };
+/** Users added to each group: every part's warm-up, the measured requests, for one member and for 256. */
+const ADDED = { one: ADD_ONE.warmup * PARTS + ADD_ONE.count, many: 256 * (ADD_MANY.warmup * PARTS + ADD_MANY.count) };
 
 /** Users the group scenarios need: the largest group's members and the ones added to each group. */
-export const usersForGroups = (sizes: number[]) => Math.max(...sizes) + ADD_ONE.warmup + ADD_ONE.count + 256 * (ADD_MANY.warmup + ADD_MANY.count);
+export const usersForGroups = (sizes: number[]) => Math.max(...sizes) + ADDED.one + ADDED.many;
 
-/** Groups of 1k / 10k / 100k members: add 1 member, add 256 members; returns the rows and the largest group. */
-export async function groups(t: Target, sizes: number[], users: number): Promise<{ rows: Row[]; largest: { id: string; size: number } }> {
-  const rows: Row[] = [];
-  const largestSize = Math.max(...sizes);
-  const spare = usersForGroups(sizes) - largestSize;
-  if (users < largestSize + spare) throw new Error(`need ${largestSize + spare} users for groups of ${largestSize}`);
-  const ids = await userIds(t, 0, largestSize + spare);
-  const extra = ids.slice(largestSize);
-  let largest = { id: '', size: 0 };
+/** A group of the PATCH scenarios, and the users to add to it. */
+export interface BenchGroup {
+  id: string;
+  size: number;
+  /** Users not in the group: the first ADDED.one for PATCH add 1, the next for add 256. */
+  extra: string[];
+}
+
+/** Groups of each size, with their members, among the first `users` users (the same users in each). */
+export async function makeGroups(t: Target, sizes: number[], users: number): Promise<BenchGroup[]> {
+  const largest = Math.max(...sizes);
+  if (users < usersForGroups(sizes)) throw new Error(`need ${usersForGroups(sizes)} users for groups of ${largest}`);
+  const ids = await userIds(t, 0, usersForGroups(sizes));
+  const groups: BenchGroup[] = [];
   for (const size of sizes) {
     const group = (await call(t.origin, t.headers, { method: 'POST', path: `${t.base}/Groups`, body: JSON.stringify({ displayName: `bench-${size}` }) })) as { id: string };
-    if (size === largestSize) largest = { id: group.id, size };
     for (let i = 0; i < size; i += 1000) {
       const members = ids.slice(i, Math.min(size, i + 1000)).map((value) => ({ value }));
       await call(t.origin, t.headers, { method: 'PATCH', path: `${t.base}/Groups/${group.id}`, body: JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: members }] }) });
     }
-    const one = await load(t.origin, { concurrency: 1, ...ADD_ONE, headers: t.headers, expect: [204] }, (i) => ({
-      method: 'PATCH',
-      path: `${t.base}/Groups/${group.id}`,
-      body: JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: extra[i] }] }] }),
-    }));
-    rows.push({ scenario: `PATCH add 1 member @ ${size.toLocaleString('en')}-member group`, result: one, target: { metric: 'p99', op: '<', value: 10 } });
-    const afterOne = ADD_ONE.warmup + ADD_ONE.count;
-    const many = await load(t.origin, { concurrency: 1, ...ADD_MANY, headers: t.headers, expect: [204] }, (i) => ({
-      method: 'PATCH',
-      path: `${t.base}/Groups/${group.id}`,
-      body: JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: extra.slice(afterOne + i * 256, afterOne + (i + 1) * 256).map((value) => ({ value })) }] }),
-    }));
-    rows.push({ scenario: `PATCH add 256 members @ ${size.toLocaleString('en')}-member group`, result: many, target: { metric: 'p99', op: '<', value: 100 } });
+    groups.push({ id: group.id, size, extra: ids.slice(largest) });
   }
-  return { rows, largest };
+  return groups;
 }
 
-/** GET of the largest group without and with its members. */
-export async function groupReads(t: Target, group: { id: string; size: number }): Promise<Row[]> {
-  const rows: Row[] = [];
+const addMembers = (t: Target, group: BenchGroup, members: string[]) => ({
+  method: 'PATCH' as const,
+  path: `${t.base}/Groups/${group.id}`,
+  body: JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: members.map((value) => ({ value })) }] }),
+});
+
+/** PATCH adding 1 member, at concurrency 1. */
+export async function addOne(t: Target, group: BenchGroup, part: Part = WHOLE): Promise<Row> {
+  const { count, warmup, from } = share(part, ADD_ONE);
+  const result = await load(t.origin, { concurrency: 1, count, warmup, headers: t.headers, expect: [204] }, (i) => addMembers(t, group, [group.extra[from + i]]));
+  return { scenario: `PATCH add 1 member @ ${group.size.toLocaleString('en')}-member group`, result, target: { metric: 'p99', op: '<', value: 10 } };
+}
+
+/** PATCH adding 256 members, at concurrency 1. */
+export async function addMany(t: Target, group: BenchGroup, part: Part = WHOLE): Promise<Row> {
+  const { count, warmup, from } = share(part, ADD_MANY);
+  const at = (i: number) => ADDED.one + (from + i) * 256;
+  const result = await load(t.origin, { concurrency: 1, count, warmup, headers: t.headers, expect: [204] }, (i) => addMembers(t, group, group.extra.slice(at(i), at(i) + 256)));
+  return { scenario: `PATCH add 256 members @ ${group.size.toLocaleString('en')}-member group`, result, target: { metric: 'p99', op: '<', value: 100 } };
+}
+
+/** GET of a group without its members, or with them. */
+export async function groupRead(t: Target, group: { id: string; size: number }, withMembers: boolean, part: Part = WHOLE): Promise<Row> {
   // Without members a GET is as quick as a lookup, so it gets as many requests; with 100,000 members each takes tens of ms.
-  for (const [label, query, count, warmup] of [['excludedAttributes=members', '?excludedAttributes=members', 1000, 200], ['with members', '', 20, 3]] as const) {
-    const result = await load(t.origin, { concurrency: 1, count, warmup, headers: t.headers, expect: [200] }, () => ({ method: 'GET', path: `${t.base}/Groups/${group.id}${query}` }));
-    rows.push({ scenario: `GET ${group.size.toLocaleString('en')}-member group, ${label}`, result, rssMb: t.rssMb() });
-  }
-  return rows;
+  const { count, warmup } = share(part, withMembers ? { count: 20, warmup: 3 } : { count: 1000, warmup: 200 });
+  const query = withMembers ? '' : '?excludedAttributes=members';
+  const result = await load(t.origin, { concurrency: 1, count, warmup, headers: t.headers, expect: [200] }, () => ({ method: 'GET', path: `${t.base}/Groups/${group.id}${query}` }));
+  return { scenario: `GET ${group.size.toLocaleString('en')}-member group, ${withMembers ? 'with members' : 'excludedAttributes=members'}`, result, rssMb: t.rssMb() };
 }
 
 /** An Entra-style full sync: page through all users then all groups, 100 at a time, sequentially. */
