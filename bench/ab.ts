@@ -11,6 +11,7 @@
  *   SCENARIO=lookup DB=postgres npx tsx bench/ab.ts ../old .    a userName eq lookup at c=1 among 10k users, blocks of 1,000
  *   SCENARIO=patch DB=sqlite,postgres npx tsx bench/ab.ts . .   one tree, SQLite against PostgreSQL
  *   SYNC_OFF_B=1 …                                              the second database with synchronous_commit = off
+ *   CONCURRENCY=16 …                                            SCENARIO=patch at that concurrency (one group)
  *   BLOCKS=8 (default), BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
  */
 import { mkdtempSync } from 'node:fs';
@@ -127,7 +128,8 @@ async function side(root: string, port: number): Promise<Side> {
   await call(t.origin, t.headers, patch(ids.slice(0, 1000)));
   let next = 1000;
   const members = () => ids.slice(next, (next += perRequest));
-  return { t, stop, block: () => load(t.origin, { concurrency: 1, ...block, headers: t.headers, expect: [204] }, () => patch(members())) };
+  const concurrency = Number(process.env.CONCURRENCY ?? 1);
+  return { t, stop, block: () => load(t.origin, { concurrency, ...block, headers: t.headers, expect: [204] }, () => patch(members())) };
 }
 
 const sides = [await side(rootA, 3201), await side(rootB, 3202)];
