@@ -56,7 +56,7 @@ export class MonitoringService {
     private readonly retentionDays: number,
     private readonly maxRows: number,
   ) {
-    this.store = new RequestLogStore(db.kysely);
+    this.store = new RequestLogStore(db.kysely, db.dialect);
     this.series = new RequestTimeseriesStore(db.kysely, db.dialect);
   }
 

@@ -1,6 +1,8 @@
 /** Storage of the SCIM request log. */
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { DialectName } from '../db/open.js';
 import type { Database, RequestLogsTable } from '../db/tables.js';
+import { WriteBatch } from '../db/write-batch.js';
 import { chunks } from '../scim/store/scope.js';
 
 export type RequestLogRow = Selectable<RequestLogsTable>;
@@ -30,11 +32,44 @@ export interface ConnectionSummary {
   lastError: { at: string; status: number; scimType: string | null; detail: string | null; method: string; path: string } | null;
 }
 
-export class RequestLogStore {
-  constructor(private readonly db: Kysely<Database>) {}
+/**
+ * A request's text as a log row keeps it: U+0000 (a `%00` in a query string, an error detail quoting
+ * it) becomes U+FFFD. PostgreSQL text cannot hold U+0000, and one such row failed the INSERT of its
+ * whole flush, every tenant's rows with it; SQLite stores the same text.
+ */
+function storableRow(row: NewRequestLog): NewRequestLog {
+  let clean: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(row)) {
+    if (typeof value === 'string' && value.includes('\u0000')) (clean ??= { ...row })[key] = value.replaceAll('\u0000', '\uFFFD');
+  }
+  return (clean as NewRequestLog | undefined) ?? row;
+}
 
+export class RequestLogStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
+
+  /**
+   * Writes a flush of log rows. PostgreSQL: one statement with one array per column, whatever the
+   * number of rows, prepared once (src/db/column-arrays.ts) — Kysely built a VALUES list of up to 2,400
+   * parameters per 200 rows, each text planned anew, and its Node CPU (16–34 µs a row) ran between
+   * requests — committed without waiting for the WAL flush: log rows are not SCIM data, and a crash
+   * may lose the last flush of them anyway (src/monitoring/writer.ts). SQLite: a VALUES list per 200
+   * rows (12 µs a row), in the process.
+   */
   async insert(rows: readonly NewRequestLog[]): Promise<void> {
-    for (const part of chunks(rows, 200)) await this.db.insertInto('request_logs').values(part).execute();
+    const storable = rows.map(storableRow);
+    if (storable.length === 0) return;
+    if (this.dialect === 'postgres') {
+      const batch = new WriteBatch();
+      batch.add('request_logs', storable);
+      batch.commitAsync();
+      await batch.execute(this.db);
+      return;
+    }
+    for (const part of chunks(storable, 200)) await this.db.insertInto('request_logs').values(part).execute();
   }
 
   /** The tenant of each existing connection among `ids`. */

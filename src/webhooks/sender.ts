@@ -90,6 +90,7 @@ export async function sendDelivery(delivery: OutgoingDelivery, timeoutMs: number
   }
   const snippet = await readPrefix(response.body, ERROR_SNIPPET_BYTES).catch(() => '');
   const note = statusCode >= 300 && statusCode < 400 ? ' (redirects are not followed)' : '';
-  const text = snippet.replace(/\s+/g, ' ').trim();
+  // U+0000 (a binary answer) as U+FFFD: PostgreSQL text cannot hold it, and the attempt would not be recorded.
+  const text = snippet.replace(/\s+/g, ' ').trim().replaceAll('\u0000', '\uFFFD');
   return { ok: false, statusCode, error: `HTTP ${statusCode}${note}${text ? `: ${text}` : ''}` };
 }

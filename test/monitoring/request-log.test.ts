@@ -64,6 +64,18 @@ for (const dialect of dialectsUnderTest()) {
       expect(res.items[0].lastSuccessAt).not.toBeNull();
     });
 
+    it('keeps a flush whose rows carry U+0000, written as U+FFFD (PostgreSQL text cannot hold it)', async () => {
+      const nul = await scim(conn, 'GET', '/Users?filter=userName%20eq%20%22a%00b%22');
+      expect(nul.statusCode).toBe(400);
+      const bad = await scim(conn, 'GET', '/Users?filter=userName%20zz%20%22%00%22');
+      expect(bad.statusCode).toBe(400);
+      expect((await scim(conn, 'GET', '/Users?count=1')).statusCode).toBe(200);
+      const items = (await logs(`connectionId=${conn.id}&limit=3`)).items as { query: string; detail: string | null }[];
+      expect(items.map((e) => e.query)).toEqual(['count=1', 'filter=userName zz "\uFFFD"', 'filter=userName eq "a\uFFFDb"']);
+      expect(JSON.stringify(items)).not.toContain('\\u0000');
+      await t.db.kysely.deleteFrom('request_logs').where('query', 'in', items.map((e) => e.query)).execute();
+    });
+
     it('drops requests for connections that do not exist, and keeps within retention', async () => {
       const res = await t.app.inject({ url: '/directory/resources/scim/v2.0/no-such-connection/Users', headers: { authorization: 'Bearer rc_scim_x' } });
       expect(res.statusCode).toBe(401);

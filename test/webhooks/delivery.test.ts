@@ -137,6 +137,15 @@ for (const dialect of dialectsUnderTest()) {
       expect(receiver.received).toHaveLength(2);
     });
 
+    it('records an error body with U+0000 (a binary answer), the character as U+FFFD', async () => {
+      receiver = await startReceiver(() => ({ status: 502, body: 'upstream\u0000 sent \u0000\u0001 bytes' }));
+      const { id } = await createWebhook(t, { url: receiver.url });
+      await appendEvents(t, { tenantId: 'acme', connectionId: 'c' }, [step('user.created', 'n1', 1)]);
+      await settle(t);
+      expect((await deliveryRows(t, id))[0]).toMatchObject({ status: 'pending', attempts: 1, last_status_code: 502, last_error: 'HTTP 502: upstream\uFFFD sent \uFFFD\u0001 bytes' });
+      expect(receiver.received).toHaveLength(1);
+    });
+
     it(`gives up after ${MAX_ATTEMPTS} attempts; a failed delivery no longer holds back its resource`, async () => {
       receiver = await startReceiver(() => 500);
       const { id } = await createWebhook(t, { url: receiver.url });

@@ -10,8 +10,11 @@ export interface Received {
   answer: number | 'destroy' | 'hang';
 }
 
-/** How to answer a request; `destroy` closes the socket without a response, `hang` never answers. */
-export type Behaviour = (request: { headers: IncomingHttpHeaders; body: string; index: number }) => number | 'destroy' | 'hang';
+/**
+ * How to answer a request: a status (with a short text body), a status and the body to send,
+ * `destroy` (the socket closes without a response) or `hang` (no answer ever).
+ */
+export type Behaviour = (request: { headers: IncomingHttpHeaders; body: string; index: number }) => number | { status: number; body: string } | 'destroy' | 'hang';
 
 export interface Receiver {
   url: string;
@@ -37,12 +40,13 @@ export async function startReceiver(initial: Behaviour = ok): Promise<Receiver> 
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const answer = behaviour({ headers: req.headers, body, index: received.length });
+      const told = behaviour({ headers: req.headers, body, index: received.length });
+      const answer = typeof told === 'object' ? told.status : told;
       received.push({ headers: req.headers, body, answer });
       for (const waiter of waiters.filter((w) => received.length >= w.count)) waiter.resolve();
       if (answer === 'destroy') req.socket.destroy();
       else if (answer === 'hang') hanging.add(res);
-      else res.writeHead(answer, { 'content-type': 'text/plain' }).end(answer >= 300 ? `receiver says ${answer}` : 'ok');
+      else res.writeHead(answer, { 'content-type': 'text/plain' }).end(typeof told === 'object' ? told.body : answer >= 300 ? `receiver says ${answer}` : 'ok');
     });
   });
   server.listen(0, '127.0.0.1');
