@@ -3,10 +3,10 @@
  * size and text (quotes, backslashes, commas, braces, non-ASCII, nulls), with U+0000 kept as U+FFFD;
  * on PostgreSQL the flush is one statement.
  */
-import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestLogStore, type NewRequestLog } from '../../src/monitoring/store.js';
 import { dialectsUnderTest, storeTestDatabase } from '../support/databases.js';
+import { QueryCounter } from '../support/query-counter.js';
 
 /** Text that an array literal or a VALUES list could get wrong. */
 const AWKWARD = ['a "quoted" value', 'back\\slash', 'comma, and {braces}', 'NULL', '', 'héllo wörld ✓ 𝄞', 'tab\tnew\nline', 'semi;colon'];
@@ -33,14 +33,7 @@ for (const dialect of dialectsUnderTest()) {
   describe(`request log store [${dialect}]`, () => {
     let store: Awaited<ReturnType<typeof storeTestDatabase>>;
     let logs: RequestLogStore;
-    let queries = 0;
-    const counter: KyselyPlugin = {
-      transformQuery: (args) => args.node,
-      transformResult: async (args) => {
-        queries++;
-        return args.result;
-      },
-    };
+    const counter = new QueryCounter();
 
     beforeAll(async () => {
       store = await storeTestDatabase(dialect);
@@ -55,10 +48,10 @@ for (const dialect of dialectsUnderTest()) {
 
     it('writes a flush of 450 rows as given, in order', async () => {
       const rows = Array.from({ length: 450 }, (_, i) => row(i));
-      queries = 0;
+      counter.count = 0;
       await logs.insert(rows);
       // SQLite: a VALUES list per 200 rows; PostgreSQL: one statement, arrays of any length.
-      expect(queries).toBe(dialect === 'postgres' ? 1 : 3);
+      expect(counter.count).toBe(dialect === 'postgres' ? 1 : 3);
       const read = await stored();
       expect(read.map(({ seq: _, ...r }) => r)).toEqual(rows);
       expect(read.map((r) => Number(r.seq))).toEqual([...read.map((r) => Number(r.seq))].sort((a, b) => a - b));
@@ -76,9 +69,9 @@ for (const dialect of dialectsUnderTest()) {
     });
 
     it('writes nothing for an empty flush', async () => {
-      queries = 0;
+      counter.count = 0;
       await logs.insert([]);
-      expect(queries).toBe(0);
+      expect(counter.count).toBe(0);
     });
   });
 }

@@ -4,7 +4,7 @@
  * it meets concurrent writers of the same group; and that GroupService sends Okta's and Entra ID's
  * membership PATCHes that way, one query each, and everything else another way.
  */
-import { sql, type KyselyPlugin } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
@@ -15,6 +15,7 @@ import { GroupStore } from '../../src/scim/store/group-store.js';
 import { changeMembers, type MemberChange, type MemberStatement } from '../../src/scim/store/member-change-postgres.js';
 import { UserStore } from '../../src/scim/store/user-store.js';
 import { dialectsUnderTest, storeTestDatabase } from '../support/databases.js';
+import { QueryCounter } from '../support/query-counter.js';
 
 const postgres = dialectsUnderTest().includes('postgres');
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -208,14 +209,7 @@ describe.runIf(postgres)('membership PATCH as one statement (postgres)', () => {
   });
 
   describe('GroupService', () => {
-    let queries = 0;
-    const counter: KyselyPlugin = {
-      transformQuery: (args) => args.node,
-      transformResult: async (args) => {
-        queries++;
-        return args.result;
-      },
-    };
+    const counter = new QueryCounter();
     let tx: ScimTransactions;
     let service: GroupService;
     beforeAll(async () => {
@@ -227,9 +221,9 @@ describe.runIf(postgres)('membership PATCH as one statement (postgres)', () => {
     });
     afterAll(() => tx.statistics?.stop());
     const patch = async (groupId: string, operations: unknown[]) => {
-      queries = 0;
+      counter.count = 0;
       await service.patch(scope, 'http://x/scim/v2', groupId, { schemas: [PATCH], Operations: operations }, undefined, { exclude: [{ attr: 'members' }] });
-      return queries;
+      return counter.count;
     };
 
     it("sends Okta's and Entra ID's membership PATCHes as one query", async () => {

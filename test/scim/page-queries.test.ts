@@ -4,7 +4,6 @@
  * page of a full sync, its totalResults from the same snapshot as its rows; a page with no rows
  * counts apart. A filtered list's count stays a query of its own.
  */
-import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
 import { parseFilter } from '../../src/scim/filter/index.js';
@@ -12,6 +11,7 @@ import { ScimTransactions } from '../../src/scim/service/transactions.js';
 import type { ListQuery } from '../../src/scim/store/list-query.js';
 import { UserStore } from '../../src/scim/store/user-store.js';
 import { dialectsUnderTest, storeTestDatabase } from '../support/databases.js';
+import { QueryCounter } from '../support/query-counter.js';
 
 const USERS = 30;
 
@@ -19,15 +19,8 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
   let store: Awaited<ReturnType<typeof storeTestDatabase>>;
   let db: Db;
   let tx: ScimTransactions;
-  let queries = 0;
   const scope = { tenantId: 't', connectionId: 'c' };
-  const counter: KyselyPlugin = {
-    transformQuery: (args) => args.node,
-    transformResult: async (args) => {
-      queries++;
-      return args.result;
-    },
-  };
+  const counter = new QueryCounter();
 
   beforeAll(async () => {
     store = await storeTestDatabase('postgres');
@@ -46,10 +39,10 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
   });
 
   const page = async (query: Partial<ListQuery>, withGroups = false) => {
-    queries = 0;
+    counter.count = 0;
     const list: ListQuery = { offset: 0, limit: 10, sortOrder: 'ascending', ...query };
     const result = await tx.page(({ users }) => (withGroups ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users), scope, 'User', list);
-    return { ids: result.rows.map((r) => r.id), total: result.total, queries, keys: Object.keys(result.rows[0] ?? {}) };
+    return { ids: result.rows.map((r) => r.id), total: result.total, queries: counter.count, keys: Object.keys(result.rows[0] ?? {}) };
   };
 
   it('reads a page of an unfiltered list and its total in one query', async () => {
