@@ -152,6 +152,43 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
     }
   });
 
+  it.runIf(dialect === 'sqlite')('keeps a list’s blocks while nothing changes, and reads them again after a commit by another connection', async () => {
+    const tenantId = await createTenant(t);
+    const other = { tenantId, connectionId: (await createConnection(t, tenantId)).id };
+    const day = Date.parse('2026-02-01T00:00:00.000Z');
+    const ids: string[] = [];
+    for (let i = 0; i < 4 * BLOCK; i++) ids.push(await insertAt(t.db, other, `k${i}@blocks.test`, new Date(day + i * 1000).toISOString()));
+    await tx.blocks.settle({ ...other, resourceType: 'User' });
+    const pageOf = async (offset: number) => (await users.list(other, BASE, { offset, limit: 3, sortOrder: 'ascending' }, { exclude: [] })).resources.map((r) => r.id as string);
+    const offsetOf = async (offset: number) => (await tx.reads().users.list(other, { offset, limit: 3, sortOrder: 'ascending' })).map((r) => r.id);
+    const index = tx.blockIndex!;
+    const expectPages = async () => {
+      // From the end backwards: no page starts where an earlier one ended (page-seek.ts), each looks its block up.
+      for (let offset = 4 * BLOCK; offset >= BLOCK; offset--) expect(await pageOf(offset), `offset ${offset}`).toEqual(await offsetOf(offset));
+    };
+
+    const before = { ...index.stats };
+    await expectPages();
+    // Offsets BLOCK … 4 × BLOCK − 1 look their block up (4 × BLOCK is past the end): the first reads the blocks.
+    expect(index.stats.read - before.read).toBe(1);
+    expect(index.stats.kept - before.kept).toBe(3 * BLOCK - 1);
+
+    // Another process: a user before every other in the order, one deleted from the middle.
+    const second = openDatabase(t.database.url);
+    try {
+      await insertAt(second, other, 'early@blocks.test', '2026-01-31T00:00:00.000Z');
+      await second.kysely.deleteFrom('scim_users').where('id', '=', ids[2 * BLOCK]!).execute();
+    } finally {
+      await second.close();
+    }
+    // Pages remembered where they ended follow on from there whatever another process wrote (page-seek.ts);
+    // forgetting them leaves every page to the blocks, which must see the other connection's commit.
+    tx.pages.changed(other.connectionId);
+    const after = { ...index.stats };
+    await expectPages();
+    expect(index.stats.read - after.read).toBe(1);
+  });
+
   it('keeps counts exact with writers and maintenance running at the same time', async () => {
     const tenantId = await createTenant(t);
     const busy = { tenantId, connectionId: (await createConnection(t, tenantId)).id };

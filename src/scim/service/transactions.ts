@@ -9,7 +9,7 @@ import { PostgresStatistics } from '../../db/postgres-statistics.js';
 import { PageSeekCache, readPageAndTotal, type Locator, type PageSource } from '../store/page-seek.js';
 import type { ListQuery } from '../store/list-query.js';
 import type { ResourceTypeName } from '../schema/index.js';
-import { locate } from '../store/order-blocks.js';
+import { locate, SqliteBlockIndex } from '../store/order-blocks.js';
 import { OrderBlockMaintenance } from '../store/order-maintenance.js';
 import { GroupCommit } from '../../db/group-commit.js';
 import { GUARD, WriteBatch } from '../../db/write-batch.js';
@@ -89,10 +89,13 @@ export class ScimTransactions {
     const found: Locator['found'] = (scope, resourceType, blockRows) => {
       if (blockRows >= 2 * blocks.blockRows) blocks.note({ tenantId: scope.tenantId, connectionId: scope.connectionId, resourceType });
     };
+    // SQLite keeps each list's blocks while the database is unchanged; PostgreSQL looks the block up in the page's statement.
+    const index = db.dialect === 'sqlite' ? new SqliteBlockIndex(db.kysely) : undefined;
+    this.blockIndex = index;
     this.locator = {
       minOffset: blocks.blockRows,
       locate: async (scope, resourceType, offset) => {
-        const position = await locate(db.kysely, scope, resourceType, offset);
+        const position = index ? await index.locate(scope, resourceType, offset) : await locate(db.kysely, scope, resourceType, offset);
         if (position) found(scope, resourceType, position.blockRows);
         return position;
       },
@@ -105,6 +108,9 @@ export class ScimTransactions {
 
   /** Where pages of the default order ended, for sequential paging without OFFSET. */
   readonly pages = new PageSeekCache();
+
+  /** SQLite: the order blocks of each list, kept while the database is unchanged (src/scim/store/order-blocks.ts). */
+  readonly blockIndex: SqliteBlockIndex | undefined;
 
   /** Keeps the order blocks that find deep pages (src/scim/store/order-maintenance.ts); its job runs with the others. */
   readonly blocks: OrderBlockMaintenance;
