@@ -9,7 +9,7 @@ import { PostgresStatistics } from '../../db/postgres-statistics.js';
 import { PageSeekCache, readPageAndTotal, type Locator, type PageSource } from '../store/page-seek.js';
 import type { ListQuery } from '../store/list-query.js';
 import type { ResourceTypeName } from '../schema/index.js';
-import { locate, SqliteBlockIndex } from '../store/order-blocks.js';
+import { SqliteBlockIndex } from '../store/order-blocks.js';
 import { OrderBlockMaintenance } from '../store/order-maintenance.js';
 import { GroupCommit } from '../../db/group-commit.js';
 import { GUARD, WriteBatch } from '../../db/write-batch.js';
@@ -92,15 +92,14 @@ export class ScimTransactions {
     // SQLite keeps each list's blocks while the database is unchanged; PostgreSQL looks the block up in the page's statement.
     const index = db.dialect === 'sqlite' ? new SqliteBlockIndex(db.kysely) : undefined;
     this.blockIndex = index;
-    this.locator = {
-      minOffset: blocks.blockRows,
-      locate: async (scope, resourceType, offset) => {
-        const position = index ? await index.locate(scope, resourceType, offset) : await locate(db.kysely, scope, resourceType, offset);
-        if (position) found(scope, resourceType, position.blockRows);
-        return position;
-      },
-      found,
-    };
+    const locate: Locator['locate'] = index
+      ? async (scope, resourceType, offset) => {
+          const position = await index.locate(scope, resourceType, offset);
+          if (position) found(scope, resourceType, position.blockRows);
+          return position;
+        }
+      : undefined;
+    this.locator = { minOffset: blocks.blockRows, locate, found };
   }
 
   /** PostgreSQL: keeps planner statistics up with a growing directory (src/db/postgres-statistics.ts). */

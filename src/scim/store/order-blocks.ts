@@ -49,17 +49,6 @@ interface BlockRow {
   n: number | string;
 }
 
-/** The block holding the row at 0-based `offset` of the default (ascending) order, or undefined past the end. */
-export async function locate(db: Kysely<Database>, scope: ConnectionScope, resourceType: ResourceTypeName, offset: number): Promise<BlockPosition | undefined> {
-  const block = (await blockAt(scope, resourceType, offset).execute(db)).rows[0];
-  if (!block) return undefined;
-  return {
-    from: block.start_at === '' && block.start_id === '' ? undefined : { createdAt: block.start_at, id: block.start_id },
-    skip: Number(block.skip),
-    blockRows: Number(block.n),
-  };
-}
-
 const BLOCKS = `select start_at, start_id, sum(n) as n from scim_order_blocks
   where tenant_id = ? and connection_id = ? and resource_type = ?
   group by start_at, start_id order by start_at, start_id`;
@@ -87,7 +76,7 @@ interface Blocks {
  * commits (another process, the CLI). Queries on the connection run one at a time (Kysely's SQLite
  * driver holds it for a whole transaction), so the version is never read inside a transaction: a
  * transaction rolled back has still moved `total_changes()`, and the blocks are read again. A write
- * landing between the lookup and the page's query is what `locate` by a query of its own allows too.
+ * landing between the lookup and the page's query moves the page as it would between any two queries.
  */
 export class SqliteBlockIndex {
   private readonly lists = new Map<string, Blocks>();

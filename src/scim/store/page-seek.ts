@@ -91,8 +91,12 @@ export interface PageSource<Row> {
 export interface Locator {
   /** From this offset on a block helps: within the first block's worth of rows OFFSET walks no more than a block would. */
   readonly minOffset: number;
-  /** The block of the row at `offset`, by a query of its own. */
-  locate(scope: ConnectionScope, resourceType: ResourceTypeName, offset: number): Promise<BlockPosition | undefined>;
+  /**
+   * The block of the row at `offset`, apart from the page's query (SQLite: src/scim/store/order-blocks.ts's
+   * SqliteBlockIndex). Absent where pages look their block up in their own statement (PostgreSQL): a
+   * page read outside it then goes by OFFSET.
+   */
+  locate?(scope: ConnectionScope, resourceType: ResourceTypeName, offset: number): Promise<BlockPosition | undefined>;
   /** A page that looked its block up in its own statement found it holding `blockRows` rows. */
   found(scope: ConnectionScope, resourceType: ResourceTypeName, blockRows: number): void;
 }
@@ -144,7 +148,7 @@ export async function readPage<Row extends { created_at: string; id: string }>(
   let start: PageStart | undefined = after ? { after } : undefined;
   if (!start && locator && !query.filter && !query.sortBy && query.sortOrder === 'ascending' && query.offset >= locator.minOffset) {
     if (inStatement) start = { block: query.offset };
-    else {
+    else if (locator.locate) {
       const position = await locator.locate(scope, resourceType, query.offset);
       // In the first block the bound is below every row: that is OFFSET `skip`, which is `offset`.
       if (position?.from) start = { from: position.from, skip: position.skip };
