@@ -12,9 +12,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { load, mergeResults, type LoadResult } from './load.js';
 import { startHello, startRollcall, withPostgresDatabase, type ServerProcess } from './processes.js';
+import { postgresSettled, sqliteSettled } from './settle.js';
 import {
   addMany,
   addOne,
@@ -72,7 +72,7 @@ interface Side {
   t: Target;
   rows: Row[];
   peakRss: number;
-  /** Resolves once the server's own maintenance after a write step is done (PostgreSQL's vacuum). */
+  /** Resolves once the server's own work after a write step is done (bench/settle.ts). */
   settle(): Promise<void>;
 }
 
@@ -151,37 +151,11 @@ function mergeRows(rows: Row[]): Row[] {
   }));
 }
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/**
- * Waits until PostgreSQL's vacuum of what a step wrote has run: the server vacuums tables an import
- * grew 2 s after its last write (src/db/postgres-statistics.ts), and autovacuum may be at work too.
- * Measured next to it, a scenario would time the vacuum's CPU and I/O rather than its own.
- */
-async function postgresSettled(url: string): Promise<void> {
-  await pause(3000);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const { rows } = await client.query<{ n: number }>(
-        `select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and (backend_type = 'autovacuum worker' or query ilike 'vacuum%') and state <> 'idle'`,
-      );
-      if (rows[0].n === 0 || Date.now() > deadline) return;
-      await pause(250);
-    }
-  } finally {
-    await client.end();
-  }
-}
-
 async function startSide(label: string, databaseUrl: string, port: number): Promise<Side> {
   const server = await startRollcall(port, databaseUrl, CLIENT.clientId, CLIENT.secret);
   try {
     const t = await connect(server, CLIENT);
-    // SQLite's WAL checkpoint after a write burst is quick; a moment covers it.
-    const settle = label === 'postgres' ? () => postgresSettled(databaseUrl) : () => pause(1000);
+    const settle = label === 'postgres' ? () => postgresSettled(databaseUrl) : () => sqliteSettled(databaseUrl.slice('sqlite:'.length));
     return { label, server, t, rows: [], peakRss: 0, settle };
   } catch (error) {
     await server.stop();
@@ -212,7 +186,11 @@ async function runSides(sides: Side[]): Promise<void> {
     for (const [i, index] of schedule(sides.length, parts)) {
       const got = await step.run(sides[i].t, sides[i], { index, of: parts });
       rows[i].push(...(got === undefined ? [] : Array.isArray(got) ? got : [got]));
-      if (step.writes) await sides[i].settle();
+      if (step.writes) {
+        const started = Date.now();
+        await sides[i].settle();
+        process.stderr.write(`  [${sides[i].label}] settled in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      }
     }
     sides.forEach((side, i) => note(side, mergeRows(rows[i])));
   }

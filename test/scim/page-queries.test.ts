@@ -2,14 +2,16 @@
  * PostgreSQL: a page of an unfiltered list carries the list's kept count on its rows, and a deep page
  * looks its order block up in the same statement (src/scim/store/page-seek.ts): one statement per
  * page of a full sync, its totalResults from the same snapshot as its rows; a page with no rows
- * counts apart. A filtered list's count stays a query of its own.
+ * counts apart. A filtered list's count stays a query of its own. Its rows, with their groups, come as
+ * one JSON text, and read as the two queries of SQLite's way would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
-import { parseFilter } from '../../src/scim/filter/index.js';
+import { parseAttributeList, parseFilter } from '../../src/scim/filter/index.js';
 import { ScimTransactions } from '../../src/scim/service/transactions.js';
 import type { ListQuery } from '../../src/scim/store/list-query.js';
-import { UserStore } from '../../src/scim/store/user-store.js';
+import { GroupStore } from '../../src/scim/store/group-store.js';
+import { UserStore, type ListedUser } from '../../src/scim/store/user-store.js';
 import { dialectsUnderTest, storeTestDatabase } from '../support/databases.js';
 import { QueryCounter } from '../support/query-counter.js';
 
@@ -41,7 +43,7 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
   const page = async (query: Partial<ListQuery>, withGroups = false) => {
     counter.count = 0;
     const list: ListQuery = { offset: 0, limit: 10, sortOrder: 'ascending', ...query };
-    const result = await tx.page(({ users }) => (withGroups ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users), scope, 'User', list);
+    const result = await tx.page<ListedUser>(({ users }) => (withGroups ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users), scope, 'User', list);
     return { ids: result.rows.map((r) => r.id), total: result.total, queries: counter.count, keys: Object.keys(result.rows[0] ?? {}) };
   };
 
@@ -80,6 +82,47 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
 
   it('counts apart when the page has no rows', async () => {
     expect(await page({ offset: 40 })).toMatchObject({ ids: [], total: USERS, queries: 2 });
+  });
+
+  it('reads each user with its groups and its resource as stored, in the order of the list, as list and groupsOf do', async () => {
+    const other = { tenantId: 't', connectionId: 'c-json' };
+    const users = new UserStore(db.kysely, 'postgres');
+    const groups = new GroupStore(db.kysely, 'postgres');
+    // Text JSON must carry exactly: quotes, backslashes, line and paragraph separators, astral characters, escaped controls.
+    const awkward = 'Zoë "Q" \\ O\'Brien \u2028\u2029 \u{1F600} \u0001\t end';
+    for (let i = 0; i < 8; i++) {
+      const resource = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `J${7 - i}@json.test`, displayName: i === 2 ? awkward : `User ${i}`, active: i % 2 === 0, name: { givenName: 'G', familyName: i === 5 ? null : `F${i % 3}` } };
+      // Ids in the reverse of creation order, so an order by id would show.
+      await users.insert(other, `j${7 - i}`, resource, `2026-11-29T00:01:0${i}.000Z`);
+    }
+    for (const [id, name, members] of [['gz', 'Zeta', ['j6', 'j5']], ['ga', 'alpha', ['j5']], ['ge', 'Émile "é"', ['j5', 'j1']]] as const) {
+      await groups.insert(other, id, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: name }, '2026-11-29T00:02:00.000Z');
+      await groups.addMembers(other, id, members.map((value) => ({ value, type: 'User' as const })), '2026-11-29T00:02:00.000Z');
+    }
+    const sortBy = (path: string) => parseAttributeList(path)[0];
+    const queries: ListQuery[] = [
+      { offset: 0, limit: 100, sortOrder: 'ascending' },
+      { offset: 2, limit: 3, sortOrder: 'ascending' },
+      { offset: 1, limit: 4, sortOrder: 'descending' },
+      { offset: 0, limit: 100, sortOrder: 'descending', sortBy: sortBy('userName') },
+      { offset: 3, limit: 4, sortOrder: 'ascending', sortBy: sortBy('name.familyName') },
+      { offset: 0, limit: 100, sortOrder: 'ascending', filter: parseFilter('displayName co "O\'Brien"') },
+      { offset: 20, limit: 5, sortOrder: 'ascending' },
+    ];
+    const parsed = (row: ListedUser) => ({ ...row, resource: typeof row.resource === 'string' ? JSON.parse(row.resource) : row.resource });
+    for (const query of queries) {
+      const listed = (await users.list(other, query)).map(parsed);
+      const memberships = await users.groupsOf(other, listed.map((row) => row.id));
+      const expected = listed.map((row) => ({ ...row, groups: memberships.get(row.id) ?? [] }));
+      const read = await users.listWithGroups(other, query);
+      expect(read.map(parsed), JSON.stringify(query)).toEqual(expected);
+      expect(read.every((row) => typeof row.resource === 'object')).toBe(true);
+    }
+    const j5 = (await users.listWithGroups(other, { offset: 2, limit: 1, sortOrder: 'ascending' }))[0];
+    expect(j5).toMatchObject({ id: 'j5', resource: { displayName: awkward } });
+    // In the database's collation order, as groupsOf (compared above).
+    expect(j5.groups).toHaveLength(3);
+    expect(j5.groups).toEqual(expect.arrayContaining([{ value: 'ga', display: 'alpha' }, { value: 'gz', display: 'Zeta' }, { value: 'ge', display: 'Émile "é"' }]));
   });
 
   it("keeps a filtered list's count a query of its own", async () => {

@@ -12,6 +12,9 @@ export interface RowMeta {
   updated_at: string;
 }
 
+/** A row whose resource came already parsed, with the rest of its page (a PostgreSQL page read as one JSON text). */
+export type ParsedRowMeta = Omit<RowMeta, 'resource'> & { resource: Record<string, unknown> };
+
 /** The ETag of a version, also `meta.version` (RFC 7644 §3.14): weak, since JSON is not byte-stable. */
 export function etagOf(version: number): string {
   return `W/"${version}"`;
@@ -39,10 +42,10 @@ export function parseEtags(header: string): { any: boolean; versions: Set<number
  */
 export function renderResource(
   resourceType: ResourceTypeName,
-  row: RowMeta,
+  row: RowMeta | ParsedRowMeta,
   baseUrl: string,
   extra: Record<string, unknown> = {},
-  resource = JSON.parse(row.resource) as Record<string, unknown>,
+  resource = typeof row.resource === 'string' ? (JSON.parse(row.resource) as Record<string, unknown>) : row.resource,
 ): Record<string, unknown> {
   const { schemas, ...attributes } = resource;
   const endpoint = resourceType === 'User' ? 'Users' : 'Groups';

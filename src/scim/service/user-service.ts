@@ -65,7 +65,7 @@ export class UserService {
 
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
     const withGroups = wants(projection, 'User', 'groups');
-    const { rows, total } = await this.tx.page(({ users }) => (withGroups ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users), scope, 'User', query);
+    const { rows, total } = await this.tx.page<ListedUser>(({ users }) => (withGroups ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users), scope, 'User', query);
     return { total, resources: await this.render(this.tx.reads(), scope, baseUrl, rows, projection) };
   }
 

@@ -1,0 +1,62 @@
+/**
+ * Waiting for a server's own work after a write step, so the next scenario times itself rather than
+ * the aftermath of an import: PostgreSQL's vacuum, SQLite's WAL checkpoint and order-block upkeep.
+ */
+import Database from 'better-sqlite3';
+import pg from 'pg';
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Longest wait for either database; past it the scenario runs anyway. */
+const DEADLINE_MS = 120_000;
+
+/**
+ * Waits until PostgreSQL's vacuum of what a step wrote has run: the server vacuums tables an import
+ * grew 2 s after its last write (src/db/postgres-statistics.ts), and autovacuum may be at work too.
+ * Measured next to it, a scenario would time the vacuum's CPU and I/O rather than its own.
+ */
+export async function postgresSettled(url: string): Promise<void> {
+  await pause(3000);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const deadline = Date.now() + DEADLINE_MS;
+    for (;;) {
+      const { rows } = await client.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and (backend_type = 'autovacuum worker' or query ilike 'vacuum%') and state <> 'idle'`,
+      );
+      if (rows[0].n === 0 || Date.now() > deadline) return;
+      await pause(250);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Waits until the SQLite file at `path` has nothing left to do after a step: every WAL frame copied
+ * into the database file, and no order block the server's upkeep job still has to split (it cuts a
+ * 900k-user import into 900 blocks over a few passes, src/scim/store/order-maintenance.ts). The
+ * server checkpoints on a worker thread (src/db/sqlite-checkpointer.ts); after a large import that
+ * takes seconds, and a scenario measured meanwhile shares the cores and the disk with it — the tenth
+ * session's 1M run missed two p99s, right after the import, by under 0.5 ms. This process runs
+ * PASSIVE checkpoints too: one that finds every frame copied says the work is done, and while the
+ * server's own holds the checkpoint lock it answers busy.
+ */
+export async function sqliteSettled(path: string, blockRows = 1000): Promise<void> {
+  await pause(500);
+  const db = new Database(path, { fileMustExist: true });
+  try {
+    const oversize = db.prepare(`select count(*) as n from (
+      select 1 from scim_order_blocks group by tenant_id, connection_id, resource_type, start_at, start_id having sum(n) >= ?)`);
+    const deadline = Date.now() + DEADLINE_MS;
+    for (;;) {
+      const [checkpoint] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+      const walDone = checkpoint.busy === 0 && checkpoint.log === checkpoint.checkpointed;
+      const blocksDone = (oversize.get(2 * blockRows) as { n: number }).n === 0;
+      if ((walDone && blocksDone) || Date.now() > deadline) return;
+      await pause(250);
+    }
+  } finally {
+    db.close();
+  }
+}
