@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { BLOCK_ROWS } from '../src/scim/store/order-blocks.js';
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** Longest wait for either database; past it the scenario runs anyway. */
@@ -42,7 +43,7 @@ export async function postgresSettled(url: string): Promise<void> {
  * PASSIVE checkpoints too: one that finds every frame copied says the work is done, and while the
  * server's own holds the checkpoint lock it answers busy.
  */
-export async function sqliteSettled(path: string, blockRows = 1000): Promise<void> {
+export async function sqliteSettled(path: string): Promise<void> {
   await pause(500);
   const db = new Database(path, { fileMustExist: true });
   try {
@@ -52,7 +53,8 @@ export async function sqliteSettled(path: string, blockRows = 1000): Promise<voi
     for (;;) {
       const [checkpoint] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
       const walDone = checkpoint.busy === 0 && checkpoint.log === checkpoint.checkpointed;
-      const blocksDone = (oversize.get(2 * blockRows) as { n: number }).n === 0;
+      // A block of twice BLOCK_ROWS or more is one the upkeep job splits (src/scim/store/order-maintenance.ts).
+      const blocksDone = (oversize.get(2 * BLOCK_ROWS) as { n: number }).n === 0;
       if ((walDone && blocksDone) || Date.now() > deadline) return;
       await pause(250);
     }

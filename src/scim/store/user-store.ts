@@ -166,6 +166,7 @@ export class UserStore {
     if (this.dialect !== 'postgres') return this.list(scope, query, start, withTotal);
     const order = sql`${orderBy(query, 'User', this.dialect)}`;
     const direction = sql.raw(query.sortOrder === 'descending' ? 'desc' : 'asc');
+    const extras = pageExtras(scope, 'User', start, withTotal);
     const users = this.db
       .selectFrom('scim_users as r')
       // The order and the conditions of groupsOf.
@@ -187,7 +188,7 @@ export class UserStore {
       .selectFrom(users.as('p'))
       .select(sql<string>`'[' || coalesce(string_agg(p.entry, ',' order by ${entryOrder}), '') || ']'`.as('entries'))
       // Before the page's conditions in the text, so they stay last (src/db/pg-prepared.ts).
-      .$if(withTotal || (start !== undefined && 'block' in start), (q) => q.select(pageExtras(scope, 'User', start, withTotal)))
+      .$if(extras.length > 0, (q) => q.select(extras))
       .execute();
     const { entries, ...extra } = page as { entries: string; total?: number | string | null; block_rows?: number | string | null };
     return (JSON.parse(entries) as PageEntry[]).map(([id, version, created_at, updated_at, groups, resource]) => ({
