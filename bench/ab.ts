@@ -7,6 +7,7 @@
  *   SCENARIO=patch DB=postgres npx tsx bench/ab.ts ../old .     PATCH add 1 member at c=1, blocks of 250
  *   SCENARIO=patch256 DB=postgres npx tsx bench/ab.ts ../old .  PATCH add 256 members at c=1, blocks of 20
  *   SCENARIO=pages DB=postgres npx tsx bench/ab.ts ../old .     a page of 100 at a random startIndex of 10k users (PAGE_START=n: at n)
+ *   USERS=n …                                                   SCENARIO=pages or lookup among n users instead of 10k
  *   SCENARIO=bulk DB=postgres npx tsx bench/ab.ts ../old .      Bulk of 1,000 creates, 2 in flight, blocks of 6
  *   SCENARIO=lookup DB=postgres npx tsx bench/ab.ts ../old .    a userName eq lookup at c=1 among 10k users, blocks of 1,000
  *   SCENARIO=patch DB=sqlite,postgres npx tsx bench/ab.ts . .   one tree, SQLite against PostgreSQL
@@ -28,6 +29,8 @@ const ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5
 const BLOCKS = Number(process.env.BLOCKS ?? 8);
 /** SCENARIO=pages: every page at this startIndex instead of a random one. */
 const PAGE_START = process.env.PAGE_START === undefined ? undefined : Number(process.env.PAGE_START);
+/** SCENARIO=pages and lookup: the directory's size. */
+const USERS = Number(process.env.USERS ?? 10_000);
 /** DB=postgres: both sides; DB=sqlite,postgres: one each (a tree against itself: the two databases' ratio). */
 const kinds = (process.env.DB ?? 'sqlite').split(',');
 if (kinds.length === 1) kinds.push(kinds[0]);
@@ -84,7 +87,7 @@ async function side(root: string, port: number): Promise<Side> {
     return { t, stop, block: async () => (await scenarios.bulkLoad(t, (loaded += 6000) - 6000, loaded)).result };
   }
   if (scenario === 'lookup') {
-    await scenarios.bulkLoad(t, 0, 10_000);
+    await scenarios.bulkLoad(t, 0, USERS);
     let n = 0;
     return {
       t,
@@ -92,12 +95,12 @@ async function side(root: string, port: number): Promise<Side> {
       block: () =>
         load(t.origin, { concurrency: 1, count: 1000, warmup: 200, headers: t.headers, expect: [200] }, () => ({
           method: 'GET',
-          path: `${t.base}/Users?filter=${encodeURIComponent(`userName eq "${scenarios.userName((n++ * 7919) % 10_000)}"`)}`,
+          path: `${t.base}/Users?filter=${encodeURIComponent(`userName eq "${scenarios.userName((n++ * 7919) % USERS)}"`)}`,
         })),
     };
   }
   if (scenario === 'pages') {
-    await scenarios.bulkLoad(t, 0, 10_000);
+    await scenarios.bulkLoad(t, 0, USERS);
     let n = 0;
     return {
       t,
@@ -105,7 +108,7 @@ async function side(root: string, port: number): Promise<Side> {
       block: () =>
         load(t.origin, { concurrency: 1, count: 150, warmup: 20, headers: t.headers, expect: [200] }, () => ({
           method: 'GET',
-          path: `${t.base}/Users?startIndex=${PAGE_START ?? 1 + ((n++ * 7_919_993) % 9901)}&count=100`,
+          path: `${t.base}/Users?startIndex=${PAGE_START ?? 1 + ((n++ * 7_919_993) % (USERS - 99))}&count=100`,
         })),
     };
   }

@@ -1,6 +1,6 @@
 /**
  * PostgreSQL types of the columns that are not `text`, by table, as the migrations create them: rows
- * sent as one array per column (src/db/column-arrays.ts) are cast by them. test/pg-column-types.test.ts
+ * sent as one array per column (src/db/column-arrays.ts) are cast by them. test/column-arrays.test.ts
  * compares this list with the catalog of a migrated database, so a migration that adds or changes
  * such a column fails it until the list follows.
  */
@@ -13,7 +13,7 @@ export const NOT_TEXT_COLUMNS: Readonly<Record<string, Readonly<Record<string, N
   events: { seq: 'bigint', tx_order: 'bigint' },
   request_logs: { seq: 'bigint', status: 'integer', duration_ms: 'integer' },
   roles: { is_default: 'integer' },
-  scim_counts: { shard: 'integer', n: 'bigint' },
+  scim_counts: { shard: 'integer', n: 'bigint', version: 'bigint' },
   scim_groups: { detached: 'integer', version: 'integer' },
   scim_order_blocks: { shard: 'integer', n: 'bigint' },
   scim_user_emails: { position: 'integer', is_primary: 'integer' },

@@ -2,7 +2,7 @@
  * Row types of every table, as Kysely sees them. Portable across SQLite and PostgreSQL:
  * timestamps are ISO-8601 UTC text (sortable as text), booleans are 0/1 integers, ids are text.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** 0 or 1: booleans are integers so both dialects read back the same value. */
 export type Flag = number;
@@ -213,6 +213,8 @@ export interface ScimCountsTable {
   shard: number;
   /** bigint: PostgreSQL returns it as a string. */
   n: number | string;
+  /** PostgreSQL: moves with every change to the list's order blocks (migration 0012); 0 on SQLite. */
+  version: ColumnType<number | string, number | undefined, number | string>;
 }
 
 /** Blocks of each connection's rows in the default list order (migration 0009). */

@@ -15,7 +15,8 @@ import type { ResourceTypeName } from '../../src/scim/schema/index.js';
 import { ScimTransactions } from '../../src/scim/service/transactions.js';
 import { GroupService } from '../../src/scim/service/group-service.js';
 import { UserService } from '../../src/scim/service/user-service.js';
-import { nextStep } from '../../src/scim/store/order-maintenance.js';
+import { nextStep, OrderBlockMaintenance } from '../../src/scim/store/order-maintenance.js';
+import { PostgresBlockIndex } from '../../src/scim/store/postgres-block-index.js';
 import type { ConnectionScope } from '../../src/scim/store/scope.js';
 import { UserStore } from '../../src/scim/store/user-store.js';
 import { newId } from '../../src/security/ids.js';
@@ -99,14 +100,19 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
   let users: UserService;
   let scope: ConnectionScope;
 
-  const page = async (offset: number, limit: number) =>
-    (await users.list(scope, BASE, { offset, limit, sortOrder: 'ascending' }, { exclude: [] })).resources.map((r) => r.id as string);
+  /** A page; on PostgreSQL, once the blocks it asked for are read, so the next page is given them. */
+  const page = async (offset: number, limit: number, of = scope) => {
+    const ids = (await users.list(of, BASE, { offset, limit, sortOrder: 'ascending' }, { exclude: [] })).resources.map((r) => r.id as string);
+    if (tx.blockIndex instanceof PostgresBlockIndex) await tx.blockIndex.idle();
+    return ids;
+  };
   /** The page read by OFFSET alone, for comparison. */
   const byOffset = async (offset: number, limit: number) => (await tx.reads().users.list(scope, { offset, limit, sortOrder: 'ascending' })).map((r) => r.id);
   const settle = () => tx.blocks.settle({ ...scope, resourceType: 'User' });
 
   beforeAll(async () => {
-    tx = new ScimTransactions(t.db, { orderBlockRows: BLOCK });
+    // Blocks kept on PostgreSQL are read again as soon as a page finds them out of date.
+    tx = new ScimTransactions(t.db, { orderBlockRows: BLOCK, blockReadIntervalMs: 0 });
     users = new UserService(tx);
     const tenantId = await createTenant(t);
     scope = { tenantId, connectionId: (await createConnection(t, tenantId)).id };
@@ -139,6 +145,12 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
         expect(await page(offset, limit), `round ${round}, offset ${offset}, limit ${limit}`).toEqual(await byOffset(offset, limit));
       }
       expect(tx.pages.stats.located - before.located).toBeGreaterThan(0);
+    }
+    // PostgreSQL's pages were given kept blocks, and looked them up when those were out of date.
+    // PostgreSQL: each round's first deep page found the kept blocks out of date (the round wrote) and looked its block up; the others were given theirs.
+    if (tx.blockIndex instanceof PostgresBlockIndex) {
+      expect(tx.blockIndex.stats.looked).toBe(8);
+      expect(tx.blockIndex.stats.kept).toBeGreaterThan(100);
     }
     await settle();
     const blocks = await expectExactCounts(t.db, scope, live.length);
@@ -187,6 +199,73 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
     const after = { ...index.stats };
     await expectPages();
     expect(index.stats.read - after.read).toBe(1);
+  });
+
+  it.runIf(dialect === 'postgres')('gives a page the kept block only while its list is at the version the blocks were read at', async () => {
+    const tenantId = await createTenant(t);
+    const other = { tenantId, connectionId: (await createConnection(t, tenantId)).id };
+    const target = { ...other, resourceType: 'User' as const };
+    const day = Date.parse('2026-03-01T00:00:00.000Z');
+    const ids: string[] = [];
+    for (let i = 0; i < 4 * BLOCK; i++) ids.push(await insertAt(t.db, other, `v${i}@blocks.test`, new Date(day + i * 1000).toISOString()));
+    await tx.blocks.settle(target);
+    const index = tx.blockIndex as PostgresBlockIndex;
+    const offsetOf = async (offset: number) => (await tx.reads().users.list(other, { offset, limit: 3, sortOrder: 'ascending' })).map((r) => r.id);
+    let rows = 4 * BLOCK;
+    /**
+     * Every deep page, as OFFSET reads it, and how their statements found their blocks. Pages
+     * remembered where they ended follow on from there (page-seek.ts): forgetting them, and reading
+     * from the end backwards, leaves every page to the blocks.
+     */
+    const pages = async () => {
+      tx.pages.changed(other.connectionId);
+      const before = { ...index.stats };
+      for (let offset = rows - 1; offset >= BLOCK; offset--) expect(await page(offset, 3, other), `offset ${offset}`).toEqual(await offsetOf(offset));
+      return { kept: index.stats.kept - before.kept, looked: index.stats.looked - before.looked, read: index.stats.read - before.read };
+    };
+    const deep = () => rows - BLOCK;
+
+    // The first page looks its block up and has the list's blocks read; every later one is given its block.
+    expect(await pages()).toEqual({ kept: deep() - 1, looked: 1, read: 1 });
+    expect(await pages()).toEqual({ kept: deep(), looked: 0, read: 0 });
+
+    const second = openDatabase(t.database.url);
+    try {
+      // Another process's transaction, open and then rolled back, changes nothing a page sees.
+      const rollback = new Error('rollback');
+      const open = second.kysely.transaction().execute(async (trx) => {
+        await new UserStore(trx, 'postgres').insert(other, newId(), normalizeResource('User', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'open@blocks.test' }).resource, '2026-02-01T00:00:00.000Z');
+        expect(await pages()).toEqual({ kept: deep(), looked: 0, read: 0 });
+        throw rollback;
+      });
+      await expect(open).rejects.toBe(rollback);
+      expect(await pages()).toEqual({ kept: deep(), looked: 0, read: 0 });
+
+      // Committed: a user before every other, one deleted from the middle.
+      await insertAt(second, other, 'early@blocks.test', '2026-02-01T00:00:00.000Z');
+      await second.kysely.deleteFrom('scim_users').where('id', '=', ids[2 * BLOCK]!).execute();
+      expect(await pages()).toEqual({ kept: deep() - 1, looked: 1, read: 1 });
+
+      // Rows at the end pile into the last block, too large, …
+      for (let i = 0; i < 3 * BLOCK; i++) await insertAt(second, other, `late${i}@blocks.test`, new Date(day + 3600_000 + i * 1000).toISOString());
+      rows += 3 * BLOCK;
+      const noted: unknown[] = [];
+      const note = tx.blocks.note.bind(tx.blocks);
+      tx.blocks.note = (found) => void noted.push(found);
+      try {
+        expect(await pages()).toEqual({ kept: deep() - 1, looked: 1, read: 1 });
+        expect(noted.length).toBeGreaterThan(0);
+        // … until another process's upkeep cuts it: no row moved, but the blocks are read again, and none is found too large.
+        await new OrderBlockMaintenance(second, BLOCK).settle(target);
+        noted.length = 0;
+        expect(await pages()).toEqual({ kept: deep() - 1, looked: 1, read: 1 });
+        expect(noted).toEqual([]);
+      } finally {
+        tx.blocks.note = note;
+      }
+    } finally {
+      await second.close();
+    }
   });
 
   it('keeps counts exact with writers and maintenance running at the same time', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
 import { parseAttributeList, parseFilter } from '../../src/scim/filter/index.js';
 import { ScimTransactions } from '../../src/scim/service/transactions.js';
+import type { PostgresBlockIndex } from '../../src/scim/store/postgres-block-index.js';
 import type { ListQuery } from '../../src/scim/store/list-query.js';
 import { GroupStore } from '../../src/scim/store/group-store.js';
 import { UserStore, type ListedUser } from '../../src/scim/store/user-store.js';
@@ -32,7 +33,7 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
       await users.insert(scope, `u${String(i).padStart(2, '0')}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `u${i}@pages.test` }, `2026-11-29T00:00:${String(i).padStart(2, '0')}.000Z`);
     }
     // Blocks of 10 rows, so pages from the 11th row on are deep ones.
-    tx = new ScimTransactions({ ...db, kysely: db.kysely.withPlugin(counter), genericPlans: db.genericPlans.withPlugin(counter) }, { orderBlockRows: 10 });
+    tx = new ScimTransactions({ ...db, kysely: db.kysely.withPlugin(counter), genericPlans: db.genericPlans.withPlugin(counter) }, { orderBlockRows: 10, blockReadIntervalMs: 0 });
   });
 
   afterAll(async () => {
@@ -40,11 +41,16 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
     await store?.close();
   });
 
+  /** A page, the queries it took (besides reads of the kept blocks, in the background), and how its statement found its block. */
   const page = async (query: Partial<ListQuery>, withGroups = false) => {
+    const index = tx.blockIndex as PostgresBlockIndex;
+    const before = { ...index.stats };
     counter.count = 0;
     const list: ListQuery = { offset: 0, limit: 10, sortOrder: 'ascending', ...query };
     const result = await tx.page<ListedUser>(({ users }) => (withGroups ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users), scope, 'User', list);
-    return { ids: result.rows.map((r) => r.id), total: result.total, queries: counter.count, keys: Object.keys(result.rows[0] ?? {}) };
+    await index.idle();
+    const blocks = { kept: index.stats.kept - before.kept, looked: index.stats.looked - before.looked, read: index.stats.read - before.read };
+    return { ids: result.rows.map((r) => r.id), total: result.total, queries: counter.count - blocks.read, blocks, keys: Object.keys(result.rows[0] ?? {}) };
   };
 
   it('reads a page of an unfiltered list and its total in one query', async () => {
@@ -67,13 +73,17 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
       const expected = ['u13', 'u14', 'u15', 'u16', 'u17'];
       // One block of all 30 rows, as the inserts left it: found at 30 rows, more than twice 10.
       const located = tx.pages.stats.located;
-      expect(await page({ offset: 13, limit: 5 })).toMatchObject({ ids: expected, total: USERS, queries: 1 });
-      expect(tx.pages.stats.located).toBe(located + 1);
-      expect(noted).toEqual([{ tenantId: 't', connectionId: 'c', resourceType: 'User' }]);
+      // The first looks it up in its statement, and the list's blocks are read to be kept; the next is given the kept block.
+      expect(await page({ offset: 13, limit: 5 })).toMatchObject({ ids: expected, total: USERS, queries: 1, blocks: { kept: 0, looked: 1, read: 1 } });
+      expect(await page({ offset: 14, limit: 4 })).toMatchObject({ ids: expected.slice(1), total: USERS, queries: 1, blocks: { kept: 1, looked: 0, read: 0 } });
+      expect(tx.pages.stats.located).toBe(located + 2);
+      // Both found it too large, from the statement and from the kept blocks.
+      expect(noted).toEqual([{ tenantId: 't', connectionId: 'c', resourceType: 'User' }, { tenantId: 't', connectionId: 'c', resourceType: 'User' }]);
+      // Maintenance cuts the block: the version moves, the kept block is not used, and the blocks are read again.
       await tx.blocks.settle({ ...scope, resourceType: 'User' });
       noted.length = 0;
-      expect(await page({ offset: 13, limit: 5 }, true)).toMatchObject({ ids: expected, total: USERS, queries: 1 });
-      expect(await page({ offset: 27, limit: 5 })).toMatchObject({ ids: ['u27', 'u28', 'u29'], total: USERS, queries: 1 });
+      expect(await page({ offset: 13, limit: 5 }, true)).toMatchObject({ ids: expected, total: USERS, queries: 1, blocks: { kept: 0, looked: 1, read: 1 } });
+      expect(await page({ offset: 27, limit: 5 })).toMatchObject({ ids: ['u27', 'u28', 'u29'], total: USERS, queries: 1, blocks: { kept: 1, looked: 0, read: 0 } });
       expect(noted).toEqual([]);
     } finally {
       tx.blocks.note = note;

@@ -31,6 +31,25 @@ export function sqliteCountTrigger(table: string, type: string, event: 'insert' 
     end`;
 }
 
+/** PostgreSQL's statement trigger function counting rows in and out (migration 0012 replaces it, and its down puts this back). */
+export async function createCountsFunction(db: Kysely<any>): Promise<void> {
+  await sql`
+    create or replace function scim_counts_change() returns trigger language plpgsql as $$
+    begin
+      if tg_op = 'INSERT' then
+        insert into scim_counts (tenant_id, connection_id, resource_type, shard, n)
+          select tenant_id, connection_id, tg_argv[0], floor(random() * ${sql.lit(SHARDS)})::int, count(*) from changed group by tenant_id, connection_id
+          on conflict (tenant_id, connection_id, resource_type, shard) do update set n = scim_counts.n + excluded.n;
+      else
+        insert into scim_counts (tenant_id, connection_id, resource_type, shard, n)
+          select tenant_id, connection_id, tg_argv[0], floor(random() * ${sql.lit(SHARDS)})::int, -count(*) from changed group by tenant_id, connection_id
+          on conflict (tenant_id, connection_id, resource_type, shard) do update set n = scim_counts.n + excluded.n;
+      end if;
+      return null;
+    end
+    $$`.execute(db);
+}
+
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('scim_counts')
@@ -44,21 +63,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   if (isPostgres(db)) {
-    await sql`
-      create function scim_counts_change() returns trigger language plpgsql as $$
-      begin
-        if tg_op = 'INSERT' then
-          insert into scim_counts (tenant_id, connection_id, resource_type, shard, n)
-            select tenant_id, connection_id, tg_argv[0], floor(random() * ${sql.lit(SHARDS)})::int, count(*) from changed group by tenant_id, connection_id
-            on conflict (tenant_id, connection_id, resource_type, shard) do update set n = scim_counts.n + excluded.n;
-        else
-          insert into scim_counts (tenant_id, connection_id, resource_type, shard, n)
-            select tenant_id, connection_id, tg_argv[0], floor(random() * ${sql.lit(SHARDS)})::int, -count(*) from changed group by tenant_id, connection_id
-            on conflict (tenant_id, connection_id, resource_type, shard) do update set n = scim_counts.n + excluded.n;
-        end if;
-        return null;
-      end
-      $$`.execute(db);
+    await createCountsFunction(db);
     for (const { table, type } of TABLES) {
       await sql`create trigger ${sql.raw(`${table}_count_insert`)} after insert on ${sql.table(table)} referencing new table as changed for each statement execute function scim_counts_change(${sql.lit(type)})`.execute(db);
       await sql`create trigger ${sql.raw(`${table}_count_delete`)} after delete on ${sql.table(table)} referencing old table as changed for each statement execute function scim_counts_change(${sql.lit(type)})`.execute(db);

@@ -10,6 +10,7 @@ import * as scimCounts from './0008-scim-counts.js';
 import * as scimOrderBlocks from './0009-scim-order-blocks.js';
 import * as sqliteInsertCounting from './0010-sqlite-insert-counting.js';
 import * as postgresMemberGroupCheck from './0011-postgres-member-group-check.js';
+import * as scimListVersions from './0012-scim-list-versions.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009-scim-order-blocks': scimOrderBlocks,
   '0010-sqlite-insert-counting': sqliteInsertCounting,
   '0011-postgres-member-group-check': postgresMemberGroupCheck,
+  '0012-scim-list-versions': scimListVersions,
 };

@@ -10,6 +10,7 @@ import { PageSeekCache, readPageAndTotal, type Locator, type PageSource } from '
 import type { ListQuery } from '../store/list-query.js';
 import type { ResourceTypeName } from '../schema/index.js';
 import { SqliteBlockIndex } from '../store/order-blocks.js';
+import { PostgresBlockIndex } from '../store/postgres-block-index.js';
 import { OrderBlockMaintenance } from '../store/order-maintenance.js';
 import { GroupCommit } from '../../db/group-commit.js';
 import { GUARD, WriteBatch } from '../../db/write-batch.js';
@@ -79,7 +80,7 @@ export interface StatementContext {
 export class ScimTransactions {
   constructor(
     private readonly db: Db,
-    options: { orderBlockRows?: number } = {},
+    options: { orderBlockRows?: number; blockReadIntervalMs?: number } = {},
   ) {
     this.group = db.dialect === 'sqlite' ? new GroupCommit(db.kysely) : undefined;
     this.statistics = db.dialect === 'postgres' ? new PostgresStatistics(db.kysely) : undefined;
@@ -89,17 +90,22 @@ export class ScimTransactions {
     const found: Locator['found'] = (scope, resourceType, blockRows) => {
       if (blockRows >= 2 * blocks.blockRows) blocks.note({ tenantId: scope.tenantId, connectionId: scope.connectionId, resourceType });
     };
-    // SQLite keeps each list's blocks while the database is unchanged; PostgreSQL looks the block up in the page's statement.
-    const index = db.dialect === 'sqlite' ? new SqliteBlockIndex(db.kysely) : undefined;
-    this.blockIndex = index;
-    const locate: Locator['locate'] = index
-      ? async (scope, resourceType, offset) => {
-          const position = await index.locate(scope, resourceType, offset);
-          if (position) found(scope, resourceType, position.blockRows);
-          return position;
-        }
-      : undefined;
-    this.locator = { minOffset: blocks.blockRows, locate, found };
+    // SQLite keeps each list's blocks while the database is unchanged; PostgreSQL keeps them for the
+    // page's statement to use while the list's version is unchanged, and to look the block up otherwise.
+    if (db.dialect === 'sqlite') {
+      const index = new SqliteBlockIndex(db.kysely);
+      this.blockIndex = index;
+      const locate: Locator['locate'] = async (scope, resourceType, offset) => {
+        const position = await index.locate(scope, resourceType, offset);
+        if (position) found(scope, resourceType, position.blockRows);
+        return position;
+      };
+      this.locator = { minOffset: blocks.blockRows, locate, found };
+    } else {
+      const index = new PostgresBlockIndex(db.kysely, options.blockReadIntervalMs);
+      this.blockIndex = index;
+      this.locator = { minOffset: blocks.blockRows, found, held: (...a) => index.held(...a), seen: (...a) => index.seen(...a) };
+    }
   }
 
   /** PostgreSQL: keeps planner statistics up with a growing directory (src/db/postgres-statistics.ts). */
@@ -108,8 +114,8 @@ export class ScimTransactions {
   /** Where pages of the default order ended, for sequential paging without OFFSET. */
   readonly pages = new PageSeekCache();
 
-  /** SQLite: the order blocks of each list, kept while the database is unchanged (src/scim/store/order-blocks.ts). */
-  readonly blockIndex: SqliteBlockIndex | undefined;
+  /** The order blocks of each list, kept while the list is unchanged (src/scim/store/order-blocks.ts, postgres-block-index.ts). */
+  readonly blockIndex: SqliteBlockIndex | PostgresBlockIndex;
 
   /** Keeps the order blocks that find deep pages (src/scim/store/order-maintenance.ts); its job runs with the others. */
   readonly blocks: OrderBlockMaintenance;

@@ -23,6 +23,9 @@ export interface BlockPosition {
   blockRows: number;
 }
 
+/** A kept block (PostgresBlockIndex) and the list's version it holds for. */
+export type HeldBlock = BlockPosition & { version: string };
+
 /**
  * The block holding the row at 0-based `offset` of the default (ascending) order, as a query: its
  * lower bound (`start_at`, `start_id`: both '' for the first block, below every row), `skip` (the
@@ -60,14 +63,57 @@ const VERSION = CompiledQuery.raw('select total_changes() as changes, (select da
 /** Lists whose blocks are kept; past it the oldest is dropped. */
 const MAX_LISTS = 256;
 
-interface Blocks {
-  /** What the database was at when the blocks were read (`VERSION`). */
+/** A list's blocks as a process keeps them (SqliteBlockIndex; PostgresBlockIndex in postgres-block-index.ts). */
+export interface KeptBlocks {
+  /** What the database was at when the blocks were read. */
   version: string;
   starts: { at: string; id: string }[];
   /** Rows before each block, and in it. */
   before: number[];
   n: number[];
 }
+
+/** Blocks as read, in order (`[start_at, start_id, n]`), with the rows before each added up. */
+export function keptBlocks(version: string, rows: Iterable<readonly [string, string, number | string]>): KeptBlocks {
+  const blocks: KeptBlocks = { version, starts: [], before: [], n: [] };
+  let before = 0;
+  for (const [at, id, count] of rows) {
+    const n = Number(count);
+    blocks.starts.push({ at, id });
+    blocks.before.push(before);
+    blocks.n.push(n);
+    before += n;
+  }
+  return blocks;
+}
+
+/** The block holding the row at `offset`, by a binary search; undefined past the end. */
+export function positionIn(blocks: KeptBlocks, offset: number): BlockPosition | undefined {
+  // The first block whose rows reach past `offset` (`before` only grows).
+  let [low, high] = [0, blocks.n.length];
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (blocks.before[mid]! + blocks.n[mid]! > offset) high = mid;
+    else low = mid + 1;
+  }
+  if (low === blocks.n.length) return undefined;
+  const start = blocks.starts[low]!;
+  return {
+    from: start.at === '' && start.id === '' ? undefined : { createdAt: start.at, id: start.id },
+    skip: offset - blocks.before[low]!,
+    blockRows: blocks.n[low]!,
+  };
+}
+
+/** A map of kept lists that drops the least recently kept past MAX_LISTS. */
+export function keepList<V>(lists: Map<string, V>, key: string, value: V): void {
+  lists.delete(key);
+  if (lists.size >= MAX_LISTS) lists.delete(lists.keys().next().value as string);
+  lists.set(key, value);
+}
+
+/** The key of a list among kept ones. */
+export const listKey = (scope: ConnectionScope, resourceType: ResourceTypeName) => `${scope.tenantId}\u0000${scope.connectionId}\u0000${resourceType}`;
 
 /**
  * SQLite: each list's blocks with the rows before each, kept while the database is unchanged, so a
@@ -82,33 +128,19 @@ interface Blocks {
  * landing between the lookup and the page's query moves the page as it would between any two queries.
  */
 export class SqliteBlockIndex {
-  private readonly lists = new Map<string, Blocks>();
+  private readonly lists = new Map<string, KeptBlocks>();
   /** Lookups answered from kept blocks and lookups that read them; for tests. */
   readonly stats = { kept: 0, read: 0 };
 
   constructor(private readonly db: Kysely<Database>) {}
 
   async locate(scope: ConnectionScope, resourceType: ResourceTypeName, offset: number): Promise<BlockPosition | undefined> {
-    const blocks = await this.blocksOf(scope, resourceType);
-    // The first block whose rows reach past `offset` (`before` only grows).
-    let [low, high] = [0, blocks.n.length];
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (blocks.before[mid] + blocks.n[mid] > offset) high = mid;
-      else low = mid + 1;
-    }
-    if (low === blocks.n.length) return undefined;
-    const start = blocks.starts[low];
-    return {
-      from: start.at === '' && start.id === '' ? undefined : { createdAt: start.at, id: start.id },
-      skip: offset - blocks.before[low],
-      blockRows: blocks.n[low],
-    };
+    return positionIn(await this.blocksOf(scope, resourceType), offset);
   }
 
-  private async blocksOf(scope: ConnectionScope, resourceType: ResourceTypeName): Promise<Blocks> {
-    const key = `${scope.tenantId}\u0000${scope.connectionId}\u0000${resourceType}`;
-    const { changes, version } = (await this.db.executeQuery<{ changes: number; version: number }>(VERSION)).rows[0];
+  private async blocksOf(scope: ConnectionScope, resourceType: ResourceTypeName): Promise<KeptBlocks> {
+    const key = listKey(scope, resourceType);
+    const { changes, version } = (await this.db.executeQuery<{ changes: number; version: number }>(VERSION)).rows[0]!;
     const now = `${changes}/${version}`;
     const kept = this.lists.get(key);
     if (kept?.version === now) {
@@ -117,17 +149,8 @@ export class SqliteBlockIndex {
     }
     this.stats.read++;
     const rows = (await this.db.executeQuery<{ start_at: string; start_id: string; n: number }>(CompiledQuery.raw(BLOCKS, [scope.tenantId, scope.connectionId, resourceType]))).rows;
-    const blocks: Blocks = { version: now, starts: [], before: [], n: [] };
-    let before = 0;
-    for (const row of rows) {
-      blocks.starts.push({ at: row.start_at, id: row.start_id });
-      blocks.before.push(before);
-      blocks.n.push(Number(row.n));
-      before += Number(row.n);
-    }
-    this.lists.delete(key);
-    if (this.lists.size >= MAX_LISTS) this.lists.delete(this.lists.keys().next().value as string);
-    this.lists.set(key, blocks);
+    const blocks = keptBlocks(now, rows.map((row) => [row.start_at, row.start_id, row.n] as const));
+    keepList(this.lists, key, blocks);
     return blocks;
   }
 }

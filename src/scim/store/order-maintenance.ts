@@ -19,6 +19,7 @@ import type { Db } from '../../db/open.js';
 import type { Database } from '../../db/tables.js';
 import type { Job } from '../../jobs/scheduler.js';
 import type { ResourceTypeName } from '../schema/index.js';
+import { UPKEEP_SHARD } from '../../db/migrations/0012-scim-list-versions.js';
 import { BLOCK_ROWS } from './order-blocks.js';
 
 /** Most blocks one split step cuts off. */
@@ -225,8 +226,19 @@ export class OrderBlockMaintenance {
     return Number((await query.executeTakeFirstOrThrow()).n);
   }
 
-  /** Deletes the shard rows of `old` blocks and writes `blocks`, one row each. */
+  /**
+   * Deletes the shard rows of `old` blocks and writes `blocks`, one row each. PostgreSQL: the list's
+   * version moves with them (migration 0012), on a shard no writer's trigger picks, so this holds no
+   * lock a writer waits for besides the connection's advisory lock it already holds.
+   */
   private async replace(trx: Kysely<Database>, t: Target, old: Block[], blocks: Block[]): Promise<void> {
+    if (this.db.dialect === 'postgres') {
+      await trx
+        .insertInto('scim_counts')
+        .values({ tenant_id: t.tenantId, connection_id: t.connectionId, resource_type: t.resourceType, shard: UPKEEP_SHARD, n: 0, version: 1 })
+        .onConflict((oc) => oc.columns(['tenant_id', 'connection_id', 'resource_type', 'shard']).doUpdateSet({ version: sql`scim_counts.version + 1` }))
+        .execute();
+    }
     for (const b of old) {
       await trx
         .deleteFrom('scim_order_blocks')

@@ -15,8 +15,8 @@ import { sql, type AliasedRawBuilder, type Kysely, type QueryCreator, type Selec
 import type { Database } from '../../db/tables.js';
 import type { ResourceTypeName } from '../schema/index.js';
 import type { ListQuery } from './list-query.js';
-import { blockAt, type BlockPosition } from './order-blocks.js';
-import { keptCount } from './resource-counts.js';
+import { blockAt, type BlockPosition, type HeldBlock } from './order-blocks.js';
+import { keptCount, listVersion } from './resource-counts.js';
 import type { ConnectionScope } from './scope.js';
 
 /** Where a page ended: the last row's position in the default order. */
@@ -68,19 +68,22 @@ export class PageSeekCache {
 /**
  * Where a page starts, when not at OFFSET from the first row: just after a remembered row, `skip`
  * rows on from an order block's lower bound (inclusive), or at `block`, the offset whose order block
- * the page's own statement looks up (PostgreSQL: a query less than `from`).
+ * the page's own statement finds (PostgreSQL: a query less than `from`) — the `held` one kept by
+ * the process if the list is still at its version, else by looking it up.
  */
-export type PageStart = { after: SeekKey } | { from: SeekKey; skip: number } | { block: number };
+export type PageStart = { after: SeekKey } | { from: SeekKey; skip: number } | { block: number; held?: HeldBlock };
 
-/** The common table expression a `block` start reads (`pageQueries`). */
+/** The common table expressions a `block` start reads (`pageQueries`): the list's version, and the order block. */
+const PAGE_VERSION_NAME = 'page_list_version';
+const PAGE_VERSION = sql.raw(PAGE_VERSION_NAME);
 const PAGE_BLOCK_NAME = 'page_block';
 const PAGE_BLOCK = sql.raw(PAGE_BLOCK_NAME);
 
 /**
  * A page's row with what its statement found besides: the (unfiltered) list's kept count when asked
- * (`withTotal`), the size of the order block of a `block` start.
+ * (`withTotal`), the size of the order block of a `block` start and the list's version.
  */
-export type PageRow<Row> = Row & { total?: number | string | null; block_rows?: number | string | null };
+export type PageRow<Row> = Row & { total?: number | string | null; block_rows?: number | string | null; list_version?: string | null };
 
 /** A store that can list a page by OFFSET, after a key, or from a block. */
 export interface PageSource<Row> {
@@ -99,19 +102,38 @@ export interface Locator {
   locate?(scope: ConnectionScope, resourceType: ResourceTypeName, offset: number): Promise<BlockPosition | undefined>;
   /** A page that looked its block up in its own statement found it holding `blockRows` rows. */
   found(scope: ConnectionScope, resourceType: ResourceTypeName, blockRows: number): void;
+  /** PostgreSQL: the kept block of the row at `offset`, for the page's statement to use if the list is still at its version. */
+  held?(scope: ConnectionScope, resourceType: ResourceTypeName, offset: number): HeldBlock | undefined;
+  /** PostgreSQL: a page's statement, given `held`, saw the list at `version`. */
+  seen?(scope: ConnectionScope, resourceType: ResourceTypeName, held: HeldBlock | undefined, version: string): void;
 }
 
-/** Where a page's query is built: with the order block of a `block` start as `page_block`. */
+/**
+ * Where a page's query is built: with the order block of a `block` start as `page_block`, and the
+ * list's version in the statement's snapshot as `page_list_version`. A `held` block is taken as it
+ * is while that version is the one it holds for; otherwise the block is looked up. The condition
+ * needs no row of the page: PostgreSQL runs it once, first, and runs only the branch it selects.
+ */
 export function pageQueries(db: Kysely<Database>, scope: ConnectionScope, resourceType: ResourceTypeName, start: PageStart | undefined): QueryCreator<Database> {
   if (!start || !('block' in start)) return db;
-  return db.with(PAGE_BLOCK_NAME, () => sql`(${blockAt(scope, resourceType, start.block)})`) as unknown as QueryCreator<Database>;
+  const found = blockAt(scope, resourceType, start.block);
+  const { held } = start;
+  const block = held
+    ? sql`
+        select start_at, start_id, skip, n from (
+          select cast(${held.from?.createdAt ?? ''} as text) as start_at, cast(${held.from?.id ?? ''} as text) as start_id, cast(${held.skip} as bigint) as skip, cast(${held.blockRows} as integer) as n
+        ) held where (select version from ${PAGE_VERSION}) = ${held.version}
+        union all
+        select start_at, start_id, skip, n from (${found}) found where (select version from ${PAGE_VERSION}) <> ${held.version}`
+    : found;
+  return db.with(PAGE_VERSION_NAME, () => sql`(select ${listVersion(scope, resourceType)} as version)`).with(PAGE_BLOCK_NAME, () => sql`(${block})`) as unknown as QueryCreator<Database>;
 }
 
 /** The columns of a `PageRow` besides the row's own, for the page's outer select. */
 export function pageExtras(scope: ConnectionScope, resourceType: ResourceTypeName, start: PageStart | undefined, withTotal: boolean): AliasedRawBuilder<unknown, string>[] {
   const extras: AliasedRawBuilder<unknown, string>[] = [];
   if (withTotal) extras.push(keptCount(scope, resourceType).as('total'));
-  if (start && 'block' in start) extras.push(sql`(select n from ${PAGE_BLOCK})`.as('block_rows'));
+  if (start && 'block' in start) extras.push(sql`(select n from ${PAGE_BLOCK})`.as('block_rows'), sql`(select version from ${PAGE_VERSION})`.as('list_version'));
   return extras;
 }
 
@@ -147,7 +169,7 @@ export async function readPage<Row extends { created_at: string; id: string }>(
   const after = cache.get(here);
   let start: PageStart | undefined = after ? { after } : undefined;
   if (!start && locator && !query.filter && !query.sortBy && query.sortOrder === 'ascending' && query.offset >= locator.minOffset) {
-    if (inStatement) start = { block: query.offset };
+    if (inStatement) start = { block: query.offset, held: locator.held?.(scope, resourceType, query.offset) };
     else if (locator.locate) {
       const position = await locator.locate(scope, resourceType, query.offset);
       // In the first block the bound is below every row: that is OFFSET `skip`, which is `offset`.
@@ -158,7 +180,10 @@ export async function readPage<Row extends { created_at: string; id: string }>(
   else if ('after' in start) cache.stats.seeks++;
   else cache.stats.located++;
   const rows = await source.list(scope, query, start, inStatement);
-  if (start && 'block' in start && rows.length > 0) locator?.found(scope, resourceType, Number(rows[0].block_rows));
+  if (start && 'block' in start && rows.length > 0) {
+    locator?.found(scope, resourceType, Number(rows[0]!.block_rows));
+    locator?.seen?.(scope, resourceType, start.held, String(rows[0]!.list_version));
+  }
   const last = rows[rows.length - 1];
   if (last && rows.length === query.limit) cache.set(next, { createdAt: last.created_at, id: last.id });
   return rows;
@@ -189,7 +214,7 @@ export async function readPageAndTotal<Row extends { created_at: string; id: str
   if (concurrent && !query.filter && query.limit > 0) {
     const rows = await readPage(cache, source, scope, resourceType, query, locator, true);
     const total = rows.length > 0 ? Number(rows[0].total ?? 0) : await source.count(scope, query);
-    return { rows: rows.map(({ total: _, block_rows: __, ...row }) => row as Row), total };
+    return { rows: rows.map(({ total: _, block_rows: __, list_version: ___, ...row }) => row as Row), total };
   }
   if (concurrent && (query.offset > 0 || query.limit === 0)) {
     const [rows, total] = await Promise.all([query.limit > 0 ? readPage(cache, source, scope, resourceType, query, locator) : [], source.count(scope, query)]);

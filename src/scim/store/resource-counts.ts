@@ -14,3 +14,11 @@ export async function countResources(db: Kysely<Database>, scope: ConnectionScop
 export function keptCount(scope: ConnectionScope, resourceType: ResourceTypeName): RawBuilder<number | string | null> {
   return sql<number | string | null>`(select sum(n) from scim_counts where tenant_id = ${scope.tenantId} and connection_id = ${scope.connectionId} and resource_type = ${resourceType})`;
 }
+
+/**
+ * PostgreSQL: the list's version (migration 0012) as a scalar subquery: each shard's version, in
+ * shard order, '' before the list has any. It moves with every change to the list's order blocks.
+ */
+export function listVersion(scope: ConnectionScope, resourceType: ResourceTypeName): RawBuilder<string> {
+  return sql<string>`(select coalesce(string_agg(shard || ':' || version, ',' order by shard), '') from scim_counts where tenant_id = ${scope.tenantId} and connection_id = ${scope.connectionId} and resource_type = ${resourceType})`;
+}

@@ -190,7 +190,7 @@ export class UserStore {
       // Before the page's conditions in the text, so they stay last (src/db/pg-prepared.ts).
       .$if(extras.length > 0, (q) => q.select(extras))
       .execute();
-    const { entries, ...extra } = page as { entries: string; total?: number | string | null; block_rows?: number | string | null };
+    const { entries, ...extra } = page as PageRow<{ entries: string }>;
     return (JSON.parse(entries) as PageEntry[]).map(([id, version, created_at, updated_at, groups, resource]) => ({
       id,
       version,
