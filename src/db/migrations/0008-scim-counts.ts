@@ -21,13 +21,17 @@ export const TABLES = [
   { table: 'scim_groups', type: 'Group' },
 ] as const;
 
-/** SQLite's row trigger counting one row in or out (migration 0010 drops the insert ones again). */
-export function sqliteCountTrigger(table: string, type: string, event: 'insert' | 'delete') {
+/**
+ * SQLite's row trigger counting one row in or out (migration 0010 drops the insert ones again);
+ * `versioned`, it moves the count row's version too (migration 0012).
+ */
+export function sqliteCountTrigger(table: string, type: string, event: 'insert' | 'delete', versioned = false) {
   const [row, delta] = event === 'insert' ? ['new', '+ 1'] : ['old', '- 1'];
+  const [columns, values, version] = versioned ? [sql`, version`, sql`, 1`, sql`, version = version + 1`] : [sql``, sql``, sql``];
   return sql`
     create trigger ${sql.raw(`${table}_count_${event}`)} after ${sql.raw(event)} on ${sql.table(table)} begin
-      insert into scim_counts (tenant_id, connection_id, resource_type, shard, n) values (${sql.raw(row)}.tenant_id, ${sql.raw(row)}.connection_id, ${sql.lit(type)}, 0, 0 ${sql.raw(delta)})
-        on conflict (tenant_id, connection_id, resource_type, shard) do update set n = n ${sql.raw(delta)};
+      insert into scim_counts (tenant_id, connection_id, resource_type, shard, n${columns}) values (${sql.raw(row)}.tenant_id, ${sql.raw(row)}.connection_id, ${sql.lit(type)}, 0, 0 ${sql.raw(delta)}${values})
+        on conflict (tenant_id, connection_id, resource_type, shard) do update set n = n ${sql.raw(delta)}${version};
     end`;
 }
 

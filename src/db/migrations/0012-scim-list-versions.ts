@@ -1,24 +1,23 @@
 import { sql, type Kysely } from 'kysely';
-import { createCountsFunction, SHARDS } from './0008-scim-counts.js';
+import { createCountsFunction, SHARDS, sqliteCountTrigger, TABLES } from './0008-scim-counts.js';
 import { isPostgres } from './dialect.js';
 
 /**
- * PostgreSQL: a version for each list of users or groups, so a process can keep the list's order
- * blocks (migration 0009) and a page's statement can tell whether they are still the blocks it
- * would read (src/scim/store/postgres-block-index.ts).
+ * A version for each list of users or groups, so a process can keep the list's order blocks
+ * (migration 0009) and tell whether they are still the blocks it would read
+ * (src/scim/store/order-blocks.ts, postgres-block-index.ts).
  *
- * Each shard row of scim_counts gains `version`, which the count trigger adds one to whenever it
- * counts a statement's rows into that shard, and block upkeep adds one to on a shard of its own
- * (UPKEEP_SHARD, which no trigger picks) whenever it changes blocks. The order-block trigger runs on
- * the same statements as the count trigger, so every change to a list's blocks, by either, moves a
- * shard's version in the same transaction. The list's version is its shards' versions, in shard order:
+ * Each shard row of scim_counts gains `version`, which whatever counts rows into that shard adds one
+ * to in the same statement — PostgreSQL's count trigger, SQLite's delete triggers and the SQLite
+ * store that counts its inserts (src/scim/store/insert-counting.ts) — and block upkeep adds one to on
+ * a shard of its own (UPKEEP_SHARD, which no count picks) whenever it changes blocks. Rows are counted
+ * by the same statements (PostgreSQL) or in the same transaction (SQLite) as their order blocks, so
+ * every change to a list's blocks moves a shard's version with it. The list's version is its shards'
+ * versions, in shard order:
  *
  * - it only grows: a shard's version only ever has one added to it, under the row's lock;
  * - it is exact: a snapshot that sees a transaction more than another, among those that changed
  *   the blocks, sees at least one shard higher; one that rolled back added nothing and changed nothing.
- *
- * SQLite gains the column too, so both have one shape, and leaves it at 0: its process keeps its
- * blocks by `total_changes()` and `data_version` instead (src/scim/store/order-blocks.ts).
  */
 
 /** The shard block upkeep counts its changes on: past the ones the count trigger picks (0 … SHARDS − 1). */
@@ -26,7 +25,13 @@ export const UPKEEP_SHARD = SHARDS;
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('scim_counts').addColumn('version', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
-  if (!isPostgres(db)) return;
+  if (!isPostgres(db)) {
+    for (const { table, type } of TABLES) {
+      await sql`drop trigger ${sql.raw(`${table}_count_delete`)}`.execute(db);
+      await sqliteCountTrigger(table, type, 'delete', true).execute(db);
+    }
+    return;
+  }
   await sql`
     create or replace function scim_counts_change() returns trigger language plpgsql as $$
     begin
@@ -42,5 +47,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   if (isPostgres(db)) await createCountsFunction(db);
+  else {
+    for (const { table, type } of TABLES) {
+      await sql`drop trigger ${sql.raw(`${table}_count_delete`)}`.execute(db);
+      await sqliteCountTrigger(table, type, 'delete').execute(db);
+    }
+  }
   await db.schema.alterTable('scim_counts').dropColumn('version').execute();
 }

@@ -17,8 +17,9 @@ import type { Database } from '../../db/tables.js';
 import type { ResourceTypeName } from '../schema/index.js';
 import type { ConnectionScope } from './scope.js';
 
-const COUNT = `insert into scim_counts (tenant_id, connection_id, resource_type, shard, n) values (?, ?, ?, 0, 1)
-  on conflict (tenant_id, connection_id, resource_type, shard) do update set n = n + 1`;
+/** The count and the list's version (migration 0012). */
+const COUNT = `insert into scim_counts (tenant_id, connection_id, resource_type, shard, n, version) values (?, ?, ?, 0, 1, 1)
+  on conflict (tenant_id, connection_id, resource_type, shard) do update set n = n + 1, version = version + 1`;
 const BLOCK = `select start_at, start_id from scim_order_blocks
   where tenant_id = ? and connection_id = ? and resource_type = ? and (start_at, start_id) <= (?, ?)
   order by start_at desc, start_id desc limit 1`;

@@ -58,8 +58,9 @@ interface BlockRow {
 const BLOCKS = `select start_at, start_id, sum(n) as n from scim_order_blocks
   where tenant_id = ? and connection_id = ? and resource_type = ?
   group by start_at, start_id order by start_at, start_id`;
-/** Rows changed through this connection so far, and a number that moves when another connection commits. */
-const VERSION = CompiledQuery.raw('select total_changes() as changes, (select data_version from pragma_data_version) as version');
+/** The list's version (migration 0012): each count shard's, in shard order. */
+const VERSION = `select coalesce(group_concat(shard || ':' || version, ',' order by shard), '') as version from scim_counts
+  where tenant_id = ? and connection_id = ? and resource_type = ?`;
 /** Lists whose blocks are kept; past it the oldest is dropped. */
 const MAX_LISTS = 256;
 
@@ -116,16 +117,18 @@ export function keepList<V>(lists: Map<string, V>, key: string, value: V): void 
 export const listKey = (scope: ConnectionScope, resourceType: ResourceTypeName) => `${scope.tenantId}\u0000${scope.connectionId}\u0000${resourceType}`;
 
 /**
- * SQLite: each list's blocks with the rows before each, kept while the database is unchanged, so a
+ * SQLite: each list's blocks with the rows before each, kept while the list is unchanged, so a
  * deep page finds its block by a binary search instead of `blockAt` adding up every block before it
  * — 1,000 blocks at 1M users, 2.5 ms of a 7–8 ms page (docs/benchmarks.md, tenth session).
  *
- * "Unchanged" is exact: `total_changes()` counts every row inserted, updated or deleted through this
- * connection, which is all this process writes, and `data_version` moves when any other connection
- * commits (another process, the CLI). Queries on the connection run one at a time (Kysely's SQLite
- * driver holds it for a whole transaction), so the version is never read inside a transaction: a
- * transaction rolled back has still moved `total_changes()`, and the blocks are read again. A write
- * landing between the lookup and the page's query moves the page as it would between any two queries.
+ * "Unchanged" is the list's version (migration 0012), read before each lookup: one indexed read of
+ * its count rows. Every change to the list's blocks moves it in the same transaction, whichever
+ * process made it; writes to other lists and tables (the request log's flushes) leave it alone.
+ * Queries on the connection run one at a time (Kysely's SQLite driver holds it for a whole
+ * transaction), so the version is never read inside a transaction. It is read before the blocks: a
+ * commit landing between the two leaves blocks newer than their version, read again next time, never
+ * the other way round. A write landing between the lookup and the page's query moves the page as it
+ * would between any two queries.
  */
 export class SqliteBlockIndex {
   private readonly lists = new Map<string, KeptBlocks>();
@@ -140,15 +143,15 @@ export class SqliteBlockIndex {
 
   private async blocksOf(scope: ConnectionScope, resourceType: ResourceTypeName): Promise<KeptBlocks> {
     const key = listKey(scope, resourceType);
-    const { changes, version } = (await this.db.executeQuery<{ changes: number; version: number }>(VERSION)).rows[0]!;
-    const now = `${changes}/${version}`;
+    const list = [scope.tenantId, scope.connectionId, resourceType];
+    const now = (await this.db.executeQuery<{ version: string }>(CompiledQuery.raw(VERSION, list))).rows[0]!.version;
     const kept = this.lists.get(key);
     if (kept?.version === now) {
       this.stats.kept++;
       return kept;
     }
     this.stats.read++;
-    const rows = (await this.db.executeQuery<{ start_at: string; start_id: string; n: number }>(CompiledQuery.raw(BLOCKS, [scope.tenantId, scope.connectionId, resourceType]))).rows;
+    const rows = (await this.db.executeQuery<{ start_at: string; start_id: string; n: number }>(CompiledQuery.raw(BLOCKS, list))).rows;
     const blocks = keptBlocks(now, rows.map((row) => [row.start_at, row.start_id, row.n] as const));
     keepList(this.lists, key, blocks);
     return blocks;

@@ -227,18 +227,16 @@ export class OrderBlockMaintenance {
   }
 
   /**
-   * Deletes the shard rows of `old` blocks and writes `blocks`, one row each. PostgreSQL: the list's
-   * version moves with them (migration 0012), on a shard no writer's trigger picks, so this holds no
-   * lock a writer waits for besides the connection's advisory lock it already holds.
+   * Deletes the shard rows of `old` blocks and writes `blocks`, one row each. The list's version
+   * moves with them (migration 0012), on a shard no count picks: on PostgreSQL this holds no lock a
+   * writer waits for besides the connection's advisory lock it already holds.
    */
   private async replace(trx: Kysely<Database>, t: Target, old: Block[], blocks: Block[]): Promise<void> {
-    if (this.db.dialect === 'postgres') {
-      await trx
-        .insertInto('scim_counts')
-        .values({ tenant_id: t.tenantId, connection_id: t.connectionId, resource_type: t.resourceType, shard: UPKEEP_SHARD, n: 0, version: 1 })
-        .onConflict((oc) => oc.columns(['tenant_id', 'connection_id', 'resource_type', 'shard']).doUpdateSet({ version: sql`scim_counts.version + 1` }))
-        .execute();
-    }
+    await trx
+      .insertInto('scim_counts')
+      .values({ tenant_id: t.tenantId, connection_id: t.connectionId, resource_type: t.resourceType, shard: UPKEEP_SHARD, n: 0, version: 1 })
+      .onConflict((oc) => oc.columns(['tenant_id', 'connection_id', 'resource_type', 'shard']).doUpdateSet({ version: sql`scim_counts.version + 1` }))
+      .execute();
     for (const b of old) {
       await trx
         .deleteFrom('scim_order_blocks')
