@@ -58,7 +58,7 @@ interface BlockRow {
 const BLOCKS = `select start_at, start_id, sum(n) as n from scim_order_blocks
   where tenant_id = ? and connection_id = ? and resource_type = ?
   group by start_at, start_id order by start_at, start_id`;
-/** The list's version (migration 0012): each count shard's, in shard order. */
+/** The list's version (migration 0012): each count shard's, in shard order; `listVersion` (resource-counts.ts) in SQLite's words. */
 const VERSION = `select coalesce(group_concat(shard || ':' || version, ',' order by shard), '') as version from scim_counts
   where tenant_id = ? and connection_id = ? and resource_type = ?`;
 /** Lists whose blocks are kept; past it the oldest is dropped. */

@@ -4,10 +4,10 @@
  * 0.46–0.51 ms of a 1.7–1.8 ms page at 1M users, docs/benchmarks.md, eleventh session).
  *
  * Other processes (more Rollcall instances, the CLI) change blocks at any time, and a commit can
- * land between a check of the version and the page's statement. So a kept block is only ever used by
- * the page's statement, under a check in the statement's own snapshot: the list's version (migration 0012) must be the one the
- * blocks were read at, or the statement looks the block up itself (`blockAt`), as without kept
- * blocks. Equal versions mean the very blocks the statement would read: the version only grows, and
+ * land between a check of the version and the page's statement. So a kept block is only ever used
+ * by the page's statement, under a check in the statement's own snapshot: the list's version
+ * (migration 0012) must be the one the blocks were read at, or the statement looks the block up
+ * itself (`blockAt`), as without kept blocks. Equal versions mean the very blocks the statement would read: the version only grows, and
  * moves with every transaction that changes them. The rows come back with the version the statement
  * saw; when it is not the kept one, the blocks are read again in the background — one read per list
  * at a time, and at most one per `minIntervalMs`, so a list written to all the time costs a read now
