@@ -213,7 +213,7 @@ export interface ScimCountsTable {
   shard: number;
   /** bigint: PostgreSQL returns it as a string. */
   n: number | string;
-  /** PostgreSQL: moves with every change to the list's order blocks (migration 0012); 0 on SQLite. */
+  /** Moves with every change to the list's order blocks (migration 0012). */
   version: ColumnType<number | string, number | undefined, number | string>;
 }
 

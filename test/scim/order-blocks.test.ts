@@ -146,7 +146,6 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
       }
       expect(tx.pages.stats.located - before.located).toBeGreaterThan(0);
     }
-    // PostgreSQL's pages were given kept blocks, and looked them up when those were out of date.
     // PostgreSQL: each round's first deep page found the kept blocks out of date (the round wrote) and looked its block up; the others were given theirs.
     if (tx.blockIndex instanceof PostgresBlockIndex) {
       expect(tx.blockIndex.stats.looked).toBe(8);

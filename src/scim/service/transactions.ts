@@ -90,8 +90,8 @@ export class ScimTransactions {
     const found: Locator['found'] = (scope, resourceType, blockRows) => {
       if (blockRows >= 2 * blocks.blockRows) blocks.note({ tenantId: scope.tenantId, connectionId: scope.connectionId, resourceType });
     };
-    // SQLite keeps each list's blocks while the database is unchanged; PostgreSQL keeps them for the
-    // page's statement to use while the list's version is unchanged, and to look the block up otherwise.
+    // Both keep each list's blocks while its version is unchanged: SQLite checks the version before the
+    // lookup; PostgreSQL's page statement checks it, and looks the block up itself when it moved.
     if (db.dialect === 'sqlite') {
       const index = new SqliteBlockIndex(db.kysely);
       this.blockIndex = index;
