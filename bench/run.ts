@@ -27,6 +27,7 @@ import {
   makeGroups,
   PAGE_PLACES,
   pages,
+  pagesUnderWrites,
   PARTS,
   usersForGroups,
   type BenchGroup,
@@ -103,6 +104,7 @@ function plan(): Step[] {
     steps.push(measured(false, (t, _, part) => lookups(t, size, 'userName', part)));
     steps.push(measured(false, (t, _, part) => lookups(t, size, 'externalId', part)));
     for (const place of PAGE_PLACES) steps.push(measured(false, (t, _, part) => pages(t, size, place, part)));
+    steps.push(measured(true, (t, _, part) => pagesUnderWrites(t, size, part)));
     if (size === groupStage) {
       // The largest group takes that many users, and more are added to each group.
       if (loaded < usersForGroups(groupSizes)) {

@@ -73,8 +73,8 @@ export async function bulkLoad(t: Target, from: number, to: number): Promise<Row
 /**
  * Which share of a scenario's requests to send. bench/run.ts measures the concurrency-1 scenarios in
  * parts, taking them on SQLite and PostgreSQL in turn (SQLite's first part, PostgreSQL's first and
- * second, SQLite's second), and merges each server's parts: a ratio of the two then holds however the
- * machine's speed drifts over the scenario. Each part warms up as the whole did.
+ * second, SQLite's second and third, PostgreSQL's third and fourth, SQLite's fourth), and merges each
+ * server's parts: a ratio of the two then holds however the machine's speed drifts over the scenario.
  */
 export interface Part {
   index: number;
@@ -82,13 +82,24 @@ export interface Part {
 }
 export const WHOLE: Part = { index: 0, of: 1 };
 /** The parts the concurrency-1 scenarios are measured in. */
-export const PARTS = 2;
+export const PARTS = 4;
 
-/** `count` requests and `warmup` more for a part: its share of `count`, all of `warmup`, and where its requests start. */
+/**
+ * A part's unrecorded requests: all of `warmup` for a server's first part, a quarter for the others,
+ * which find the server warm and only open their connection anew.
+ */
+const warmupOf = (index: number, warmup: number) => (index === 0 ? warmup : Math.ceil(warmup / 4));
+
+/** `count` requests and `warmup` more for a part: its share of `count`, its warm-up, and where its requests start. */
 function share(part: Part, run: { count: number; warmup: number }) {
   const count = Math.round(run.count / part.of);
-  return { count, warmup: run.warmup, from: part.index * (count + run.warmup) };
+  let from = 0;
+  for (let i = 0; i < part.index; i++) from += count + warmupOf(i, run.warmup);
+  return { count, warmup: warmupOf(part.index, run.warmup), from };
 }
+
+/** Every request of a scenario's PARTS parts, warm-ups included. */
+const sent = (run: { count: number; warmup: number }) => share({ index: PARTS, of: PARTS }, run).from;
 
 /**
  * The c=1 scenarios measure a warm server: each first sends unrecorded requests of its own kind
@@ -128,6 +139,43 @@ export async function pages(t: Target, size: number, place: PagePlace, part: Par
   return { scenario: `page of 100 at ${place} @ ${size.toLocaleString('en')} users (c=1)`, result, target: { metric: 'p99', op: '<', value: 20 } };
 }
 
+/** The writes beside the pages of `pagesUnderWrites`, per second: a create and a delete of one user each. */
+export const WRITES_PER_SECOND = 50;
+/** Users the writer creates (and deletes) are numbered from here, far from every other scenario's. */
+const WRITER_USERS = 900_000_000;
+
+/**
+ * Pages of 100 at a random startIndex while another client creates and deletes users, WRITES_PER_SECOND
+ * in all, at a steady pace: an Entra full sync while Okta provisions. Every write changes the list the
+ * pages read, so neither database can keep using the order blocks it read before the write
+ * (src/scim/store/order-blocks.ts). The directory's size is the same before and after.
+ */
+export async function pagesUnderWrites(t: Target, size: number, part: Part = WHOLE): Promise<Row> {
+  let writing = true;
+  let writes = 0;
+  const started = Date.now();
+  const writer = (async () => {
+    for (let i = 0; writing; i++) {
+      const created = (await call(t.origin, t.headers, { method: 'POST', path: `${t.base}/Users`, body: user(WRITER_USERS + part.index * 1_000_000 + i) })) as { id: string };
+      await call(t.origin, t.headers, { method: 'DELETE', path: `${t.base}/Users/${created.id}` });
+      writes += 2;
+      const due = started + (writes * 1000) / WRITES_PER_SECOND;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+    }
+  })();
+  let row: Row;
+  try {
+    row = await pages(t, size, 'random startIndex', part);
+  } finally {
+    writing = false;
+    await writer;
+  }
+  const rate = (writes * 1000) / (Date.now() - started);
+  // A writer that fell behind would measure a lighter load than the row's name says.
+  if (rate < WRITES_PER_SECOND * 0.8) throw new Error(`pages under writes: the writer managed ${rate.toFixed(0)} writes/s of ${WRITES_PER_SECOND}`);
+  return { ...row, scenario: `page of 100 at random startIndex, ${WRITES_PER_SECOND} writes/s beside @ ${size.toLocaleString('en')} users (c=1)` };
+}
+
 async function userIds(t: Target, from: number, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let start = from; ids.length < count; start += 1000) {
@@ -139,7 +187,7 @@ async function userIds(t: Target, from: number, count: number): Promise<string[]
 }
 
 /** Users added to each group: every part's warm-up, the measured requests, for one member and for 256. */
-const ADDED = { one: ADD_ONE.warmup * PARTS + ADD_ONE.count, many: 256 * (ADD_MANY.warmup * PARTS + ADD_MANY.count) };
+const ADDED = { one: sent(ADD_ONE), many: 256 * sent(ADD_MANY) };
 
 /** Users the group scenarios need: the largest group's members and the ones added to each group. */
 export const usersForGroups = (sizes: number[]) => Math.max(...sizes) + ADDED.one + ADDED.many;
