@@ -72,7 +72,7 @@ function startOptions(): { env: NodeJS.ProcessEnv; nodeArgs: string[] } {
   return { env, nodeArgs: found[2].split(' ').filter(Boolean) };
 }
 
-export async function startRollcall(port: number, databaseUrl: string, clientId: string, secret: string, nodeArgs: string[] = []): Promise<ServerProcess> {
+export async function startRollcall(port: number, databaseUrl: string, clientId: string, secret: string, nodeArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const options = startOptions();
   const { child, output } = start([...options.nodeArgs, ...nodeArgs, 'dist/cli.js', 'serve'], {
     ...options.env,
@@ -83,7 +83,10 @@ export async function startRollcall(port: number, databaseUrl: string, clientId:
     ROLLCALL_CLIENT_ID: clientId,
     ROLLCALL_CLIENT_SECRET: secret,
     SCIM_RATE_LIMIT: '0',
+    SCIM_COST_LIMIT: '0',
+    SCIM_CONCURRENCY_LIMIT: '0',
     SHUTDOWN_DRAIN_SECONDS: '0',
+    ...env,
   });
   const origin = `http://127.0.0.1:${port}`;
   await waitFor(child, `${origin}/healthz`, output);

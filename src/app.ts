@@ -47,6 +47,7 @@ import { WebhookService } from './webhooks/service.js';
 import { connectionTokenRoutes } from './connections/token-routes.js';
 import { ConnectionTokenService } from './connections/token-service.js';
 import { registerReadiness } from './health/readiness.js';
+import { watchScimAccess, type ScimAccessWatch } from './db/scim-access-watch.js';
 import { registerSecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { exclusive } from './jobs/exclusive.js';
 import { defaultWebRoot } from './web/assets.js';
@@ -55,6 +56,8 @@ import { registerAuthThrottle } from './limits/auth-throttle.js';
 import { FailureThrottle } from './limits/failure-throttle.js';
 import { scimGuard } from './limits/scim-guard.js';
 import { TokenBuckets } from './limits/token-bucket.js';
+import { WorkBudgets } from './limits/work-budget.js';
+import { onQueryTime } from './db/query-time.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -92,6 +95,8 @@ export interface Services extends SelfServiceServices {
   webhooks: WebhookService;
   /** A connection's further tokens and its IP allowlist. */
   connectionTokens: ConnectionTokenService;
+  /** Changes to SCIM access made by any process (revocations, allowlists…): src/db/scim-access-watch.ts. */
+  scimAccess: ScimAccessWatch;
   /** Cookie sessions of the web UI (dashboard and portal). */
   sessions: SessionService;
   /** Background jobs the server runs (see src/jobs/scheduler.ts). */
@@ -112,7 +117,8 @@ export function buildServices({ config, db }: AppDeps): Services {
   const auth = new AuthService(new AuthStore(db.kysely), config.envTokenTtlSeconds);
   const selfService = buildSelfServiceServices(config, db, tenantStore);
   const sessions = new SessionService({ store: new SessionStore(db.kysely), auth, userTokens: selfService.userTokens, ttlSeconds: config.uiSessionTtlSeconds });
-  const connections = new ConnectionService(new ConnectionStore(db.kysely, db.dialect), tenantStore, config.publicUrl);
+  const scimAccess = watchScimAccess(db);
+  const connections = new ConnectionService(new ConnectionStore(db.kysely, db.dialect), tenantStore, config.publicUrl, { access: scimAccess, selfServiceLimit: config.maxConnectionsPerTenant });
   return {
     monitoring,
     events,
@@ -136,6 +142,7 @@ export function buildServices({ config, db }: AppDeps): Services {
     connections,
     connectionOverview: new ConnectionOverviewService({ connections, tenants: tenantStore, counts: new ResourceCounts(db.kysely), monitoring }),
     connectionTokens: new ConnectionTokenService(db.kysely, () => connections.scimAccessChanged()),
+    scimAccess,
     sessions,
     ...selfService,
   };
@@ -164,13 +171,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('selfService', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
+  // Once per lost PostgreSQL connection, without the connection string; the pool reconnects (src/db/open.ts).
+  const unlisten = db.onConnectionLost((lost) => app.log.warn(lost, 'database connection lost'));
+  app.addHook('onClose', async () => unlisten());
   app.setNotFoundHandler((request) => {
     throw notFound(`No route ${request.method} ${request.url.split('?')[0]}`);
   });
 
   // Root hooks first, so that every route below gets them (src/http/security-headers.ts, src/limits).
   registerSecurityHeaders(app, headers);
-  const { authFailureLimit, authFailureWindowSeconds, scimRateLimit, scimRateBurst } = config.protection;
+  const { authFailureLimit, authFailureWindowSeconds, scimRateLimit, scimRateBurst, scimCostLimit, scimCostBurst, scimConcurrencyLimit } = config.protection;
   if (authFailureLimit > 0) registerAuthThrottle(app, new FailureThrottle(authFailureLimit, authFailureWindowSeconds * 1000));
   await registerReadiness(app, db);
   await registerOpenApi(app, config.publicUrl);
@@ -205,12 +215,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const requestLog = new RequestLogWriter(services.monitoring.store, app.log);
   app.addHook('onClose', () => requestLog.flush());
+  services.scimAccess.reportTo((message) => app.log.warn(message));
+  app.addHook('onClose', () => services.scimAccess.close());
   // No vacuum after the last write once the database is closing (src/db/postgres-statistics.ts).
   app.addHook('onClose', async () => {
     services.scimTransactions.statistics?.stop();
     await services.scimTransactions.statistics?.idle();
   });
   app.decorate('requestLog', requestLog);
+  // Queries are charged to the connection they name while it has requests in flight (src/limits/work-budget.ts).
+  const workBudgets = scimCostLimit > 0 || scimConcurrencyLimit > 0 ? new WorkBudgets({ msPerSecond: scimCostLimit, burstMs: scimCostBurst, maxInFlight: scimConcurrencyLimit }) : undefined;
+  if (workBudgets) {
+    const stop = onQueryTime((parameters, ms) => workBudgets.chargeQuery(parameters, ms));
+    app.addHook('onClose', async () => stop());
+  }
   await app.register(scimPlugin, {
     prefix: `${SCIM_PREFIX}/:connectionId`,
     connections: services.connections,
@@ -221,6 +239,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: SCIM_BODY_LIMIT,
     afterAuthentication: scimGuard({
       rate: scimRateLimit > 0 ? new TokenBuckets(scimRateLimit, scimRateBurst) : undefined,
+      work: workBudgets,
       touch: (tokenId) => services.connectionTokens.touch(tokenId),
     }),
   });

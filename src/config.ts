@@ -29,6 +29,8 @@ export interface Config {
   readonly bootstrapCredential?: { readonly clientId: string; readonly secret: string };
   /** How user tokens (self-service) are signed, and which vendor-signed tokens are accepted. */
   readonly userTokens: UserTokenConfig;
+  /** SCIM connections a tenant may have for self-service (user tokens) to create one more (MAX_CONNECTIONS_PER_TENANT). */
+  readonly maxConnectionsPerTenant: number;
   /** Abuse limits, trusted proxies and browser headers (src/limits, src/http/security-headers.ts). */
   readonly protection: ProtectionConfig;
   /** Graceful shutdown on SIGTERM (src/server.ts). */
@@ -44,6 +46,8 @@ export interface Config {
 export interface UserTokenConfig {
   /** Rollcall's HS256 key (USER_TOKEN_SIGNING_KEY); without it one is generated once and kept in the database. */
   readonly signingKey?: string;
+  /** The longest user token honoured, `exp − iat` in seconds (USER_TOKEN_MAX_LIFETIME_SECONDS); `iat` is then required. */
+  readonly maxLifetimeSeconds: number;
   /** Tokens the vendor signs itself (VENDOR_JWT_*); without it only Rollcall's own user tokens are accepted. */
   readonly vendor?: {
     /** The variable the keys came from, for messages. */
@@ -141,6 +145,8 @@ function userTokens(env: Env): UserTokenConfig {
   if (signingKey !== undefined && (signingKey.length < 32 || signingKey.length > 512)) {
     throw new ConfigError('USER_TOKEN_SIGNING_KEY must be 32–512 characters long');
   }
+  // A day, as Rollcall's own tokens at most: a portal session is opened from a token, not kept by it.
+  const maxLifetimeSeconds = integer(env, 'USER_TOKEN_MAX_LIFETIME_SECONDS', 86_400, 60, 2_592_000);
   const sources = VENDOR_KEY_SOURCES.filter((name) => env[name]?.trim());
   const issuer = env.VENDOR_JWT_ISSUER?.trim() || undefined;
   const audience = env.VENDOR_JWT_AUDIENCE?.trim() || undefined;
@@ -148,9 +154,9 @@ function userTokens(env: Env): UserTokenConfig {
   const [source] = sources;
   if (!source) {
     if (issuer || audience) throw new ConfigError('VENDOR_JWT_ISSUER and VENDOR_JWT_AUDIENCE need VENDOR_JWT_SECRET, VENDOR_JWT_PUBLIC_KEY or VENDOR_JWT_JWKS_FILE');
-    return Object.freeze({ signingKey });
+    return Object.freeze({ signingKey, maxLifetimeSeconds });
   }
-  return Object.freeze({ signingKey, vendor: Object.freeze({ source, keys: Object.freeze(vendorKeys(env, source)), issuer, audience }) });
+  return Object.freeze({ signingKey, maxLifetimeSeconds, vendor: Object.freeze({ source, keys: Object.freeze(vendorKeys(env, source)), issuer, audience }) });
 }
 
 /** A value from a parser that throws plain errors naming the variable. */
@@ -164,9 +170,13 @@ function parsed<T>(parse: () => T): T {
 
 function protection(env: Env): ProtectionConfig {
   const scimRateLimit = integer(env, 'SCIM_RATE_LIMIT', 50, 0, 1_000_000);
+  const scimCostLimit = integer(env, 'SCIM_COST_LIMIT', 250, 0, 1000);
   return Object.freeze({
     scimRateLimit,
     scimRateBurst: integer(env, 'SCIM_RATE_BURST', Math.max(1, scimRateLimit * 10), 1, 10_000_000),
+    scimCostLimit,
+    scimCostBurst: integer(env, 'SCIM_COST_BURST', Math.max(1, scimCostLimit * 4), 1, 10_000_000),
+    scimConcurrencyLimit: integer(env, 'SCIM_CONCURRENCY_LIMIT', 16, 0, 100_000),
     authFailureLimit: integer(env, 'AUTH_FAILURE_LIMIT', 20, 0, 1_000_000),
     authFailureWindowSeconds: integer(env, 'AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86_400),
     trustProxy: parsed(() => parseTrustProxy(env.TRUST_PROXY)),
@@ -196,6 +206,7 @@ export function loadConfig(env: Env = process.env): Config {
     requestLogMaxRows: integer(env, 'REQUEST_LOG_MAX_ROWS', 1_000_000, 1000, 1_000_000_000),
     bootstrapCredential: bootstrapCredential(env),
     userTokens: userTokens(env),
+    maxConnectionsPerTenant: integer(env, 'MAX_CONNECTIONS_PER_TENANT', 10, 1, 100_000),
     protection: protection(env),
     shutdown: Object.freeze({
       drainSeconds: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 5, 0, 300),

@@ -47,7 +47,7 @@ describe('user-token configuration', () => {
   const secret = 'x'.repeat(32);
 
   it('needs nothing: a generated key and no vendor tokens', () => {
-    expect(loadConfig({}).userTokens).toEqual({ signingKey: undefined });
+    expect(loadConfig({}).userTokens).toEqual({ signingKey: undefined, maxLifetimeSeconds: 86_400 });
   });
 
   it('reads a signing key, a vendor secret, a PEM public key or a JWKS file, with issuer and audience', () => {

@@ -9,6 +9,8 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService }> = async (app,
     '/auth/vendor',
     {
       bodyLimit: 16 * 1024,
+      // Guessing a secret is refused before the check (src/limits/auth-throttle.ts).
+      config: { vendorSignIn: true },
       schema: {
         tags: ['auth'],
         summary: 'Exchange a vendor credential for an environment token',

@@ -63,7 +63,7 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
       schema: {
         tags,
         summary: 'Create a SCIM configuration (connection) for the tenant in frontegg-tenant-id',
-        description: `The response carries the bearer token once; it cannot be read again. ${selfServiceNote(PROVISIONING_PERMISSIONS.write)} The header is then optional.`,
+        description: `The response carries the bearer token once; it cannot be read again. ${selfServiceNote(PROVISIONING_PERMISSIONS.write)} The header is then optional, and a tenant that already has MAX_CONNECTIONS_PER_TENANT configurations (default 10) gets a 409; an environment token is not capped.`,
         security: environmentSecurity,
         headers: { type: 'object', properties: { 'frontegg-tenant-id': { type: 'string' }, 'x-tenant-id': { type: 'string' } } },
         body: {
@@ -75,7 +75,7 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
             syncToUserManagement: { type: 'boolean', default: true },
           },
         },
-        response: { 201: { type: 'object', properties: { ...connectionProperties, token: { type: 'string' } } }, ...errorResponses(400, 401, 403, 404) },
+        response: { 201: { type: 'object', properties: { ...connectionProperties, token: { type: 'string' } } }, ...errorResponses(400, 401, 403, 404, 409) },
       },
       config: { selfService: PROVISIONING_PERMISSIONS.write },
     },
@@ -85,7 +85,7 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
         source: request.body.source,
         connectionName: request.body.connectionName.trim(),
         syncToUserManagement: request.body.syncToUserManagement ?? true,
-      });
+      }, { selfService: Boolean(request.selfService) });
       await audited(request, {
         action: 'connection.created',
         tenantId,

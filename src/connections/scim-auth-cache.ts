@@ -1,13 +1,15 @@
 /**
- * Resolved SCIM tokens, kept in the process for a few seconds: the token → connection lookup was
- * one of a lookup's four queries on PostgreSQL. Anything that changes what a token opens — a
- * revocation, a connection deleted or updated, an IP allowlist, a tenant deleted — empties the
- * cache in the process that made it, so it takes effect there on the next request. Another
- * process (a second instance, the CLI) sees it within TTL_MS, when its entry expires.
+ * Resolved SCIM tokens, kept in the process: the token → connection lookup was one of a lookup's
+ * four queries on PostgreSQL. Anything that changes what a token opens — a revocation, a connection
+ * deleted or updated, an IP allowlist, a tenant deleted — empties the cache: in the process that made
+ * the change at once, and in every other process before its next request, because the change moves a
+ * version in the database that each process watches (migration 0014, src/db/scim-access-watch.ts).
+ * While a process cannot watch (its PostgreSQL listening connection is down), it neither reads nor
+ * fills the cache (src/connections/service.ts).
  */
 
-/** How long another process may keep accepting a token revoked elsewhere. */
-export const SCIM_AUTH_TTL_MS = 5000;
+/** An entry is looked up again after this long anyway: only a bound on what an idle token keeps in memory. */
+export const SCIM_AUTH_TTL_MS = 60_000;
 /** Entries kept at most; the oldest go first. */
 const MAX_ENTRIES = 10_000;
 

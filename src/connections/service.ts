@@ -1,8 +1,9 @@
 /** SCIM connections (Frontegg's "SCIM configurations"): create, list, update, delete, authenticate. */
 import { randomUUID } from 'node:crypto';
 import { isForeignKeyViolation } from '../db/errors.js';
+import type { ScimAccessWatch } from '../db/scim-access-watch.js';
 import { nowIso } from '../db/time.js';
-import { notFound } from '../http/api-errors.js';
+import { conflict, notFound } from '../http/api-errors.js';
 import { TOKEN_PREFIXES, constantTimeEqual, generateToken, hashToken } from '../security/secrets.js';
 import type { TenantStore } from '../tenants/store.js';
 import { ScimAuthCache } from './scim-auth-cache.js';
@@ -45,14 +46,24 @@ const VISIBLE_TOKEN_CHARS = TOKEN_PREFIXES.connection.length + 4;
 
 /** Logic of the connections domain. */
 export class ConnectionService {
-  /** Tokens resolved in the last seconds (src/connections/scim-auth-cache.ts). */
+  /** Tokens resolved before, while nothing changed what they open (src/connections/scim-auth-cache.ts). */
   private readonly scimAuth = new ScimAuthCache<ScimContext>();
+
+  /** Changes made by any process to what tokens open (src/db/scim-access-watch.ts); undefined: this process only. */
+  private readonly access?: ScimAccessWatch;
+  /** Connections a tenant may have for self-service to create another (MAX_CONNECTIONS_PER_TENANT). */
+  private readonly selfServiceLimit: number;
 
   constructor(
     private readonly store: ConnectionStore,
     private readonly tenants: TenantStore,
     private readonly publicUrl: string,
-  ) {}
+    options: { access?: ScimAccessWatch; selfServiceLimit?: number } = {},
+  ) {
+    this.access = options.access;
+    this.selfServiceLimit = options.selfServiceLimit ?? Number.POSITIVE_INFINITY;
+    this.access?.onChange(() => this.scimAuth.clear());
+  }
 
   /** The URL the customer pastes into its IdP. */
   provisioningUrl(id: string): string {
@@ -72,7 +83,11 @@ export class ConnectionService {
     };
   }
 
-  async create(tenantId: string, input: { source: Source; connectionName: string; syncToUserManagement: boolean }): Promise<CreatedConnection> {
+  /**
+   * Creates a connection and its first token. `selfService` (a user token asks) caps the tenant's
+   * connections at MAX_CONNECTIONS_PER_TENANT (409 beyond); the vendor's environment token is not capped.
+   */
+  async create(tenantId: string, input: { source: Source; connectionName: string; syncToUserManagement: boolean }, options: { selfService?: boolean } = {}): Promise<CreatedConnection> {
     if (!(await this.tenants.find(tenantId))) throw notFound(`Tenant "${tenantId}" not found`);
     const now = nowIso();
     const row: ConnectionRow = {
@@ -86,14 +101,23 @@ export class ConnectionService {
       last_sync_at: null,
     };
     const token = generateToken(TOKEN_PREFIXES.connection);
+    const limit = options.selfService ? this.selfServiceLimit : undefined;
+    let outcome: Awaited<ReturnType<ConnectionStore['insertWithToken']>>;
     try {
-      await this.store.insertWithToken(row, { id: randomUUID(), hash: hashToken(token), prefix: token.slice(0, VISIBLE_TOKEN_CHARS) }, [
-        { type: 'connection.created', resourceId: row.id, data: { ...this.toConnection(row) } },
-      ]);
+      outcome = await this.store.insertWithToken(
+        row,
+        { id: randomUUID(), hash: hashToken(token), prefix: token.slice(0, VISIBLE_TOKEN_CHARS) },
+        [{ type: 'connection.created', resourceId: row.id, data: { ...this.toConnection(row) } }],
+        limit,
+      );
     } catch (error) {
       // The tenant was deleted between the check and the insert.
       if (isForeignKeyViolation(error)) throw notFound(`Tenant "${tenantId}" not found`);
       throw error;
+    }
+    if (outcome === 'not_found') throw notFound(`Tenant "${tenantId}" not found`);
+    if (outcome === 'too_many') {
+      throw conflict(`Tenant "${tenantId}" already has ${limit} SCIM configurations, the most self-service may create (MAX_CONNECTIONS_PER_TENANT); delete one first`);
     }
     const connection = this.toConnection(row);
     return { ...connection, token };
@@ -119,7 +143,7 @@ export class ConnectionService {
       if (!(await this.store.update(id, connection.tenantId, set, nowIso()))) throw notFound(`SCIM configuration "${id}" not found`);
     } finally {
       // syncToUserManagement is part of a resolved token.
-      this.scimAccessChanged();
+      await this.scimAccessChanged();
     }
   }
 
@@ -134,7 +158,7 @@ export class ConnectionService {
         now: nowIso(),
       });
     } finally {
-      this.scimAccessChanged();
+      await this.scimAccessChanged();
     }
     if (!deleted) {
       throw notFound(`SCIM configuration "${id}" not found`);
@@ -142,16 +166,19 @@ export class ConnectionService {
   }
 
   /**
-   * Forgets every token resolved in this process: called after any change to what a SCIM token
-   * opens (token revoked, connection updated or deleted, IP allowlist, tenant deleted).
+   * Forgets every token resolved in this process, and waits until every other process was told:
+   * called after any change to what a SCIM token opens (token revoked, connection updated or deleted,
+   * IP allowlist, tenant deleted). The database announces the change itself (migration 0014).
    */
-  scimAccessChanged(): void {
+  async scimAccessChanged(): Promise<void> {
     this.scimAuth.clear();
+    await this.access?.settle();
   }
 
   /**
    * The context of a SCIM request, if `token` is a live token of exactly this connection. A token
-   * resolved in the last few seconds is not looked up again (src/connections/scim-auth-cache.ts).
+   * resolved before is not looked up again while nothing changed what it opens, in any process
+   * (src/connections/scim-auth-cache.ts); while that cannot be known, every token is looked up.
    */
   async authenticateScim(connectionId: string, token: string): Promise<ScimContext | undefined> {
     if (!token.startsWith(TOKEN_PREFIXES.connection) || token.length > 200) return undefined;
@@ -160,7 +187,9 @@ export class ConnectionService {
     const hash = hashToken(token);
     const nowMs = Date.now();
     const now = new Date(nowMs).toISOString();
-    const cached = this.scimAuth.get(connectionId, hash, nowMs, now);
+    // Asked first: it empties the cache when another process changed access since the last request.
+    const fresh = this.access?.fresh() ?? true;
+    const cached = fresh ? this.scimAuth.get(connectionId, hash, nowMs, now) : undefined;
     if (cached) return constantTimeEqual(cached.tokenHash, hash) ? cached.value : undefined;
     const generation = this.scimAuth.begin();
     const row = await this.store.findByToken(connectionId, hash, now);
@@ -173,7 +202,7 @@ export class ConnectionService {
       baseUrl: this.provisioningUrl(row.connectionId),
       ipAllowlist: row.ipAllowlist ?? null,
     };
-    this.scimAuth.set(generation, connectionId, hash, row.expiresAt ?? null, context, nowMs);
+    if (fresh) this.scimAuth.set(generation, connectionId, hash, row.expiresAt ?? null, context, nowMs);
     return context;
   }
 }

@@ -24,9 +24,23 @@ export class ConnectionStore {
     private readonly dialect: DialectName,
   ) {}
 
-  /** Inserts a connection, its first token and its events in one transaction. */
-  async insertWithToken(row: ConnectionRow, token: { id: string; hash: string; prefix: string }, events: readonly NewEvent[] = []): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  /**
+   * Inserts a connection, its first token and its events in one transaction; with `maxForTenant`, only
+   * while the tenant has fewer connections than that. The count is taken under the tenant row's lock (a
+   * no-op UPDATE: PostgreSQL's row lock, SQLite's write lock), so concurrent creates cannot both pass it.
+   */
+  async insertWithToken(row: ConnectionRow, token: { id: string; hash: string; prefix: string }, events: readonly NewEvent[] = [], maxForTenant?: number): Promise<'created' | 'not_found' | 'too_many'> {
+    return this.db.transaction().execute(async (trx) => {
+      if (maxForTenant !== undefined) {
+        const locked = await trx.updateTable('tenants').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', row.tenant_id).executeTakeFirst();
+        if (Number(locked.numUpdatedRows) === 0) return 'not_found';
+        const { n } = await trx
+          .selectFrom('connections')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('tenant_id', '=', row.tenant_id)
+          .executeTakeFirstOrThrow();
+        if (Number(n) >= maxForTenant) return 'too_many';
+      }
       if (events.length > 0) await new EventStore(trx, this.dialect).append({ tenantId: row.tenant_id, connectionId: row.id }, events, row.created_at);
       await trx.insertInto('connections').values(row).execute();
       await trx
@@ -42,6 +56,7 @@ export class ConnectionStore {
           expires_at: null,
         })
         .execute();
+      return 'created';
     });
   }
 

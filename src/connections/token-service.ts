@@ -53,10 +53,13 @@ export class ConnectionTokenService {
   /** When this process last wrote each token's last_used_at (ms). */
   private readonly touched = new Map<string, number>();
 
-  /** `accessChanged` runs after a revocation or an allowlist change: resolved tokens are forgotten (src/connections/scim-auth-cache.ts). */
+  /**
+   * `accessChanged` runs after a revocation or an allowlist change: this process forgets resolved tokens
+   * at once (src/connections/scim-auth-cache.ts); other processes learn of it from the database (migration 0014).
+   */
   constructor(
     db: Kysely<Database>,
-    private readonly accessChanged: () => void = () => {},
+    private readonly accessChanged: () => void | Promise<void> = () => {},
   ) {
     this.store = new ConnectionTokenStore(db);
   }
@@ -105,8 +108,8 @@ export class ConnectionTokenService {
   }
 
   /**
-   * Revokes a token: the next request with it gets 401 in this process, and in any other within
-   * SCIM_AUTH_TTL_MS (src/connections/scim-auth-cache.ts). The last live token cannot be revoked —
+   * Revokes a token: the next request with it gets 401, in this process and in any other (the delete
+   * moves the access version of migration 0014, src/db/scim-access-watch.ts). The last live token cannot be revoked —
    * issue its replacement first, or delete the connection to stop provisioning altogether.
    */
   async revoke(connectionId: string, tokenId: string): Promise<{ tenantId: string }> {
@@ -115,7 +118,7 @@ export class ConnectionTokenService {
     try {
       outcome = await this.store.revoke(tenantId, connectionId, tokenId, new Date().toISOString());
     } finally {
-      this.accessChanged();
+      await this.accessChanged();
     }
     if (outcome === 'not_found') throw notFound(`Token "${tokenId}" of SCIM configuration "${connectionId}" not found`);
     if (outcome === 'last_live_token') {
@@ -166,7 +169,7 @@ export class ConnectionTokenService {
       throw error;
     } finally {
       // The allowlist travels with a resolved token.
-      this.accessChanged();
+      await this.accessChanged();
     }
     return { tenantId, ipAllowlist: cidrs };
   }

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PreparingClient } from './pg-prepared.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { ImmediateSqliteDialect } from './sqlite-immediate.js';
+import { recordQueryTime } from './query-time.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Database } from './tables.js';
 
@@ -29,7 +30,19 @@ export interface Db {
    * as `kysely` on SQLite and without prepared statements.
    */
   readonly genericPlans: Kysely<Database>;
+  /**
+   * Calls `listener` once for each connection the server dropped (PostgreSQL; a SQLite file has none
+   * to lose) until the returned function is called.
+   */
+  onConnectionLost(listener: (lost: LostConnection) => void): () => void;
   close(): Promise<void>;
+}
+
+/** A database connection that was lost, as it may be logged: never the connection string. */
+export interface LostConnection {
+  /** SQLSTATE (57P01 when an administrator terminated the backend) or Node's socket error code. */
+  code?: string;
+  reason: string;
 }
 
 // COUNT(*) and other int8 values come back from pg as strings; our counts fit in a double.
@@ -56,11 +69,12 @@ function openSqlite(url: string): Db {
   // Unicode ("Élodie" = "élodie"), as JavaScript and PostgreSQL do. Nothing indexes lower().
   sqlite.function('lower', { deterministic: true }, (value: unknown) => (value === null ? null : String(value).toLowerCase()));
   // BEGIN IMMEDIATE: a second process on the same file waits for the write lock instead of failing (src/db/sqlite-immediate.ts).
-  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), log: recordQueryTime });
   return {
     kysely,
     dialect: 'sqlite',
     genericPlans: kysely,
+    onConnectionLost: () => () => {},
     async close() {
       await checkpointer?.stop();
       await kysely.destroy();
@@ -71,22 +85,54 @@ function openSqlite(url: string): Db {
 function openPostgres(url: string, poolSize: number, preparedStatements: boolean): Db {
   // Repeated queries as named prepared statements: parsed and planned once per connection (src/db/pg-prepared.ts).
   const config: pg.PoolConfig = { connectionString: url, max: poolSize, ...(preparedStatements ? { Client: PreparingClient } : {}) };
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: postgresPool(config) }) });
-  if (!preparedStatements) return { kysely, dialect: 'postgres', genericPlans: kysely, close: () => kysely.destroy() };
-  const genericPlans = new Kysely<Database>({ dialect: new PostgresDialect({ pool: () => genericPlansPool({ ...config, max: Math.ceil(poolSize / 2) }) }) });
+  const listeners = new Set<(lost: LostConnection) => void>();
+  const onConnectionLost = (listener: (lost: LostConnection) => void) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
+  const report = (error: Error & { code?: unknown }) => {
+    const lost: LostConnection = { ...(typeof error.code === 'string' ? { code: error.code } : {}), reason: error.message };
+    for (const listener of listeners) listener(lost);
+  };
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: postgresPool(config, report) }), log: recordQueryTime });
+  if (!preparedStatements) return { kysely, dialect: 'postgres', genericPlans: kysely, onConnectionLost, close: () => kysely.destroy() };
+  const genericPlans = new Kysely<Database>({ dialect: new PostgresDialect({ pool: () => genericPlansPool({ ...config, max: Math.ceil(poolSize / 2) }, report) }), log: recordQueryTime });
   return {
     kysely,
     dialect: 'postgres',
     genericPlans,
+    onConnectionLost,
     async close() {
       await Promise.all([kysely.destroy(), genericPlans.destroy()]);
     },
   };
 }
 
-function postgresPool(config: pg.PoolConfig): pg.Pool {
-  const pool = new pg.Pool(config);
-  // An idle client that loses its server must not crash the process; the next query reconnects.
+/** How long opening a PostgreSQL connection may take before the query waiting for it fails. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * A pool whose clients never crash the process. A client whose server goes away (a failover, a
+ * restart, pg_terminate_backend) emits 'error', and an 'error' event nobody listens to ends the
+ * process; pg-pool listens only while a client sits idle in the pool, not while it is checked out
+ * between two queries (inside a transaction, in a background job). So each client gets a listener
+ * of its own as it connects, for its whole life: the query under way fails by itself (503, see
+ * src/http/error-handler.ts), the broken client is no longer queryable and the pool drops it when it
+ * is released, and the next query opens a new connection. `lost` hears of each client once.
+ */
+function postgresPool(config: pg.PoolConfig, lost: (error: Error) => void): pg.Pool {
+  // A server that drops packets rather than refusing them answers 503 after this, not after the
+  // operating system's TCP timeout (minutes).
+  const pool = new pg.Pool({ connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...config });
+  pool.on('connect', (client) => {
+    let reported = false;
+    client.on('error', (error) => {
+      if (reported) return;
+      reported = true;
+      lost(error);
+    });
+  });
+  // pg-pool passes an idle client's error on to the pool too: reported above already.
   pool.on('error', () => {});
   return pool;
 }
@@ -101,21 +147,32 @@ export function refusesStartupOption(error: unknown): boolean {
  * `plan_cache_mode = force_generic_plan`. A pooler that refuses the setting gets a pool of plain
  * connections instead (custom plans, as on the other pool), rather than failing every list.
  */
-export async function genericPlansPool(config: pg.PoolConfig): Promise<pg.Pool> {
-  const pool = postgresPool({ ...config, options: '-c plan_cache_mode=force_generic_plan' });
+export async function genericPlansPool(config: pg.PoolConfig, lost: (error: Error) => void = () => {}): Promise<pg.Pool> {
+  const pool = postgresPool({ ...config, options: '-c plan_cache_mode=force_generic_plan' }, lost);
   try {
     (await pool.connect()).release();
     return pool;
   } catch (error) {
     await pool.end();
     if (!refusesStartupOption(error)) throw error;
-    return postgresPool(config);
+    return postgresPool(config, lost);
   }
 }
 
 /** Opens a database from a `sqlite:` or `postgres://` URL. */
 export function openDatabase(url: string, options: { poolSize?: number; preparedStatements?: boolean } = {}): Db {
-  if (url.startsWith('sqlite:')) return openSqlite(url);
-  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options.poolSize ?? 10, options.preparedStatements ?? true);
-  throw new Error(`Unsupported database URL: ${url.split(':')[0]}:`);
+  let db: Db;
+  if (url.startsWith('sqlite:')) db = openSqlite(url);
+  else if (/^postgres(ql)?:\/\//.test(url)) db = openPostgres(url, options.poolSize ?? 10, options.preparedStatements ?? true);
+  else throw new Error(`Unsupported database URL: ${url.split(':')[0]}:`);
+  openedAt.set(db, url);
+  return db;
+}
+
+/** The URL each database was opened with, for connections of its own (src/db/scim-access-watch.ts). */
+const openedAt = new WeakMap<Db, string>();
+
+/** The URL `db` was opened with; undefined for a Db not made by openDatabase. */
+export function urlOf(db: Db): string | undefined {
+  return openedAt.get(db);
 }

@@ -4,7 +4,7 @@
  * compares this list with the catalog of a migrated database, so a migration that adds or changes
  * such a column fails it until the list follows.
  */
-type NotText = 'integer' | 'bigint';
+type NotText = 'integer' | 'bigint' | 'timestamp with time zone';
 
 /** Every table of the schema with such columns (each domain declares its own tables, as in src/roles/tables.ts). */
 export const NOT_TEXT_COLUMNS: Readonly<Record<string, Readonly<Record<string, NotText>>>> = {
@@ -13,6 +13,8 @@ export const NOT_TEXT_COLUMNS: Readonly<Record<string, Readonly<Record<string, N
   events: { seq: 'bigint', tx_order: 'bigint' },
   request_logs: { seq: 'bigint', status: 'integer', duration_ms: 'integer' },
   roles: { is_default: 'integer' },
+  scim_access_listeners: { backend_pid: 'integer', backend_start: 'timestamp with time zone', version: 'bigint' },
+  scim_access_version: { id: 'integer', version: 'bigint' },
   scim_counts: { shard: 'integer', n: 'bigint', version: 'bigint' },
   scim_groups: { detached: 'integer', version: 'integer' },
   scim_order_blocks: { shard: 'integer', n: 'bigint' },

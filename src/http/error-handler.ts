@@ -3,11 +3,15 @@
  * everything else the management API shape. Client mistakes never become a 500.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { ScimError } from '../scim/errors.js';
 import { ApiError, codeForStatus, type ApiErrorCode } from './api-errors.js';
 
 /** Routes under this prefix speak SCIM, errors included. */
 export const SCIM_PREFIX = '/directory/resources/scim/v2.0';
+
+/** Retry-After of a 503 for a database out of reach: the next request opens a new connection (src/db/open.ts). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 interface ValidationItem {
   instancePath?: string;
@@ -67,6 +71,12 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   const isScim = request.url.startsWith(SCIM_PREFIX);
   let known: ApiError | ScimError | undefined =
     error instanceof ScimError || error instanceof ApiError ? error : fromFastifyError(error);
+  if (!known && isDatabaseUnavailable(error)) {
+    // A failover, a restart, a network cut: not a bug, and a retry may well succeed (RFC 9110 §15.6.4).
+    request.log.warn({ code: error.code, reason: error.message }, 'request failed: database unavailable');
+    void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    known = new ApiError('unavailable', 'The database is unavailable; retry later');
+  }
   if (!known) {
     request.log.error({ err: error }, 'unhandled error');
     known = isScim ? new ScimError(500, 'Internal server error') : new ApiError('internal', 'Internal server error');

@@ -4,6 +4,7 @@
  * (FOR UPDATE SKIP LOCKED / claims), so any number of instances can run the scheduler.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { isDatabaseUnavailable } from '../db/errors.js';
 
 /** A job: `run` does one bounded pass and returns whether there may be more work right away. */
 export interface Job {
@@ -36,7 +37,9 @@ export function startScheduler(jobs: readonly Job[], log: FastifyBaseLogger): Sc
           await new Promise((resolve) => setImmediate(resolve));
         }
       } catch (error) {
-        log.error({ err: error, job: job.name }, 'background job failed');
+        // The next pass runs on its timer all the same; a database out of reach is expected to come back.
+        if (isDatabaseUnavailable(error)) log.warn({ job: job.name, reason: (error as Error).message }, 'background job failed: database unavailable');
+        else log.error({ err: error, job: job.name }, 'background job failed');
       } finally {
         running.delete(job.name);
       }

@@ -16,6 +16,12 @@ export interface ProtectionConfig {
   readonly scimRateLimit: number;
   /** Requests a connection may send at once before the rate applies (SCIM_RATE_BURST). */
   readonly scimRateBurst: number;
+  /** Milliseconds of work (database time, response bytes) per second per connection and process (SCIM_COST_LIMIT); 0 = off. */
+  readonly scimCostLimit: number;
+  /** Milliseconds of work a connection may use at once after idling (SCIM_COST_BURST). */
+  readonly scimCostBurst: number;
+  /** SCIM requests a connection may have in flight at once per process (SCIM_CONCURRENCY_LIMIT); 0 = off. */
+  readonly scimConcurrencyLimit: number;
   /** Failed authentications per client address and window before 429 (AUTH_FAILURE_LIMIT); 0 = off. */
   readonly authFailureLimit: number;
   readonly authFailureWindowSeconds: number;

@@ -1,10 +1,12 @@
 /**
- * Failed authentications per client address: after `limit` failures within a window, the address
- * gets 429 until the window ends. In-process, like the SCIM rate limit.
+ * Failed authentications counted per key, in fixed windows: after `limit` failures of a key within
+ * its window, the key is over its limit until the window ends. A key is a client address, the target
+ * a credential was tried against (a SCIM connection, a vendor clientId), or the two together; what
+ * being over the limit means is decided by the hooks (./auth-throttle.ts). In-process, like the SCIM
+ * rate limit.
  *
- * Several customers' IdPs may share one egress address (Okta, Entra ID): one of them retrying with a
- * revoked token must not lock out the others. So a credential that authenticated recently from a
- * throttled address still passes; only unknown credentials are refused.
+ * Also remembers which keys recently authenticated (an address and clientId that signed in together),
+ * so that a vendor signing in from where it always does is not refused while its clientId is guessed at.
  */
 
 interface Window {
@@ -12,14 +14,14 @@ interface Window {
   failures: number;
 }
 
-/** Credentials (their SHA-256) remembered as good this long. */
-const GOOD_TTL_MS = 60 * 60_000;
+/** How long a successful sign-in is remembered: a day covers a backend that exchanges its credential hourly. */
+export const GOOD_TTL_MS = 24 * 60 * 60_000;
 
 export class FailureThrottle {
   private readonly windows = new Map<string, Window>();
-  /** SHA-256 of credentials that authenticated, and until when they count as good. */
+  /** Keys that authenticated, and until when they count as good (ms). */
   private readonly good = new Map<string, number>();
-  /** When the last failure of any address was recorded (ms). */
+  /** When the last failure of any key was recorded (ms). */
   private lastFailure = 0;
 
   constructor(
@@ -37,7 +39,7 @@ export class FailureThrottle {
     return window;
   }
 
-  /** Whether no address failed within the last window: then the hooks skip all per-request work. */
+  /** Whether nothing failed within the last window: then no key is over its limit, and the hooks skip their work. */
   get idle(): boolean {
     if (this.windows.size === 0) return true;
     if (Date.now() - this.lastFailure < this.windowMs) return false;
@@ -45,16 +47,11 @@ export class FailureThrottle {
     return true;
   }
 
-  /** Seconds until `key` may try again; 0 when it is not throttled. */
+  /** Seconds until `key` is under its limit again; 0 when it is now. */
   blockedFor(key: string, now = Date.now()): number {
     const window = this.window(key, now);
     if (!window || window.failures < this.limit) return 0;
     return Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000));
-  }
-
-  /** Whether `key` failed at all in the current window. */
-  hasFailures(key: string, now = Date.now()): boolean {
-    return this.window(key, now) !== undefined;
   }
 
   recordFailure(key: string, now = Date.now()): void {
@@ -68,15 +65,16 @@ export class FailureThrottle {
     this.windows.set(key, { start: now, failures: 1 });
   }
 
-  /** Remembers a credential (its hash) that just authenticated. */
-  rememberGood(credentialHash: string, now = Date.now()): void {
-    this.good.delete(credentialHash);
+  /** Remembers that `key` just authenticated. */
+  rememberGood(key: string, now = Date.now()): void {
+    this.good.delete(key);
     if (this.good.size >= this.maxKeys) this.prune(this.good, (until) => until <= now);
-    this.good.set(credentialHash, now + GOOD_TTL_MS);
+    this.good.set(key, now + GOOD_TTL_MS);
   }
 
-  isKnownGood(credentialHash: string, now = Date.now()): boolean {
-    const until = this.good.get(credentialHash);
+  /** Whether `key` authenticated within GOOD_TTL_MS. */
+  isKnownGood(key: string, now = Date.now()): boolean {
+    const until = this.good.get(key);
     return until !== undefined && until > now;
   }
 

@@ -28,8 +28,8 @@ export interface ScimPluginOptions {
   requestLog: RequestLogWriter;
   /** Largest request body accepted (413 beyond). */
   bodyLimit: number;
-  /** Runs once the token is known: IP allowlist, rate limit, token last use (src/limits/scim-guard.ts). */
-  afterAuthentication?: (request: FastifyRequest) => Promise<void>;
+  /** Runs once the token is known: IP allowlist, rate and work limits, token last use (src/limits/scim-guard.ts). */
+  afterAuthentication?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';

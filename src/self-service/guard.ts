@@ -68,8 +68,12 @@ export function selfServiceAuthenticator(deps: { userTokens: UserTokenService; s
     // Anything that is not shaped like a JWT gets the environment check and its answer, as before.
     if (token.startsWith(TOKEN_PREFIXES.environment) || !looksLikeJwt(token)) return false;
     const permission = selfServicePermission(request);
-    const caller = await deps.userTokens.verify(token);
-    if (!caller) throw unauthorized('The user token is invalid or has expired');
+    const { caller, refused } = await deps.userTokens.check(token);
+    if (!caller) {
+      // One answer for every refusal; the reason (never the token) is for the operator.
+      request.log.info({ reason: refused }, 'user token refused');
+      throw unauthorized('The user token is invalid or has expired');
+    }
     await admitSelfServiceCaller(request, caller, permission, deps.settings);
     return true;
   };

@@ -97,6 +97,8 @@ export const sessionRoutes: FastifyPluginAsync<SessionRouteOptions> = async (app
     '/ui/session',
     {
       bodyLimit: 16 * 1024,
+      // The vendor secret, as at POST /auth/vendor: guessing it is refused before the check (src/limits/auth-throttle.ts).
+      config: { vendorSignIn: true },
       schema: {
         tags,
         summary: 'Sign in to the dashboard with a vendor credential (sets the rollcall_session cookie)',
@@ -147,7 +149,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionRouteOptions> = async (app
     },
     async (request, reply) => {
       checkOrigin(request, publicUrl);
-      const opened = await sessions.openPortal(request.body.token);
+      const opened = await sessions.openPortal(request.body.token, (reason) => request.log.info({ reason }, 'user token refused'));
       if (!opened) throw unauthorized('The user token is invalid or has expired');
       setCookie(reply, 'portal', opened.token, secondsUntil(opened.session.expiresAt));
       return portalBody(opened.session, await settings.selfServiceScimEnabled(), await settings.portalTheme());

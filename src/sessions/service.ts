@@ -75,10 +75,15 @@ export class SessionService {
   /**
    * Opens a portal session for a user token; undefined when the token is not valid. The session ends
    * when the token would have (its `exp`), or after the session lifetime if that comes first.
+   * `refused` hears why a token was not valid (for the log).
    */
-  async openPortal(userToken: string): Promise<OpenedSession<PortalSession> | undefined> {
-    const caller = await this.deps.userTokens.verify(userToken);
-    if (!caller) return undefined;
+  async openPortal(userToken: string, refused: (reason: string) => void = () => {}): Promise<OpenedSession<PortalSession> | undefined> {
+    const checked = await this.deps.userTokens.check(userToken);
+    if (!checked.caller) {
+      refused(checked.refused);
+      return undefined;
+    }
+    const caller = checked.caller;
     let expiresMs = Date.now() + this.deps.ttlSeconds * 1000;
     const exp = decodeJwt(userToken)?.payload.exp;
     if (typeof exp === 'number' && Number.isFinite(exp)) expiresMs = Math.min(expiresMs, exp * 1000);
@@ -117,6 +122,8 @@ export class SessionService {
     const hash = hashToken(token);
     const row = await this.deps.store.findLivePortal(hash, nowIso());
     if (!row || !constantTimeEqual(row.token_hash, hash) || !row.tenant_id || !row.user_id) return undefined;
+    // A tenant of the same id created since is not the one the session was opened for.
+    if (!(await this.deps.userTokens.sessionStillCurrent(row.tenant_id, row.created_at))) return undefined;
     const caller: SelfServiceCaller = {
       userId: row.user_id,
       tenantId: row.tenant_id,

@@ -22,7 +22,7 @@ export class TenantService {
   /** `accessChanged` runs after a deletion: the tenant's SCIM tokens stop resolving (src/connections/scim-auth-cache.ts). */
   constructor(
     private readonly store: TenantStore,
-    private readonly accessChanged: () => void = () => {},
+    private readonly accessChanged: () => void | Promise<void> = () => {},
   ) {}
 
   async create(input: { tenantId?: string; name: string }): Promise<Tenant> {
@@ -57,7 +57,7 @@ export class TenantService {
     try {
       deleted = await this.store.delete(tenantId);
     } finally {
-      this.accessChanged();
+      await this.accessChanged();
     }
     if (!deleted) throw notFound(`Tenant "${tenantId}" not found`);
   }

@@ -104,18 +104,28 @@ export interface ClaimRules {
   issuer?: string;
   audience?: string;
   nowSeconds: number;
-  /** Allowed clock difference for `exp` and `nbf`. */
+  /** Allowed clock difference for `exp`, `nbf` and `iat`. */
   toleranceSeconds: number;
+  /**
+   * The longest lifetime honoured, `exp − iat` in seconds: with it, `iat` is required and may not be in
+   * the future, so no token outlives its issue by more than this (a token with `exp: 1e308` is refused).
+   */
+  maxLifetimeSeconds?: number;
 }
 
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /** Why the registered claims fail the rules, or undefined when they pass. `exp` is required. */
 export function claimProblem(payload: JsonObject, rules: ClaimRules): string | undefined {
-  const { exp, nbf, iss, aud } = payload;
+  const { exp, nbf, iat, iss, aud } = payload;
   if (!isTime(exp)) return 'no exp claim';
   if (exp + rules.toleranceSeconds <= rules.nowSeconds) return 'expired';
   if (nbf !== undefined && (!isTime(nbf) || nbf - rules.toleranceSeconds > rules.nowSeconds)) return 'not yet valid';
+  if (rules.maxLifetimeSeconds !== undefined) {
+    if (!isTime(iat)) return 'no iat claim (needed to bound the lifetime)';
+    if (iat - rules.toleranceSeconds > rules.nowSeconds) return 'iat is in the future';
+    if (exp - iat > rules.maxLifetimeSeconds) return `lifetime (exp - iat) of ${exp - iat} seconds exceeds USER_TOKEN_MAX_LIFETIME_SECONDS (${rules.maxLifetimeSeconds})`;
+  }
   if (rules.issuer !== undefined && iss !== rules.issuer) return 'wrong issuer';
   if (rules.audience !== undefined) {
     const audiences = Array.isArray(aud) ? aud : [aud];

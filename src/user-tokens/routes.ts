@@ -26,7 +26,7 @@ export const userTokenRoutes: FastifyPluginAsync<{ userTokens: UserTokenService 
             email: { type: 'string', format: 'email', maxLength: 320 },
             roles: { type: 'array', maxItems: 50, items: { type: 'string', pattern: ROLE_KEY_PATTERN } },
             permissions: { type: 'array', maxItems: 100, items: { type: 'string', pattern: PERMISSION_KEY_PATTERN } },
-            expiresIn: { type: 'integer', minimum: 60, maximum: MAX_TTL_SECONDS, description: `Seconds; default ${DEFAULT_TTL_SECONDS}` },
+            expiresIn: { type: 'integer', minimum: 60, maximum: MAX_TTL_SECONDS, description: `Seconds; default ${DEFAULT_TTL_SECONDS} (or USER_TOKEN_MAX_LIFETIME_SECONDS when lower), at most that setting` },
           },
         },
         response: {

@@ -22,7 +22,7 @@ export interface MintRequest {
   email?: string;
   roles?: string[];
   permissions?: string[];
-  /** Seconds; default one hour, at most 24 hours. */
+  /** Seconds; default one hour, at most 24 hours and USER_TOKEN_MAX_LIFETIME_SECONDS. */
   expiresIn?: number;
 }
 
@@ -35,8 +35,18 @@ export interface MintedToken {
 
 export const DEFAULT_TTL_SECONDS = 3600;
 export const MAX_TTL_SECONDS = 86_400;
-/** Clock difference tolerated on the vendor's `exp` and `nbf` (their clocks are not ours). */
+/** Clock difference tolerated on the vendor's `exp` and `nbf` (their clocks are not ours), and on `iat`. */
 const VENDOR_CLOCK_TOLERANCE_SECONDS = 30;
+/**
+ * Clock difference tolerated on the `iat` of Rollcall's own tokens: another instance may have minted
+ * one with a clock a little ahead of this one's.
+ */
+const INSTANCE_CLOCK_TOLERANCE_SECONDS = 30;
+
+/** A user token checked: the caller it stands for, or why it was refused (for the log, never the response). */
+export type UserTokenCheck = { caller: SelfServiceCaller; refused?: undefined } | { caller?: undefined; refused: string };
+
+const refused = (reason: string): UserTokenCheck => ({ refused: reason });
 
 const tenantIdRegex = new RegExp(TENANT_ID_PATTERN);
 const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
@@ -59,7 +69,11 @@ export class UserTokenService {
    * those of `roles`; with neither, those of the default role (as a new user would get).
    */
   async mint(actor: Actor, request: MintRequest): Promise<MintedToken> {
-    if (!(await this.deps.tenants.find(request.tenantId))) throw notFound(`Tenant "${request.tenantId}" not found`);
+    const tenant = await this.deps.tenants.find(request.tenantId);
+    if (!tenant) throw notFound(`Tenant "${request.tenantId}" not found`);
+    const maxLifetime = this.deps.config.maxLifetimeSeconds;
+    const expiresIn = request.expiresIn ?? Math.min(DEFAULT_TTL_SECONDS, maxLifetime);
+    if (expiresIn > maxLifetime) throw validationFailed(`expiresIn must be at most ${maxLifetime} seconds (USER_TOKEN_MAX_LIFETIME_SECONDS)`, 'expiresIn');
     let roles = request.roles;
     if (roles === undefined && request.permissions === undefined) {
       const fallback = (await this.deps.roles.list()).find((r) => r.isDefault);
@@ -68,7 +82,6 @@ export class UserTokenService {
     const resolved = await this.deps.roles.permissionsOf(roles ?? []);
     if (resolved.unknown.length > 0) throw validationFailed(`roles names roles that do not exist: ${resolved.unknown.join(', ')}`, 'roles');
     const permissions = [...new Set([...(request.permissions ?? []), ...resolved.permissions])];
-    const expiresIn = request.expiresIn ?? DEFAULT_TTL_SECONDS;
     const now = Math.floor(Date.now() / 1000);
     const key = await this.deps.keys.get();
     const jti = randomUUID();
@@ -78,6 +91,8 @@ export class UserTokenService {
         aud: this.audience,
         sub: request.userId,
         tenantId: request.tenantId,
+        // Which tenant of that id: one deleted and created again is another, and this token is not its (see verify).
+        tenantCreatedAt: tenant.created_at,
         ...(request.email ? { email: request.email } : {}),
         roles: roles ?? [],
         permissions,
@@ -99,28 +114,66 @@ export class UserTokenService {
 
   /** The caller a user token stands for, or undefined when it is not a valid, live user token. */
   async verify(token: string): Promise<SelfServiceCaller | undefined> {
+    return (await this.check(token)).caller;
+  }
+
+  /** As `verify`, with the reason of a refusal. */
+  async check(token: string): Promise<UserTokenCheck> {
     const jwt = decodeJwt(token);
-    if (!jwt) return undefined;
+    if (!jwt) return refused('not a compact JWS of JSON objects');
     const nowSeconds = Date.now() / 1000;
     const { payload } = jwt;
+    const maxLifetimeSeconds = this.deps.config.maxLifetimeSeconds;
     let issuer: SelfServiceCaller['issuer'];
     if (payload.iss === this.issuer) {
       const key = await this.deps.keys.get();
-      if (!verifySignature(jwt, [key.verification])) return undefined;
-      if (claimProblem(payload, { issuer: this.issuer, audience: this.audience, nowSeconds, toleranceSeconds: 0 })) return undefined;
+      if (!verifySignature(jwt, [key.verification])) return refused('signature does not verify with Rollcall\'s key');
+      // exp exactly; then the lifetime, with room for another instance's clock on iat.
+      const problem =
+        claimProblem(payload, { issuer: this.issuer, audience: this.audience, nowSeconds, toleranceSeconds: 0 }) ??
+        claimProblem(payload, { nowSeconds, toleranceSeconds: INSTANCE_CLOCK_TOLERANCE_SECONDS, maxLifetimeSeconds });
+      if (problem) return refused(problem);
       issuer = 'rollcall';
     } else {
       const vendor = this.deps.config.vendor;
-      if (!vendor || !verifySignature(jwt, vendor.keys)) return undefined;
-      if (claimProblem(payload, { issuer: vendor.issuer, audience: vendor.audience, nowSeconds, toleranceSeconds: VENDOR_CLOCK_TOLERANCE_SECONDS })) return undefined;
+      if (!vendor) return refused('not issued by Rollcall, and no vendor key is configured (VENDOR_JWT_*)');
+      if (!verifySignature(jwt, vendor.keys)) return refused('signature does not verify with the vendor\'s keys');
+      const problem = claimProblem(payload, { issuer: vendor.issuer, audience: vendor.audience, nowSeconds, toleranceSeconds: VENDOR_CLOCK_TOLERANCE_SECONDS, maxLifetimeSeconds });
+      if (problem) return refused(problem);
       issuer = 'vendor';
     }
     const { sub, tenantId, email, permissions = [], roles = [] } = payload;
-    if (typeof sub !== 'string' || sub === '' || sub.length > 256) return undefined;
-    if (typeof tenantId !== 'string' || !tenantIdRegex.test(tenantId)) return undefined;
-    if (!isStringList(permissions) || !isStringList(roles)) return undefined;
+    if (typeof sub !== 'string' || sub === '' || sub.length > 256) return refused('sub is missing or not a string of 1-256 characters');
+    if (typeof tenantId !== 'string' || !tenantIdRegex.test(tenantId)) return refused('tenantId is missing or not a valid tenant id');
+    if (!isStringList(permissions) || !isStringList(roles)) return refused('permissions or roles is not an array of strings');
+    if (!(await this.forCurrentTenant(tenantId, payload, issuer))) return refused(`issued before tenant "${tenantId}" was created (a tenant of that id was deleted and created again)`);
     // Rollcall's tokens carry permissions resolved at minting; a vendor's may name roles instead.
     const granted = issuer === 'vendor' && roles.length > 0 ? [...permissions, ...(await this.deps.roles.permissionsOf(roles)).permissions] : permissions;
-    return { userId: sub, tenantId, ...(typeof email === 'string' ? { email } : {}), permissions: new Set(granted), issuer };
+    return { caller: { userId: sub, tenantId, ...(typeof email === 'string' ? { email } : {}), permissions: new Set(granted), issuer } };
+  }
+
+  /**
+   * Whether a token was issued for the tenant of this id that exists now, not for an earlier one that
+   * was deleted (a new tenant of the same id is another customer's account, or a fresh start). Rollcall's
+   * tokens name the tenant's creation time exactly (`tenantCreatedAt`); a vendor's cannot, so it must have
+   * been issued (`iat`) after the tenant was created, within the vendor clock tolerance. While no tenant
+   * of that id exists the token opens nothing (the routes answer 404 or an empty list), as before.
+   */
+  private async forCurrentTenant(tenantId: string, payload: Record<string, unknown>, issuer: SelfServiceCaller['issuer']): Promise<boolean> {
+    const tenant = await this.deps.tenants.find(tenantId);
+    if (!tenant) return true;
+    // Tokens minted before Rollcall wrote the claim are judged by their iat, as a vendor's are.
+    if (issuer === 'rollcall' && typeof payload.tenantCreatedAt === 'string') return payload.tenantCreatedAt === tenant.created_at;
+    const createdSeconds = Math.floor(Date.parse(tenant.created_at) / 1000);
+    return typeof payload.iat === 'number' && payload.iat + VENDOR_CLOCK_TOLERANCE_SECONDS >= createdSeconds;
+  }
+
+  /**
+   * Whether a portal session opened at `openedAt` (ISO) may still act on `tenantId`: not when the tenant
+   * of that id was created after it (deleted and created again since). Sessions carry no token to ask.
+   */
+  async sessionStillCurrent(tenantId: string, openedAt: string): Promise<boolean> {
+    const tenant = await this.deps.tenants.find(tenantId);
+    return !tenant || tenant.created_at <= openedAt;
   }
 }

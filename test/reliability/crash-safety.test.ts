@@ -26,7 +26,7 @@ for (const dialect of dialectsUnderTest()) {
 
     it('loses nothing acknowledged and half-applies nothing when killed with SIGKILL mid-stream', async () => {
       database = await createTestDatabase(dialect);
-      server = await serve(database.url, { SCIM_RATE_LIMIT: '0' });
+      server = await serve(database.url, { SCIM_RATE_LIMIT: '0', SCIM_COST_LIMIT: '0', SCIM_CONCURRENCY_LIMIT: '0' });
       const conn: Conn = await createConnection(server.url, await envAuth(server.url), 'crash');
       const groups: string[] = [];
       for (let g = 0; g < GROUPS; g++) groups.push((await scim(server.url, conn, 'POST', '/Groups', { schemas: [GROUP_URN], displayName: `Crash ${g}` })).body.id);
@@ -76,7 +76,7 @@ for (const dialect of dialectsUnderTest()) {
       expect(createdUsers.size).toBeGreaterThan(50);
 
       // Restart on the same database: SQLite replays its WAL, PostgreSQL rolled back the open transactions.
-      server = await serve(database.url, { SCIM_RATE_LIMIT: '0' });
+      server = await serve(database.url, { SCIM_RATE_LIMIT: '0', SCIM_COST_LIMIT: '0', SCIM_CONCURRENCY_LIMIT: '0' });
       const auth = await envAuth(server.url);
 
       // 1. Every acknowledged create is there, as sent.

@@ -23,7 +23,7 @@ for (const dialect of dialectsUnderTest()) {
     beforeAll(async () => {
       database = await createTestDatabase(dialect);
       // Started together: migrations run once, under a lock (PostgreSQL) or a retried transaction (SQLite).
-      [a, b] = await Promise.all([serve(database.url, { SHUTDOWN_DRAIN_SECONDS: '1', SCIM_RATE_LIMIT: '0' }), serve(database.url, { SHUTDOWN_DRAIN_SECONDS: '1', SCIM_RATE_LIMIT: '0' })]);
+      [a, b] = await Promise.all([serve(database.url, { SHUTDOWN_DRAIN_SECONDS: '1', SCIM_RATE_LIMIT: '0', SCIM_COST_LIMIT: '0', SCIM_CONCURRENCY_LIMIT: '0' }), serve(database.url, { SHUTDOWN_DRAIN_SECONDS: '1', SCIM_RATE_LIMIT: '0', SCIM_COST_LIMIT: '0', SCIM_CONCURRENCY_LIMIT: '0' })]);
       auth = await envAuth(a.url);
       conn = await createConnection(b.url, auth, 'two-procs');
     });
@@ -138,7 +138,7 @@ for (const dialect of dialectsUnderTest()) {
         });
         await draining;
         lb.remove(b.url);
-        b = await serve(database.url, { SHUTDOWN_DRAIN_SECONDS: '1', SCIM_RATE_LIMIT: '0' });
+        b = await serve(database.url, { SHUTDOWN_DRAIN_SECONDS: '1', SCIM_RATE_LIMIT: '0', SCIM_COST_LIMIT: '0', SCIM_CONCURRENCY_LIMIT: '0' });
         lb.add(b.url);
         await new Promise((r) => setTimeout(r, 700));
         expect(lb.servedBy.get(b.url) ?? 0, 'the restarted process takes traffic').toBeGreaterThan(0);

@@ -1,8 +1,10 @@
 /**
  * Abuse limits: a per-connection SCIM rate limit (429 SCIM error with Retry-After), failed
- * authentications throttled per client address (401s beyond a threshold → 429), and the caps on
- * body size, filter length and depth, PATCH operations and Bulk operations, each a clear 4xx.
+ * authentications throttled per client address and target (failing credentials beyond a threshold →
+ * 429; test/security/shared-address-throttle.test.ts shows that working ones never are), and the caps
+ * on body size, filter length and depth, PATCH operations and Bulk operations, each a clear 4xx.
  */
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dialectsUnderTest } from '../support/databases.js';
 import { createConnection, createTenant } from '../support/fixtures.js';
@@ -65,7 +67,7 @@ for (const dialect of dialectsUnderTest()) {
       b = await createConnection(t, 'throttle');
     });
 
-    it('answers 429 after 5 failed tokens from one address, before looking at the token', async () => {
+    it('answers failing tokens 429 once an address failed 5 times; working tokens from it still pass', async () => {
       const from = '198.51.100.10';
       expect((await scimGet(t, a.id, 'rc_scim_guess0', from)).statusCode).toBe(401);
       // A working token used from the same address meanwhile.
@@ -80,12 +82,13 @@ for (const dialect of dialectsUnderTest()) {
       expect(management.statusCode).toBe(429);
       expect(management.json()).toMatchObject({ code: 'rate_limited' });
       expect(management.headers['retry-after']).toBeDefined();
-      // A token that worked from this address keeps working (another IdP tenant behind the same
-      // egress address must not suffer for one misconfigured neighbour); an unseen one waits.
+      // Working tokens keep working from this address, seen before or not: other IdP tenants behind the
+      // same egress address must not suffer for one misconfigured neighbour.
       expect((await scimGet(t, a.id, a.token, from)).statusCode).toBe(200);
-      expect((await scimGet(t, b.id, b.token, from)).statusCode).toBe(429);
-      // Other addresses are unaffected.
-      expect((await scimGet(t, a.id, 'rc_scim_guess6', '198.51.100.11')).statusCode).toBe(401);
+      expect((await scimGet(t, b.id, b.token, from)).statusCode).toBe(200);
+      // Other addresses are unaffected (guessing at connection a is, from anywhere: its own count is over the limit).
+      expect((await scimGet(t, b.id, 'rc_scim_guess6', '198.51.100.11')).statusCode).toBe(401);
+      expect((await scimGet(t, a.id, 'rc_scim_guess7', '198.51.100.11')).statusCode).toBe(429);
       expect((await scimGet(t, b.id, b.token, '198.51.100.11')).statusCode).toBe(200);
     });
 
@@ -101,22 +104,26 @@ for (const dialect of dialectsUnderTest()) {
       expect((await signIn(credential.secret)).statusCode).toBe(429);
     });
 
-    it('throttles wrong vendor secrets at POST /auth/vendor', async () => {
+    it('throttles wrong vendor secrets at POST /auth/vendor, before checking them', async () => {
       const credential = await t.app.services.auth.createCredential('throttled');
+      const exchange = (remoteAddress: string, payload: object) => t.app.inject({ method: 'POST', url: '/auth/vendor', remoteAddress, payload });
+      // The vendor's backend signs in from its usual address before anyone guesses.
+      expect((await exchange('198.51.100.21', credential)).statusCode).toBe(200);
       const from = '198.51.100.20';
-      for (let i = 0; i < 5; i++) {
-        const res = await t.app.inject({ method: 'POST', url: '/auth/vendor', remoteAddress: from, payload: { clientId: credential.clientId, secret: `wrong-${i}` } });
-        expect(res.statusCode).toBe(401);
-      }
-      const res = await t.app.inject({ method: 'POST', url: '/auth/vendor', remoteAddress: from, payload: credential });
+      for (let i = 0; i < 5; i++) expect((await exchange(from, { clientId: credential.clientId, secret: `wrong-${i}` })).statusCode).toBe(401);
+      const res = await exchange(from, credential);
       expect(res.statusCode).toBe(429);
-      expect((await t.app.inject({ method: 'POST', url: '/auth/vendor', remoteAddress: '198.51.100.21', payload: credential })).statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ code: 'rate_limited' });
+      // The clientId is being guessed at: a new address waits, the vendor's usual one does not.
+      expect((await exchange('198.51.100.22', credential)).statusCode).toBe(429);
+      expect((await exchange('198.51.100.21', credential)).statusCode).toBe(200);
     });
 
     it('counts an IPv6 client by its /64', async () => {
-      for (let i = 1; i <= 5; i++) expect((await scimGet(t, a.id, 'rc_scim_v6', `2001:db8:7:1::${i}`)).statusCode).toBe(401);
-      expect((await scimGet(t, a.id, 'rc_scim_v6', '2001:db8:7:1:ffff::9')).statusCode).toBe(429);
-      expect((await scimGet(t, a.id, 'rc_scim_v6', '2001:db8:7:2::1')).statusCode).toBe(401);
+      // A connection id of its own per request, so that only the address is counted.
+      for (let i = 1; i <= 5; i++) expect((await scimGet(t, randomUUID(), 'rc_scim_v6', `2001:db8:7:1::${i}`)).statusCode).toBe(401);
+      expect((await scimGet(t, randomUUID(), 'rc_scim_v6', '2001:db8:7:1:ffff::9')).statusCode).toBe(429);
+      expect((await scimGet(t, randomUUID(), 'rc_scim_v6', '2001:db8:7:2::1')).statusCode).toBe(401);
     });
   });
 

@@ -162,7 +162,7 @@ for (const dialect of dialectsUnderTest()) {
 
     beforeAll(async () => {
       database = await createTestDatabase(dialect);
-      [server, table] = await Promise.all([serve(database.url, { SCIM_RATE_LIMIT: '0', AUTH_FAILURE_LIMIT: '0', LOG_LEVEL: 'error' }), routes()]);
+      [server, table] = await Promise.all([serve(database.url, { SCIM_RATE_LIMIT: '0', SCIM_COST_LIMIT: '0', SCIM_CONCURRENCY_LIMIT: '0', AUTH_FAILURE_LIMIT: '0', LOG_LEVEL: 'error' }), routes()]);
       const auth = await envAuth(server.url);
       const conn = await createConnection(server.url, auth, 'fuzzed');
       const user = (await scim(server.url, conn, 'POST', '/Users', { schemas: [USER_URN], userName: 'fuzz.target' })).body;

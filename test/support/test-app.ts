@@ -34,7 +34,7 @@ export function useTestApp(dialect: DialectName, env: Record<string, string> = {
     const { db, database } = await openTestDb(dialect, poolSize);
     // Behaviour tests send bursts and bad tokens from one address on purpose: the abuse limits are
     // off here unless a test turns them on (test/security/abuse-limits.test.ts does).
-    const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL, DATABASE_URL: database.url, SCIM_RATE_LIMIT: '0', AUTH_FAILURE_LIMIT: '0', ...env });
+    const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL, DATABASE_URL: database.url, SCIM_RATE_LIMIT: '0', SCIM_COST_LIMIT: '0', SCIM_CONCURRENCY_LIMIT: '0', AUTH_FAILURE_LIMIT: '0', ...env });
     const app = await buildApp({ config, db });
     await app.ready();
     const credential = await app.services.auth.createCredential('test');

@@ -11,6 +11,8 @@ import * as scimOrderBlocks from './0009-scim-order-blocks.js';
 import * as sqliteInsertCounting from './0010-sqlite-insert-counting.js';
 import * as postgresMemberGroupCheck from './0011-postgres-member-group-check.js';
 import * as scimListVersions from './0012-scim-list-versions.js';
+import * as scimSubstringSearch from './0013-scim-substring-search.js';
+import * as scimAccessVersion from './0014-scim-access-version.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +28,6 @@ export const migrations: Record<string, Migration> = {
   '0010-sqlite-insert-counting': sqliteInsertCounting,
   '0011-postgres-member-group-check': postgresMemberGroupCheck,
   '0012-scim-list-versions': scimListVersions,
+  '0013-scim-substring-search': scimSubstringSearch,
+  '0014-scim-access-version': scimAccessVersion,
 };

@@ -20,9 +20,11 @@
  * written, false when its key was taken (its userName, by a stored user or an earlier create of the
  * same statement) and nothing of it was. When the statement fails as a whole (a tenant deleted
  * meanwhile, a deadlock with another writer), nothing of it was written, and each of its creates
- * runs again in a statement of its own, so that an error reaches only the create it belongs to.
+ * runs again in a statement of its own, so that an error reaches only the create it belongs to —
+ * unless its connection was lost, when whether it committed is unknown and each create fails.
  */
 import type { Kysely } from 'kysely';
+import { isDatabaseUnavailable } from '../../db/errors.js';
 import type { Database } from '../../db/tables.js';
 import { createStatement, type CreateJob, type CreateRows, type LastSync } from '../store/create-statement.js';
 
@@ -149,7 +151,9 @@ export class CreateCoalescer {
       const { rows } = await this.db.executeQuery<{ inserted: string[] }>(query);
       inserted = new Set(rows[0].inserted);
     } catch (error) {
-      if (jobs.length === 1) jobs[0].reject(error);
+      // A lost connection leaves the outcome unknown (the statement may have committed just before):
+      // run again, a create already written would answer 409. Each create gets the error (503).
+      if (jobs.length === 1 || isDatabaseUnavailable(error)) for (const job of jobs) job.reject(error);
       // Nothing of it was written: each create again, alone, before anything that arrived since.
       else this.queue.unshift(...jobs.map((job) => ({ ...job, alone: true })));
       return;

@@ -4,7 +4,7 @@
  * got to the same row first.
  */
 import { CompiledQuery, sql, type Kysely } from 'kysely';
-import { isTransientConflict, isUniqueViolation } from '../../db/errors.js';
+import { isDatabaseUnavailable, isTransientConflict, isUniqueViolation } from '../../db/errors.js';
 import { PostgresStatistics } from '../../db/postgres-statistics.js';
 import { PageSeekCache, readPageAndTotal, type Locator, type PageSource } from '../store/page-seek.js';
 import type { ListQuery } from '../store/list-query.js';
@@ -43,6 +43,14 @@ export interface InsertStores {
 /** Thrown inside a write when a row changed under it without an If-Match: the write is retried. */
 export class VersionConflict extends Error {
   override name = 'VersionConflict';
+}
+
+/**
+ * A transaction whose connection was lost before its COMMIT was sent: the server rolled it back, so
+ * running it again cannot apply it twice. Once it was sent, the outcome is unknown and the error stands (503).
+ */
+class LostBeforeCommit extends Error {
+  override name = 'LostBeforeCommit';
 }
 
 /** PostgreSQL: this transaction commits without waiting for its WAL flush (a `flushAtEnd` request flushes later). */
@@ -161,7 +169,19 @@ export class ScimTransactions {
 
   /** One transaction: one write of a group commit on SQLite, a transaction of its own on PostgreSQL. */
   private transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.group ? this.group.run(fn) : this.db.kysely.transaction().execute(fn);
+    if (this.group) return this.group.run(fn);
+    let committing = false;
+    const body = async (trx: Kysely<Database>) => {
+      const result = await fn(trx);
+      committing = true;
+      return result;
+    };
+    return this.db.kysely
+      .transaction()
+      .execute(body)
+      .catch((error: unknown) => {
+        throw !committing && isDatabaseUnavailable(error) ? new LostBeforeCommit('connection lost before COMMIT', { cause: error }) : error;
+      });
   }
 
   /** When this process last wrote each connection's lastSync (ms): most writes need not touch it. */
@@ -346,11 +366,18 @@ export class ScimTransactions {
   }
 
   private async attempt<T>(conflictMessage: string | (() => string), run: () => Promise<T>): Promise<T> {
+    let reconnected = false;
     for (let attempt = 1; ; attempt++) {
       try {
         return await run();
       } catch (error) {
         if (error instanceof ScimError) throw error;
+        // Once, on a new connection: a failover or restart usually leaves the next one working.
+        if (error instanceof LostBeforeCommit) {
+          if (reconnected) throw error.cause;
+          reconnected = true;
+          continue;
+        }
         if (isUniqueViolation(error)) throw uniqueness(typeof conflictMessage === 'function' ? conflictMessage() : conflictMessage);
         if (isRetryable(error) && attempt < MAX_ATTEMPTS) continue;
         if (error instanceof VersionConflict) throw new ScimError(409, 'The resource is being changed by another request; try again');

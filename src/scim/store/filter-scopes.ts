@@ -10,6 +10,7 @@ import type { AttrPath } from '../filter/ast.js';
 import { printAttrPath } from '../filter/attr-path.js';
 import { USER_SCHEMA, findSubAttribute, resolveAttribute, type ResourceTypeName } from '../schema/index.js';
 import type { AttributeDef } from '../schema/types.js';
+import type { SearchedColumn } from './substring-search.js';
 import { defaultFalse, existsJsonElement, jsonAt, jsonAtAnyCase, type JsonAccess, type JsonElement } from './sql-json.js';
 
 /** How a column stores its value. */
@@ -24,6 +25,8 @@ export type ScalarTarget =
       caseExact: boolean;
       /** The column stores '' for "no value": it reads as absent, but equality still uses the bare (indexed) column. */
       emptyIsNull?: boolean;
+      /** The column has a trigram index for substring filters (migration 0013). */
+      searched?: SearchedColumn;
     }
   | { kind: 'json'; access: JsonAccess; def: AttributeDef | undefined };
 
@@ -47,7 +50,13 @@ export interface Scope {
 }
 
 const RESOURCE = sql.ref('r.resource');
-const col = (name: string, form: ColumnForm, caseExact = false): ScalarTarget => ({ kind: 'column', expr: sql.ref(`r.${name}`), form, caseExact });
+const col = (name: string, form: ColumnForm, caseExact = false, searched?: SearchedColumn): ScalarTarget => ({
+  kind: 'column',
+  expr: sql.ref(`r.${name}`),
+  form,
+  caseExact,
+  ...(searched ? { searched } : {}),
+});
 /**
  * A value every row has. Cast, or PostgreSQL cannot type the parameter in `$1 is not null`; one
  * that is not caseExact must be given lower-case.
@@ -61,22 +70,23 @@ const constant = (value: string, caseExact = true): ScalarTarget => ({
 
 /** Columns of each resource table by `schema|canonicalPath` ('' schema for common attributes). */
 function columns(resourceType: ResourceTypeName): Record<string, ScalarTarget> {
+  const table = resourceType === 'User' ? 'scim_users' : 'scim_groups';
   const common: Record<string, ScalarTarget> = {
     '|id': col('id', 'text', true),
-    '|externalId': col('external_id', 'text', true),
+    '|externalId': col('external_id', 'text', true, { table, column: 'external_id' }),
     '|meta.created': col('created_at', 'datetime'),
     '|meta.lastModified': col('updated_at', 'datetime'),
     '|meta.resourceType': constant(resourceType),
     '|meta.version': { kind: 'column', expr: sql`('W/"' || cast(r.version as text) || '"')`, form: 'text', caseExact: true },
   };
   if (resourceType === 'Group') {
-    return { ...common, 'urn:ietf:params:scim:schemas:core:2.0:Group|displayName': col('display_name_norm', 'lowerText') };
+    return { ...common, 'urn:ietf:params:scim:schemas:core:2.0:Group|displayName': col('display_name_norm', 'lowerText', false, { table, column: 'display_name' }) };
   }
   const core = 'urn:ietf:params:scim:schemas:core:2.0:User';
   return {
     ...common,
-    [`${core}|userName`]: col('user_name_norm', 'lowerText'),
-    [`${core}|displayName`]: col('display_name_norm', 'lowerText'),
+    [`${core}|userName`]: col('user_name_norm', 'lowerText', false, { table, column: 'user_name' }),
+    [`${core}|displayName`]: col('display_name_norm', 'lowerText', false, { table, column: 'display_name' }),
     [`${core}|name.givenName`]: col('given_name', 'text'),
     [`${core}|name.familyName`]: col('family_name', 'text'),
     [`${core}|active`]: col('active', 'flag'),

@@ -13,6 +13,7 @@ import { checkFilter } from '../filter/check-filter.js';
 import { parseDateTime } from '../filter/compare.js';
 import type { ResourceTypeName } from '../schema/index.js';
 import { resourceScope, type ScalarTarget, type Scope, type Target } from './filter-scopes.js';
+import { substringCandidates } from './substring-search.js';
 import { isJsonBoolean, isJsonNumber, isJsonString, jsonNumber, likeEscape } from './sql-json.js';
 
 type Bool = RawBuilder<unknown>;
@@ -36,18 +37,27 @@ function textCompare(dialect: DialectName, expr: Bool, op: CompareOp, value: str
       return sql`${expr} = ${value}`;
     case 'ne':
       return sql`(${expr} is null or ${expr} <> ${value})`;
+    // PostgreSQL's LIKE is case-sensitive, so it serves exact comparisons too (and pg_trgm indexes it);
+    // SQLite's folds ASCII case, so exact ones compare substrings.
     case 'co':
-      if (lowered) return sql`${expr} like ${`%${likeEscape(value)}%`} escape '\\'`;
-      return dialect === 'sqlite' ? sql`instr(${expr}, ${value}) > 0` : sql`strpos(${expr}, ${value}) > 0`;
+      if (lowered || dialect === 'postgres') return sql`${expr} like ${`%${likeEscape(value)}%`} escape '\\'`;
+      return sql`instr(${expr}, ${value}) > 0`;
     case 'sw':
-      if (lowered) return sql`${expr} like ${`${likeEscape(value)}%`} escape '\\'`;
+      if (lowered || dialect === 'postgres') return sql`${expr} like ${`${likeEscape(value)}%`} escape '\\'`;
       return sql`substr(${expr}, 1, ${sqlLength(value)}) = ${value}`;
     case 'ew':
-      if (lowered) return sql`${expr} like ${`%${likeEscape(value)}`} escape '\\'`;
-      return dialect === 'sqlite' ? sql`substr(${expr}, ${-sqlLength(value)}) = ${value}` : sql`right(${expr}, ${sqlLength(value)}) = ${value}`;
+      if (lowered || dialect === 'postgres') return sql`${expr} like ${`%${likeEscape(value)}`} escape '\\'`;
+      return sql`substr(${expr}, ${-sqlLength(value)}) = ${value}`;
     default:
       return sql`${expr} ${sql.raw(ORDER_OPS[op])} ${value}`;
   }
+}
+
+/** A substring test on a searched SQLite column, given the trigram index's candidates first (src/scim/store/substring-search.ts). */
+function narrowed(dialect: DialectName, t: Extract<ScalarTarget, { kind: 'column' }>, op: CompareOp, value: string, exact: Bool): Bool {
+  if (dialect !== 'sqlite' || !t.searched || (op !== 'co' && op !== 'sw' && op !== 'ew')) return exact;
+  const candidates = substringCandidates(t.searched, value);
+  return candidates ? sql`(${candidates} and ${exact})` : exact;
 }
 
 /** An ISO instant as stored (`2026-01-01T00:00:00.000Z`), so text order is time order. */
@@ -73,8 +83,8 @@ function compareColumn(dialect: DialectName, t: Extract<ScalarTarget, { kind: 'c
     if (op === 'co' || op === 'sw' || op === 'ew') return textCompare(dialect, sql`lower(${t.expr})`, op, text.toLowerCase(), true);
     return textCompare(dialect, t.expr, op, storedInstant(text), false);
   }
-  if (t.form === 'lowerText') return textCompare(dialect, t.expr, op, text.toLowerCase(), true);
-  if (t.caseExact) return textCompare(dialect, t.expr, op, text, false);
+  if (t.form === 'lowerText') return narrowed(dialect, t, op, text, textCompare(dialect, t.expr, op, text.toLowerCase(), true));
+  if (t.caseExact) return narrowed(dialect, t, op, text, textCompare(dialect, t.expr, op, text, false));
   return textCompare(dialect, sql`lower(${t.expr})`, op, text.toLowerCase(), true);
 }
 

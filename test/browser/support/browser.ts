@@ -83,7 +83,7 @@ export function useBrowserApp(env: Record<string, string> = {}): BrowserApp {
     const { db, database } = await openTestDb('sqlite');
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL: baseUrl, DATABASE_URL: database.url, SCIM_RATE_LIMIT: '0', AUTH_FAILURE_LIMIT: '0', ...env });
+    const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL: baseUrl, DATABASE_URL: database.url, SCIM_RATE_LIMIT: '0', SCIM_COST_LIMIT: '0', SCIM_CONCURRENCY_LIMIT: '0', AUTH_FAILURE_LIMIT: '0', ...env });
     const app = await buildApp({ config, db });
     await app.listen({ port, host: '127.0.0.1' });
     const credential = await app.services.auth.createCredential('browser test');
