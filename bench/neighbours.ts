@@ -3,7 +3,10 @@
  * tenant holds 100,000 users and a 100,000-member group; a "quiet" tenant holds 100 users. The quiet
  * tenant's `GET /Users?count=1` and `/healthz` are timed at concurrency 1, first alone, then while the
  * noisy connection sends substring filters at 50 requests a second, then while 8 loops read its
- * large group. Runs on SQLite, and on PostgreSQL too when BENCH_DATABASE_URL is set.
+ * large group; last, one substring filter the trigram index narrows. Each database is loaded and
+ * measured on a server without the SCIM limits, then measured again on one with them (the defaults,
+ * or SCIM_COST_LIMIT and SCIM_CONCURRENCY_LIMIT from the environment) and 50 requests a second. Runs
+ * on SQLite, and on PostgreSQL too when BENCH_DATABASE_URL is set.
  *
  *   npm run bench:neighbours
  *   npm run bench:neighbours -- --users 20000 --seconds 5
