@@ -22,14 +22,15 @@ export interface RunningServer {
 }
 
 /** Prints a credential created at first start; the only time its secret is visible. */
-function announceCredential(credential: { clientId: string; secret: string }): void {
+function announceCredential(credential: { clientId: string; secret: string }, publicUrl: string): void {
   process.stdout.write(
     [
       '',
       '  Rollcall created a vendor credential on first start. Store it now: the secret is not shown again.',
       `    clientId: ${credential.clientId}`,
       `    secret:   ${credential.secret}`,
-      '  Exchange it for a token:  curl -X POST <url>/auth/vendor -H "content-type: application/json" \\',
+      `  Sign in to the dashboard: ${publicUrl}/dashboard`,
+      `  Or exchange it for a token:  curl -X POST ${publicUrl}/auth/vendor -H "content-type: application/json" \\`,
       `    -d '{"clientId":"${credential.clientId}","secret":"<secret>"}'`,
       '',
     ].join('\n') + '\n',
@@ -56,12 +57,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await app.services.auth.registerCredential(config.bootstrapCredential.clientId, config.bootstrapCredential.secret);
   } else {
     const created = await app.services.auth.bootstrapFirstCredential();
-    if (created) announceCredential(created);
+    if (created) announceCredential(created, config.publicUrl);
   }
   await app.services.auth.pruneExpiredTokens();
   const url = await app.listen({ port: config.port, host: config.host });
   const scheduler = startScheduler(app.services.jobs, app.log);
-  app.log.info({ database: redactUrl(config.databaseUrl), publicUrl: config.publicUrl }, 'rollcall listening');
+  app.log.info(
+    { database: redactUrl(config.databaseUrl), publicUrl: config.publicUrl, dashboard: `${config.publicUrl}/dashboard`, vendorAuth: `${config.publicUrl}/auth/vendor` },
+    'rollcall listening',
+  );
   let stopping: Promise<void> | undefined;
   return {
     app,

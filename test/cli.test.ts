@@ -29,6 +29,11 @@ for (const dialect of dialectsUnderTest()) {
         const secret = /secret: +(\S+)/.exec(first.output())?.[1];
         expect(clientId).toBeDefined();
         expect(secret).toMatch(/^rc_secret_/);
+        // The real addresses to use it at (PUBLIC_URL defaults to http://localhost:$PORT), no placeholder.
+        const port = new URL(first.url).port;
+        expect(first.output()).toContain(`Sign in to the dashboard: http://localhost:${port}/dashboard`);
+        expect(first.output()).toContain(`curl -X POST http://localhost:${port}/auth/vendor`);
+        expect(first.output()).not.toContain('<url>');
         const { token } = (await (await fetch(`${first.url}/auth/vendor`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ clientId, secret }) })).json()) as { token: string };
         const created = await fetch(`${first.url}/tenants/resources/tenants/v1`, {
           method: 'POST',

@@ -1,7 +1,7 @@
 /**
  * Browser tests: a real Rollcall server (SQLite, a real port) and Debian's Chromium driven by
- * playwright-core. Chromium is required in CI (CI or REQUIRE_BROWSER set): a missing browser fails
- * the run there; elsewhere the browser tests are skipped with a notice.
+ * playwright-core. Chromium is required where REQUIRE_BROWSER is set (.ci/run): a missing browser
+ * fails the run there; elsewhere the browser tests are skipped (test/support/notices.ts says so).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,8 +14,8 @@ import { loadConfig } from '../../../src/config.js';
 import type { Db } from '../../../src/db/open.js';
 import { openTestDb } from '../../support/test-app.js';
 import type { TestDatabase } from '../../support/databases.js';
+import { CHROMIUM } from '../../support/requirements.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The flags this machine needs (no network beyond loopback, no sandbox as root). */
 const CHROMIUM_ARGS = [
@@ -31,18 +31,11 @@ const CHROMIUM_ARGS = [
 
 function browserAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI || process.env.REQUIRE_BROWSER) {
-    throw new Error(`Chromium is required here (CI / REQUIRE_BROWSER) but ${CHROMIUM} does not exist: apt-get install -y chromium`);
-  }
-  if (!warned) {
-    warned = true;
-    process.stderr.write(`\n[rollcall tests] ${CHROMIUM} not found: browser tests are NOT run (apt-get install -y chromium).\n\n`);
-  }
+  if (process.env.REQUIRE_BROWSER) throw new Error(`Chromium is required here (REQUIRE_BROWSER) but ${CHROMIUM} does not exist: apt-get install -y chromium`);
   return false;
 }
-let warned = false;
 
-/** `describe`, or `describe.skip` when there is no browser outside CI. */
+/** `describe`, or `describe.skip` when there is no browser and none is required. */
 export const describeBrowser: typeof describe = ((name: string, fn: () => void) =>
   browserAvailable() ? describe(name, fn) : describe.skip(name, fn)) as typeof describe;
 
