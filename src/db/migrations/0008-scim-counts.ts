@@ -14,9 +14,9 @@ import { isPostgres } from './dialect.js';
  * SQLite has one writer at a time, so one row per connection and row-level triggers; since
  * migration 0010 its inserts are counted by the store that inserts (src/scim/store/insert-counting.ts).
  */
-export const SHARDS = 16;
+const SHARDS = 16;
 
-export const TABLES = [
+const TABLES = [
   { table: 'scim_users', type: 'User' },
   { table: 'scim_groups', type: 'Group' },
 ] as const;
@@ -25,7 +25,7 @@ export const TABLES = [
  * SQLite's row trigger counting one row in or out (migration 0010 drops the insert ones again);
  * `versioned`, it moves the count row's version too (migration 0012).
  */
-export function sqliteCountTrigger(table: string, type: string, event: 'insert' | 'delete', versioned = false) {
+function sqliteCountTrigger(table: string, type: string, event: 'insert' | 'delete', versioned = false) {
   const [row, delta] = event === 'insert' ? ['new', '+ 1'] : ['old', '- 1'];
   const [columns, values, version] = versioned ? [sql`, version`, sql`, 1`, sql`, version = version + 1`] : [sql``, sql``, sql``];
   return sql`
@@ -36,7 +36,7 @@ export function sqliteCountTrigger(table: string, type: string, event: 'insert' 
 }
 
 /** PostgreSQL's statement trigger function counting rows in and out (migration 0012 replaces it, and its down puts this back). */
-export async function createCountsFunction(db: Kysely<any>): Promise<void> {
+async function createCountsFunction(db: Kysely<any>): Promise<void> {
   await sql`
     create or replace function scim_counts_change() returns trigger language plpgsql as $$
     begin

@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { SHARDS, TABLES } from './0008-scim-counts.js';
 import { isPostgres } from './dialect.js';
 
 /**
@@ -20,8 +19,16 @@ import { isPostgres } from './dialect.js';
  * row triggers, one row per block; since migration 0010 its inserts are counted by the store instead.
  */
 
+/** Count rows per connection, as migration 0008's (copied: a migration imports nothing from another). */
+const SHARDS = 16;
+
+const TABLES = [
+  { table: 'scim_users', type: 'User' },
+  { table: 'scim_groups', type: 'Group' },
+] as const;
+
 /** SQLite's row trigger counting one row into or out of its block (migration 0010 drops the insert ones again). */
-export function sqliteOrderTrigger(table: string, type: string, event: 'insert' | 'delete') {
+function sqliteOrderTrigger(table: string, type: string, event: 'insert' | 'delete') {
   const [row, delta] = event === 'insert' ? ['new', '+ 1'] : ['old', '- 1'];
   // `where true`: SQLite needs it to parse an upsert after INSERT … SELECT … FROM.
   return sql`

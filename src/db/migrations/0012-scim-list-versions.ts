@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { createCountsFunction, SHARDS, sqliteCountTrigger, TABLES } from './0008-scim-counts.js';
 import { isPostgres } from './dialect.js';
 
 /**
@@ -20,8 +19,46 @@ import { isPostgres } from './dialect.js';
  *   the blocks, sees at least one shard higher; one that rolled back added nothing and changed nothing.
  */
 
-/** The shard block upkeep counts its changes on: past the ones the count trigger picks (0 … SHARDS − 1). */
-export const UPKEEP_SHARD = SHARDS;
+// What migration 0008 made, copied: a migration imports nothing from another.
+const SHARDS = 16;
+
+const TABLES = [
+  { table: 'scim_users', type: 'User' },
+  { table: 'scim_groups', type: 'Group' },
+] as const;
+
+/**
+ * SQLite's row trigger counting one row in or out (migration 0010 drops the insert ones again);
+ * `versioned`, it moves the count row's version too (migration 0012).
+ */
+function sqliteCountTrigger(table: string, type: string, event: 'insert' | 'delete', versioned = false) {
+  const [row, delta] = event === 'insert' ? ['new', '+ 1'] : ['old', '- 1'];
+  const [columns, values, version] = versioned ? [sql`, version`, sql`, 1`, sql`, version = version + 1`] : [sql``, sql``, sql``];
+  return sql`
+    create trigger ${sql.raw(`${table}_count_${event}`)} after ${sql.raw(event)} on ${sql.table(table)} begin
+      insert into scim_counts (tenant_id, connection_id, resource_type, shard, n${columns}) values (${sql.raw(row)}.tenant_id, ${sql.raw(row)}.connection_id, ${sql.lit(type)}, 0, 0 ${sql.raw(delta)}${values})
+        on conflict (tenant_id, connection_id, resource_type, shard) do update set n = n ${sql.raw(delta)}${version};
+    end`;
+}
+
+/** PostgreSQL's statement trigger function counting rows in and out (migration 0012 replaces it, and its down puts this back). */
+async function createCountsFunction(db: Kysely<any>): Promise<void> {
+  await sql`
+    create or replace function scim_counts_change() returns trigger language plpgsql as $$
+    begin
+      if tg_op = 'INSERT' then
+        insert into scim_counts (tenant_id, connection_id, resource_type, shard, n)
+          select tenant_id, connection_id, tg_argv[0], floor(random() * ${sql.lit(SHARDS)})::int, count(*) from changed group by tenant_id, connection_id
+          on conflict (tenant_id, connection_id, resource_type, shard) do update set n = scim_counts.n + excluded.n;
+      else
+        insert into scim_counts (tenant_id, connection_id, resource_type, shard, n)
+          select tenant_id, connection_id, tg_argv[0], floor(random() * ${sql.lit(SHARDS)})::int, -count(*) from changed group by tenant_id, connection_id
+          on conflict (tenant_id, connection_id, resource_type, shard) do update set n = scim_counts.n + excluded.n;
+      end if;
+      return null;
+    end
+    $$`.execute(db);
+}
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('scim_counts').addColumn('version', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
