@@ -21,7 +21,7 @@ export function SigningSecretNotice({ secret, url }: { secret: string; url: stri
       <h3>Verify signatures</h3>
       <p className="hint">
         Every delivery carries a <code>Rollcall-Signature</code> header (an HMAC-SHA256 of the timestamp and the raw body). Check it with the helper the{' '}
-        <code>rollcall</code> package exports, or in a few lines of <code>node:crypto</code> — see “Webhooks” in the README.
+        <code>rollcall</code> package exports, or in a few lines of <code>node:crypto</code> — see docs/events-webhooks.md.
       </p>
       <pre className="code-sample" tabIndex={0}>{SAMPLE}</pre>
     </>
