@@ -55,8 +55,8 @@ function wrap(child: ChildProcess, origin: string, getOutput: () => string): Ser
 function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
-  child.stdout!.on('data', (d) => (text = (text + d).slice(-20_000)));
-  child.stderr!.on('data', (d) => (text = (text + d).slice(-20_000)));
+  child.stdout.on('data', (d) => (text = (text + d).slice(-20_000)));
+  child.stderr.on('data', (d) => (text = (text + d).slice(-20_000)));
   return { child, output: () => text };
 }
 

@@ -53,8 +53,8 @@ const user = (i: number) =>
 
 /**
  * The creates a fresh server runs first, measured apart from POST /Users: its JIT and heap are still
- * warming up (this session's machine: 1,400 creates per second over the first 2,000, 855 µs of CPU
- * each, 3,100–3,700 from the 6,000th on, 245–310 µs each), as the c=1 scenarios' warm-ups are.
+ * warming up (bench/profile-create.ts on a 2-core VM: 1,400 creates per second over the first 2,000,
+ * 855 µs of CPU each, 3,100–3,700 from the 6,000th on, 245–310 µs each), as the c=1 scenarios' warm-ups are.
  */
 export const COLD_CREATES = 6000;
 

@@ -42,10 +42,10 @@ export async function postgresSettled(url: string): Promise<void> {
  * into the database file, and no order block the server's upkeep job still has to split (it cuts a
  * 900k-user import into 900 blocks over a few passes, src/scim/store/order-maintenance.ts). The
  * server checkpoints on a worker thread (src/db/sqlite-checkpointer.ts); after a large import that
- * takes seconds, and a scenario measured meanwhile shares the cores and the disk with it — the tenth
- * session's 1M run missed two p99s, right after the import, by under 0.5 ms. This process runs
- * PASSIVE checkpoints too: one that finds every frame copied says the work is done, and while the
- * server's own holds the checkpoint lock it answers busy.
+ * takes seconds, and a scenario measured meanwhile shares the cores and the disk with it (right after a
+ * 1M-user import, enough to push two p99s over their targets). This process runs PASSIVE checkpoints
+ * too: one that finds every frame copied says the work is done, and while the server's own holds the
+ * checkpoint lock it answers busy.
  */
 export async function sqliteSettled(path: string): Promise<void> {
   await pause(500);

@@ -1,5 +1,5 @@
 /** buildApp(deps): the whole HTTP application, wired but not listening (tests use inject()). */
-import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { requireEnvironmentToken } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
@@ -165,7 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.protection.trustProxy,
     // Malformed percent-encoding and over-long path segments are answered before routing: give
     // them the same error bodies as everything else (SCIM bodies on SCIM paths).
-    frameworkErrors: (error, request, reply) => errorHandler(error as FastifyError, request, reply.headers(headers)),
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply.headers(headers)),
   });
   app.decorateRequest('principal', null);
   app.decorateRequest('selfService', null);

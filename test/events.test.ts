@@ -14,7 +14,7 @@ for (const dialect of dialectsUnderTest()) {
     const feed = async (query = '') => {
       const res = await t.app.inject({ url: `/api/v1/events?${query.includes('limit=') ? query : `limit=1000&${query}`}`, headers: { authorization: t.auth } });
       expect(res.statusCode).toBe(200);
-      return res.json() as { items: { type: string; tenantId: string; connectionId: string; data: Record<string, unknown>; id: string; occurredAt: string }[]; nextCursor: string };
+      return res.json<{ items: { type: string; tenantId: string; connectionId: string; data: Record<string, unknown>; id: string; occurredAt: string }[]; nextCursor: string }>();
     };
 
     it('writes one event per change, in order, with the normalised resource', async () => {

@@ -1,5 +1,5 @@
 /** Storage of SCIM connections and their bearer tokens. The tenant is part of every query. */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { DialectName } from '../db/open.js';
 import type { ConnectionsTable, Database } from '../db/tables.js';
 import type { ConnectionAccessTables } from './access-tables.js';
@@ -150,7 +150,7 @@ export class ConnectionStore {
     table: T,
     connectionId: string,
     tenantId: string,
-    fn: (rows: any[]) => Promise<void>,
+    fn: (rows: Selectable<Database[T]>[]) => Promise<void>,
   ): Promise<void> {
     let after = '';
     for (;;) {
@@ -164,7 +164,8 @@ export class ConnectionStore {
         .limit(500)
         .execute();
       if (rows.length === 0) return;
-      await fn(rows);
+      // The query is typed for users; groups share the columns it reads.
+      await fn(rows as Selectable<Database[T]>[]);
       after = rows[rows.length - 1].id;
     }
   }

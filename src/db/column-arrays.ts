@@ -18,7 +18,8 @@ export interface ColumnValues {
 function element(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'string') return `"${value.replace(/[\\"]/g, '\\$&')}"`;
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 function assertElement(value: unknown): void {

@@ -60,7 +60,7 @@ export class GroupCommit {
   /** Runs `fn` in the next group transaction; settles after the group committed. */
   run<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject, careful: false });
+      this.queue.push({ fn, resolve: resolve, reject, careful: false });
       if (!this.running) {
         this.running = true;
         // Let the requests that arrived in the same tick join this batch.

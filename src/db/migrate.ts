@@ -11,7 +11,7 @@ async function migrateOnce(db: Db): Promise<{ applied: string[]; error?: Error }
   const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (!result.error) return { applied };
   const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
-  const cause = result.error instanceof Error ? result.error.message : String(result.error);
+  const cause = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
   return { applied, error: new Error(`Migration ${failed ?? '(setup)'} failed: ${cause}`) };
 }
 

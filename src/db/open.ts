@@ -67,7 +67,7 @@ function openSqlite(url: string): Db {
   if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   // SQLite's built-in lower() folds ASCII only; SCIM compares strings case-insensitively in full
   // Unicode ("Élodie" = "élodie"), as JavaScript and PostgreSQL do. Nothing indexes lower().
-  sqlite.function('lower', { deterministic: true }, (value: unknown) => (value === null ? null : String(value).toLowerCase()));
+  sqlite.function('lower', { deterministic: true }, (value: string | number | bigint | Buffer | null) => (value === null ? null : value.toString().toLowerCase()));
   // BEGIN IMMEDIATE: a second process on the same file waits for the write lock instead of failing (src/db/sqlite-immediate.ts).
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), log: recordQueryTime });
   return {
@@ -139,7 +139,8 @@ function postgresPool(config: pg.PoolConfig, lost: (error: Error) => void): pg.P
 
 /** A pooler that refuses a setting in the startup packet (PgBouncer, Neon's and Supabase's poolers). */
 export function refusesStartupOption(error: unknown): boolean {
-  return /unsupported startup parameter/i.test(String((error as { message?: unknown } | null)?.message ?? ''));
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && /unsupported startup parameter/i.test(message);
 }
 
 /**

@@ -89,6 +89,7 @@ export class PreparingClient extends pg.Client {
   private preparing = true;
 
   // pg's overloads cannot be restated one by one here; Kysely calls query(text, values) and query(cursor).
+  /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument -- the override passes pg's own arguments through */
   override query(config: any, values?: any, callback?: any): any {
     if (this.preparing && typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
       const query = inlinePaging(config, values);
@@ -103,4 +104,5 @@ export class PreparingClient extends pg.Client {
     }
     return super.query(config, values, callback);
   }
+  /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument */
 }

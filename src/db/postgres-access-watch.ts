@@ -22,6 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { ScimAccessWatch } from './scim-access-watch.js';
+import type { Database } from './tables.js';
 
 /** The channel of migration 0014's trigger function. */
 const CHANNEL = 'rollcall_scim_access';
@@ -60,7 +61,7 @@ export class PostgresAccessWatch implements ScimAccessWatch {
   constructor(
     private readonly connectionString: string,
     /** The pool's handle: the probe and `settle` go through it. */
-    private readonly pool: Kysely<any>,
+    private readonly pool: Kysely<Database>,
   ) {}
 
   fresh(): boolean {
@@ -173,19 +174,22 @@ export class PostgresAccessWatch implements ScimAccessWatch {
 
   /** Reads the version on the listening connection every HEARTBEAT_MS. */
   private beat(client: pg.Client): void {
-    this.timer = setTimeout(async () => {
-      try {
-        const { rows } = await client.query<{ version: string }>('select version from scim_access_version where id = 1');
-        if (this.client !== client) return;
-        // A move the notifications did not announce (or one still on its way): forget, to be safe.
-        const version = String(rows[0]?.version);
-        if (version !== this.known) this.heard(client, version);
-        this.beat(client);
-      } catch (error) {
-        this.lose(client, `heartbeat failed: ${(error as Error).message}`);
-      }
-    }, HEARTBEAT_MS);
+    this.timer = setTimeout(() => void this.heartbeat(client), HEARTBEAT_MS);
     this.timer.unref();
+  }
+
+  /** One heartbeat: the version read on the listening connection, then the next beat. */
+  private async heartbeat(client: pg.Client): Promise<void> {
+    try {
+      const { rows } = await client.query<{ version: string }>('select version from scim_access_version where id = 1');
+      if (this.client !== client) return;
+      // A move the notifications did not announce (or one still on its way): forget, to be safe.
+      const version = String(rows[0]?.version);
+      if (version !== this.known) this.heard(client, version);
+      this.beat(client);
+    } catch (error) {
+      this.lose(client, `heartbeat failed: ${(error as Error).message}`);
+    }
   }
 
   /** Stops trusting `client` (undefined: whichever is current) and, unless closed, reconnects later. */

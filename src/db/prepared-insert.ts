@@ -30,18 +30,18 @@ function text(dialect: DialectName, table: string, columns: readonly string[], r
 }
 
 /** The rows of one table to insert, built alike: the first row's keys are the columns. */
-export type Rows<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never> = readonly Omit<Insertable<Database[T]>, Fixed>[];
+export type Rows<T extends keyof Database, Fixed extends keyof Database[T] & string = never> = readonly Omit<Insertable<Database[T]>, Fixed>[];
 
 /**
  * Where a store puts the rows it would insert, when a caller sends them later as part of a larger
  * statement (src/db/write-batch.ts, src/scim/service/create-coalescer.ts) instead of running them.
  */
 export interface InsertSink {
-  add<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never>(table: T, rows: Rows<T, Fixed>, fixed?: readonly FixedColumn<Fixed>[]): void;
+  add<T extends keyof Database, Fixed extends keyof Database[T] & string = never>(table: T, rows: Rows<T, Fixed>, fixed?: readonly FixedColumn<Fixed>[]): void;
 }
 
 /** The INSERT of `rows` (at least one) as SQL text and parameters; an undefined value is stored as NULL. */
-function insertStatement<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never>(
+function insertStatement<T extends keyof Database, Fixed extends keyof Database[T] & string = never>(
   dialect: DialectName,
   table: T,
   rows: Rows<T, Fixed>,
@@ -54,7 +54,7 @@ function insertStatement<T extends keyof Database & string, Fixed extends keyof 
 }
 
 /** Inserts `rows` through `db`, a transaction or the database, as `db.insertInto(table).values(rows)` would. */
-export async function insertRows<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never>(
+export async function insertRows<T extends keyof Database, Fixed extends keyof Database[T] & string = never>(
   db: Kysely<Database>,
   dialect: DialectName,
   table: T,

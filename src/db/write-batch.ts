@@ -52,13 +52,13 @@ export class WriteBatch implements InsertSink {
    * returned its row. One array parameter per column whatever the number of rows, so one prepared
    * text (src/db/column-arrays.ts).
    */
-  add<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never>(table: T, rows: Rows<T, Fixed>, fixed: readonly FixedColumn<Fixed>[] = []): void {
+  add<T extends keyof Database, Fixed extends keyof Database[T] & string = never>(table: T, rows: Rows<T, Fixed>, fixed: readonly FixedColumn<Fixed>[] = []): void {
     if (rows.length === 0) return;
     const columns = Object.keys(rows[0]);
     const names = [...fixed.map((f) => f.name), ...columns].map((name) => `"${name}"`).join(', ');
     const values = [...fixed.map((f) => f.sql.postgres), ...columns.map((name) => `r."${name}"`)].join(', ');
     const from = this.guarded ? `${GUARD}, ` : '';
-    const source = tableColumns(table, columns, rows as readonly Record<string, unknown>[]);
+    const source = tableColumns(table, columns, rows);
     this.addStatement((parameter) => `insert into "${table}" (${names}) select ${values} from ${from}${unnestColumns(source, 'r', parameter)}`);
   }
 

@@ -141,7 +141,7 @@ export class DirectoryService {
   async user(id: string): Promise<DirectoryUser> {
     const row = await this.requireUser(id);
     const [user] = await this.withGroups(row.tenant_id, [row]);
-    return user!;
+    return user;
   }
 
   async group(id: string): Promise<DirectoryGroupDetail> {

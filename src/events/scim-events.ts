@@ -38,7 +38,7 @@ export function userCreated(events: EventRecorder, row: UserRow, resource?: Reco
 /** user.updated for attribute changes; user.deactivated / user.reactivated when `active` flips. */
 export function userChanged(events: EventRecorder, before: UserRow, after: UserRow): void {
   if (!events.enabled) return;
-  const changed = changedAttributes(JSON.parse(before.resource), JSON.parse(after.resource)).filter((name) => name !== 'active');
+  const changed = changedAttributes(JSON.parse(before.resource) as Record<string, unknown>, JSON.parse(after.resource) as Record<string, unknown>).filter((name) => name !== 'active');
   const user = toDirectoryUser(after);
   if (changed.length > 0) events.record('user.updated', after.id, { ...user, changedAttributes: changed });
   if (before.active !== after.active) events.record(after.active === 1 ? 'user.reactivated' : 'user.deactivated', after.id, { ...user });
@@ -64,7 +64,7 @@ export function groupCreated(events: EventRecorder, row: GroupRow): void {
 
 export function groupUpdated(events: EventRecorder, before: GroupRow, after: GroupRow): void {
   if (!events.enabled) return;
-  const changed = changedAttributes(JSON.parse(before.resource), JSON.parse(after.resource));
+  const changed = changedAttributes(JSON.parse(before.resource) as Record<string, unknown>, JSON.parse(after.resource) as Record<string, unknown>);
   if (changed.length > 0) events.record('group.updated', after.id, { ...toDirectoryGroup(after), changedAttributes: changed });
 }
 

@@ -52,7 +52,7 @@ export function jwksKeys(text: string): VerificationKey[] {
   return keys.map((raw: unknown, i: number) => {
     const jwk = raw as Record<string, unknown>;
     const where = `keys[${i}]`;
-    if (jwk.use !== undefined && jwk.use !== 'sig') throw new Error(`${where} is not a signing key (use "${String(jwk.use)}")`);
+    if (jwk.use !== undefined && jwk.use !== 'sig') throw new Error(`${where} is not a signing key (use ${JSON.stringify(jwk.use)})`);
     // Only the public members: a private key pasted into a JWKS by mistake is not used as one.
     const pub: JsonWebKey =
       jwk.kty === 'RSA' ? { kty: 'RSA', n: jwk.n as string, e: jwk.e as string } : jwk.kty === 'EC' ? { kty: 'EC', crv: jwk.crv as string, x: jwk.x as string, y: jwk.y as string } : {};
@@ -69,7 +69,7 @@ export function jwksKeys(text: string): VerificationKey[] {
     } catch (error) {
       throw new Error(`${where} ${(error as Error).message}`);
     }
-    if (jwk.alg !== undefined && jwk.alg !== alg) throw new Error(`${where} says alg "${String(jwk.alg)}" but is a ${alg} key`);
+    if (jwk.alg !== undefined && jwk.alg !== alg) throw new Error(`${where} says alg ${JSON.stringify(jwk.alg)} but is a ${alg} key`);
     return { alg, key, ...(typeof jwk.kid === 'string' ? { kid: jwk.kid } : {}) };
   });
 }

@@ -102,7 +102,8 @@ export class DeliveryQueue {
       .where('d.next_attempt_at', '<=', at)
       .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<=', at)]))
       .where('w.enabled', '=', 1)
-      .where(({ not, exists, selectFrom }) =>
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- Kysely's expression builder is made to be destructured
+    .where(({ not, exists, selectFrom }) =>
         not(
           exists(
             selectFrom('webhook_deliveries as e')

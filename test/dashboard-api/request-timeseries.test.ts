@@ -16,7 +16,7 @@ const at = (minutes: number, seconds = 0) => new Date(BASE + minutes * 60_000 + 
 async function placeRows(t: TestApp, connectionId: string, instants: string[]): Promise<void> {
   const rows = await t.db.kysely.selectFrom('request_logs').select('seq').where('connection_id', '=', connectionId).orderBy('seq').execute();
   expect(rows).toHaveLength(instants.length);
-  for (const [i, row] of rows.entries()) await t.db.kysely.updateTable('request_logs').set({ created_at: instants[i]! }).where('seq', '=', row.seq).execute();
+  for (const [i, row] of rows.entries()) await t.db.kysely.updateTable('request_logs').set({ created_at: instants[i] }).where('seq', '=', row.seq).execute();
 }
 
 for (const dialect of dialectsUnderTest()) {
@@ -47,7 +47,7 @@ for (const dialect of dialectsUnderTest()) {
       await placeRows(t, x.id, [at(1), at(20), at(70), at(70)]);
       await placeRows(t, y.id, [at(5), at(120, 1)]);
       const [zFirst] = await t.db.kysely.selectFrom('request_logs').select('seq').where('connection_id', '=', z.id).orderBy('seq').execute();
-      await t.db.kysely.updateTable('request_logs').set({ created_at: at(1) }).where('seq', '=', zFirst!.seq).execute();
+      await t.db.kysely.updateTable('request_logs').set({ created_at: at(1) }).where('seq', '=', zFirst.seq).execute();
     });
 
     /** Items of one bucket, ordered by connection id as the API orders them. */

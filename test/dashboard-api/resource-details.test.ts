@@ -18,8 +18,8 @@ for (const dialect of dialectsUnderTest()) {
       p = await provisioner(t, 'detail');
       ids.ann = (await p.user('ann@detail.test', { title: 'Engineer', externalId: 'okta-ann' })).id;
       ids.bob = (await p.user('bob@detail.test')).id;
-      ids.child = (await p.group('Child', [ids.ann!])).id;
-      ids.parent = (await p.group('Parent', [ids.ann!, ids.bob!, ids.child!])).id;
+      ids.child = (await p.group('Child', [ids.ann])).id;
+      ids.parent = (await p.group('Parent', [ids.ann, ids.bob, ids.child])).id;
       ids.empty = (await p.group('Empty')).id;
       // Another tenant's group of the same shape must not change the counts.
       const other = await provisioner(t, 'detail-other');

@@ -105,8 +105,8 @@ for (const dialect of dialectsUnderTest()) {
       expect(mine[0]).toMatchObject({ connectionId: gone.id, data: { groupId: ids.team, userId: ids.ann } });
       // Events carry the normalised user without the directory API's groups and effective roles.
       const { groups: _groups, roles: _roles, ...normalised } = before;
-      expect(mine[1]!.connectionId).toBe(gone.id);
-      expect(mine[1]!.data).toMatchObject({ ...normalised, detached: true });
+      expect(mine[1].connectionId).toBe(gone.id);
+      expect(mine[1].data).toMatchObject({ ...normalised, detached: true });
     });
 
     it('deletes a detached group, removing it from the groups that contained it, writing group.deleted', async () => {
@@ -182,7 +182,7 @@ for (const dialect of dialectsUnderTest()) {
       const created: string[] = [];
       for (let i = 0; i < 40; i++) created.push((await conn.user(`r${i}@race.test`)).id);
       await deleteConnection(t, conn.id, false);
-      const [a, b, one] = await Promise.all([purge(t, 'race'), purge(t, 'race', { connectionId: conn.id }), del(t, 'users', created[7]!)]);
+      const [a, b, one] = await Promise.all([purge(t, 'race'), purge(t, 'race', { connectionId: conn.id }), del(t, 'users', created[7])]);
       expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
       expect([204, 404]).toContain(one.statusCode);
       const total = a.json().deletedUsers + b.json().deletedUsers + (one.statusCode === 204 ? 1 : 0);

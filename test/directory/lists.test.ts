@@ -26,9 +26,9 @@ for (const dialect of dialectsUnderTest()) {
       ids.bob = (await okta.user('bob@acme.test', { active: false })).id;
       ids.cyd = (await entra.user('cyd@acme.test', { displayName: 'Cyd C.' })).id;
       ids.stan = (await staging.user('stan@acme.test')).id;
-      ids.eng = (await okta.group('Engineering', [ids.ann!, ids.bob!])).id;
-      ids.ops = (await entra.group('Ops', [ids.cyd!])).id;
-      ids.stage = (await staging.group('Staging group', [ids.stan!])).id;
+      ids.eng = (await okta.group('Engineering', [ids.ann, ids.bob])).id;
+      ids.ops = (await entra.group('Ops', [ids.cyd])).id;
+      ids.stage = (await staging.group('Staging group', [ids.stan])).id;
     });
 
     it('lists the users of connections that sync to user management, in the normalised shape', async () => {

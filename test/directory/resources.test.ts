@@ -18,7 +18,7 @@ for (const dialect of dialectsUnderTest()) {
       conn = await provisioner(t, 'acme');
       staging = await provisioner(t, 'acme', false);
       for (let i = 0; i < 5; i++) users.push((await conn.user(`member${i}@acme.test`, { name: { givenName: `M${i}`, familyName: 'Ember' } })).id);
-      ids.child = (await conn.group('Child', [users[0]!])).id;
+      ids.child = (await conn.group('Child', [users[0]])).id;
       ids.parent = (await conn.group('Parent', [...users, ids.child])).id;
       ids.empty = (await conn.group('Empty')).id;
       ids.stan = (await staging.user('stan@acme.test')).id;

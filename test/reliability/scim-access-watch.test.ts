@@ -57,7 +57,7 @@ for (const dialect of dialectsUnderTest()) {
 
     it('ignores what SCIM requests write: the version moves only with access', async () => {
       const conn = await resolved();
-      const version = async () => Number((await sql<{ version: string }>`select version from scim_access_version where id = 1`.execute(other.kysely)).rows[0]!.version);
+      const version = async () => Number((await sql<{ version: string }>`select version from scim_access_version where id = 1`.execute(other.kysely)).rows[0].version);
       const before = await version();
       const created = await t.app.inject({
         method: 'POST',

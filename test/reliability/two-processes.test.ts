@@ -132,7 +132,7 @@ for (const dialect of dialectsUnderTest()) {
               expect(code).toBe(0);
               resolve();
             } catch (error) {
-              reject(error);
+              reject(error instanceof Error ? error : new Error(String(error)));
             }
           })();
         });

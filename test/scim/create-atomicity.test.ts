@@ -65,7 +65,7 @@ describe.each(dialectsUnderTest())('SCIM create atomicity (%s)', (dialect) => {
     expect(await held()).toEqual({ users: before.users + 12, emails: before.emails + 12, events: before.events + 12, kept: before.kept + 12, blocks: before.blocks + 12 });
     // Each created user's email row is its own.
     for (const response of responses.filter((r) => r.statusCode === 201)) {
-      const body = response.json() as { id: string; emails: { value: string }[] };
+      const body = response.json<{ id: string; emails: { value: string }[] }>();
       expect(await one(t, sql`select count(*) as n from scim_user_emails where user_id = ${body.id} and value_norm = ${body.emails[0].value}`)).toBe(1);
     }
   });

@@ -50,7 +50,7 @@ async function memberIds(r: Replay): Promise<string[]> {
 function nullsIn(value: unknown, path = ''): string[] {
   if (value === null) return [path];
   if (Array.isArray(value)) return value.flatMap((v, i) => nullsIn(v, `${path}[${i}]`));
-  if (typeof value === 'object') return Object.entries(value as object).flatMap(([k, v]) => nullsIn(v, `${path}.${k}`));
+  if (typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nullsIn(v, `${path}.${k}`));
   return [];
 }
 

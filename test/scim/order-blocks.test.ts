@@ -50,13 +50,13 @@ async function blockCounts(db: Db, scope: ConnectionScope, type: ResourceTypeNam
     .execute();
   const out: BlockCount[] = [];
   for (let i = 0; i < blocks.length; i++) {
-    const b = blocks[i]!;
+    const b = blocks[i];
     const next = blocks[i + 1];
     const row = await sql<{ n: number }>`
       select count(*) as n from ${sql.table(table)} r where r.tenant_id = ${scope.tenantId} and r.connection_id = ${scope.connectionId}
         and (r.created_at, r.id) >= (${b.start_at}, ${b.start_id})
         ${next ? sql`and (r.created_at, r.id) < (${next.start_at}, ${next.start_id})` : sql``}`.execute(db.kysely);
-    out.push({ start: [b.start_at, b.start_id], kept: Number(b.n), actual: Number(row.rows[0]!.n), shards: Number(b.shards) });
+    out.push({ start: [b.start_at, b.start_id], kept: Number(b.n), actual: Number(row.rows[0].n), shards: Number(b.shards) });
   }
   return out;
 }
@@ -66,7 +66,7 @@ async function expectExactCounts(db: Db, scope: ConnectionScope, total: number, 
   expect(blocks.map((b) => b.kept)).toEqual(blocks.map((b) => b.actual));
   expect(blocks.reduce((sum, b) => sum + b.actual, 0)).toBe(total);
   // The first block's bound is below every key: no row falls outside the blocks.
-  if (blocks.length > 0) expect(blocks[0]!.start).toEqual(['', '']);
+  if (blocks.length > 0) expect(blocks[0].start).toEqual(['', '']);
   return blocks;
 }
 
@@ -126,7 +126,7 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
       for (let i = 0; i < 30; i++) {
         if (live.length > 10 && random.chance(0.3)) {
           const [id] = live.splice(random.int(live.length), 1);
-          await users.delete(scope, id!);
+          await users.delete(scope, id);
         } else if (random.chance(0.5)) {
           // Now: at the end of the order.
           live.push((await users.create(scope, BASE, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `r${round}-${i}@blocks.test` })).resource.id as string);
@@ -155,10 +155,10 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
     const blocks = await expectExactCounts(t.db, scope, live.length);
     expect(blocks.length).toBeGreaterThan(5);
     for (let i = 0; i < blocks.length; i++) {
-      expect(blocks[i]!.actual).toBeLessThan(2 * BLOCK);
+      expect(blocks[i].actual).toBeLessThan(2 * BLOCK);
       if (i + 1 < blocks.length) {
-        expect(blocks[i]!.actual + blocks[i + 1]!.actual).toBeGreaterThan(BLOCK);
-        expect(blocks[i]!.shards).toBe(1);
+        expect(blocks[i].actual + blocks[i + 1].actual).toBeGreaterThan(BLOCK);
+        expect(blocks[i].shards).toBe(1);
       }
     }
   });
@@ -172,7 +172,7 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
     await tx.blocks.settle({ ...other, resourceType: 'User' });
     const pageOf = async (offset: number) => (await users.list(other, BASE, { offset, limit: 3, sortOrder: 'ascending' }, { exclude: [] })).resources.map((r) => r.id as string);
     const offsetOf = async (offset: number) => (await tx.reads().users.list(other, { offset, limit: 3, sortOrder: 'ascending' })).map((r) => r.id);
-    const index = tx.blockIndex!;
+    const index = tx.blockIndex;
     const expectPages = async () => {
       // From the end backwards: no page starts where an earlier one ended (page-seek.ts), each looks its block up.
       for (let offset = 4 * BLOCK; offset >= BLOCK; offset--) expect(await pageOf(offset), `offset ${offset}`).toEqual(await offsetOf(offset));
@@ -200,7 +200,7 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
     try {
       for (const write of [
         () => insertAt(second, other, 'early@blocks.test', '2026-01-31T00:00:00.000Z'),
-        () => second.kysely.deleteFrom('scim_users').where('id', '=', ids[2 * BLOCK]!).execute(),
+        () => second.kysely.deleteFrom('scim_users').where('id', '=', ids[2 * BLOCK]).execute(),
       ]) {
         await write();
         tx.pages.changed(other.connectionId);
@@ -255,7 +255,7 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
 
       // Committed: a user before every other, one deleted from the middle.
       await insertAt(second, other, 'early@blocks.test', '2026-02-01T00:00:00.000Z');
-      await second.kysely.deleteFrom('scim_users').where('id', '=', ids[2 * BLOCK]!).execute();
+      await second.kysely.deleteFrom('scim_users').where('id', '=', ids[2 * BLOCK]).execute();
       expect(await pages()).toEqual({ kept: deep() - 1, looked: 1, read: 1 });
 
       // Rows at the end pile into the last block, too large, …
@@ -336,14 +336,14 @@ describe.each(dialectsUnderTest())('order blocks backfill (%s)', (dialect) => {
       const result = await migrator.migrateTo('0008-scim-counts');
       expect(result.error).toBeUndefined();
       const now = new Date().toISOString();
-      await db.kysely.insertInto('tenants').values({ id: 'old', name: 'Old', created_at: now, updated_at: now } as never).execute();
+      await db.kysely.insertInto('tenants').values({ id: 'old', name: 'Old', created_at: now, updated_at: now }).execute();
       const scope = { tenantId: 'old', connectionId: 'c-old' };
       // Rows as that schema's code wrote them: today's stores count into tables it does not have yet.
       for (let i = 0; i < 23; i++) {
         const at = new Date(Date.parse(now) + i).toISOString();
         await db.kysely
           .insertInto('scim_users')
-          .values({ id: newId(), tenant_id: 'old', connection_id: 'c-old', user_name: `old${i}`, user_name_norm: `old${i}`, active: 1, detached: 0, resource: '{}', version: 1, created_at: at, updated_at: at } as never)
+          .values({ id: newId(), tenant_id: 'old', connection_id: 'c-old', user_name: `old${i}`, user_name_norm: `old${i}`, active: 1, detached: 0, resource: '{}', version: 1, created_at: at, updated_at: at })
           .execute();
       }
       await migrateToLatest(db);

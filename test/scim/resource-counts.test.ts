@@ -118,11 +118,11 @@ describe.each(dialectsUnderTest())('kept resource counts (%s)', (dialect) => {
 /** Tenant `old` and `n` users of its connection `c1`, inserted as rows (not through the stores); returns their time. */
 async function insertRawUsers(db: Db, n: number): Promise<string> {
   const now = new Date().toISOString();
-  await db.kysely.insertInto('tenants').values({ id: 'old', name: 'Old', created_at: now, updated_at: now } as never).execute();
+  await db.kysely.insertInto('tenants').values({ id: 'old', name: 'Old', created_at: now, updated_at: now }).execute();
   for (let i = 0; i < n; i++) {
     await db.kysely
       .insertInto('scim_users')
-      .values({ id: `u${i}`, tenant_id: 'old', connection_id: 'c1', user_name: `u${i}`, user_name_norm: `u${i}`, active: 1, detached: 0, resource: '{}', version: 1, created_at: now, updated_at: now } as never)
+      .values({ id: `u${i}`, tenant_id: 'old', connection_id: 'c1', user_name: `u${i}`, user_name_norm: `u${i}`, active: 1, detached: 0, resource: '{}', version: 1, created_at: now, updated_at: now })
       .execute();
   }
   return now;
@@ -156,7 +156,7 @@ describe.each(dialectsUnderTest())('kept resource counts: migration 0010 (%s)', 
       const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
       expect((await migrator.migrateTo('0009-scim-order-blocks')).error).toBeUndefined();
       const now = await insertRawUsers(db, 3);
-      await db.kysely.insertInto('scim_groups').values({ id: 'g', tenant_id: 'old', connection_id: 'c1', display_name: 'G', display_name_norm: 'g', detached: 0, resource: '{}', version: 1, created_at: now, updated_at: now } as never).execute();
+      await db.kysely.insertInto('scim_groups').values({ id: 'g', tenant_id: 'old', connection_id: 'c1', display_name: 'G', display_name_norm: 'g', detached: 0, resource: '{}', version: 1, created_at: now, updated_at: now }).execute();
       const scope = { tenantId: 'old', connectionId: 'c1' };
       expect(await countResources(db.kysely, scope, 'User')).toBe(3);
       expect(await countResources(db.kysely, scope, 'Group')).toBe(1);

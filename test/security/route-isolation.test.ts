@@ -165,7 +165,7 @@ for (const dialect of dialectsUnderTest()) {
     function routes(): { method: Method; url: string; route: Route }[] {
       return routeTable(t.app)
         .filter((r): r is Route & { method: Method } => (METHODS as readonly string[]).includes(r.method))
-        .map((route) => ({ method: route.method as Method, url: fill(route.url), route }));
+        .map((route) => ({ method: route.method, url: fill(route.url), route }));
     }
 
     /** Fails unless the answer is a refusal that shows nothing of the victim. */

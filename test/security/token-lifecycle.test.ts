@@ -138,7 +138,7 @@ for (const dialect of dialectsUnderTest()) {
       }
       // And as stored (an expiry moved in the database), once another process's resolution has run out.
       await t.db.kysely.updateTable('connection_tokens').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', soon.id).execute();
-      t.app.services.connections.scimAccessChanged();
+      await t.app.services.connections.scimAccessChanged();
       expect((await scimGet(t, conn.id, soon.token)).statusCode).toBe(401);
       const listed = (await api(t, 'GET', `/api/v1/connections/${conn.id}/tokens`)).json().items.find((i: { id: string }) => i.id === soon.id);
       expect(listed.expired).toBe(true);

@@ -37,7 +37,7 @@ for (const dialect of dialectsUnderTest()) {
       await createConnection(t, 'capped');
       expect((await t.app.inject({ url: `${BASE}?tenantId=capped`, headers: { authorization: t.auth } })).json()).toHaveLength(4);
       // Below the cap again, self-service may create again.
-      const listed = (await t.app.inject({ url: BASE, headers: bearer(token) })).json() as { id: string }[];
+      const listed = (await t.app.inject({ url: BASE, headers: bearer(token) })).json<{ id: string }[]>();
       for (const { id } of listed.slice(0, 2)) {
         expect((await t.app.inject({ method: 'DELETE', url: `${BASE}/${id}`, headers: { authorization: t.auth } })).statusCode).toBe(204);
       }

@@ -26,18 +26,18 @@ for (const dialect of dialectsUnderTest()) {
       await createTenant(t, 'gr-other');
       p = await provisioner(t, 'gr');
       for (const name of ['ann', 'bob', 'cid']) ids[name] = (await p.user(`${name}@gr.test`)).id;
-      ids.eng = (await p.group('Engineering', [ids.ann!])).id;
-      ids.ops = (await p.group('Operations', [ids.bob!])).id;
-      ids.readers = (await p.group('Readers', [ids.cid!])).id;
+      ids.eng = (await p.group('Engineering', [ids.ann])).id;
+      ids.ops = (await p.group('Operations', [ids.bob])).id;
+      ids.readers = (await p.group('Readers', [ids.cid])).id;
       expect(await userRoles('ann')).toEqual(['read-only']);
-      expect((await getJson(t, rolesUrl('gr', ids.eng!))).roleKeys).toEqual([]);
+      expect((await getJson(t, rolesUrl('gr', ids.eng))).roleKeys).toEqual([]);
     });
 
     it('maps roles to a group and shows them in the directory API', async () => {
-      const res = await put('gr', ids.eng!, ['admin', 'admin']);
+      const res = await put('gr', ids.eng, ['admin', 'admin']);
       expect(res.statusCode, show(res)).toBe(200);
       expect(res.json()).toEqual({ tenantId: 'gr', groupId: ids.eng, roleKeys: ['admin'] });
-      expect((await getJson(t, rolesUrl('gr', ids.eng!))).roleKeys).toEqual(['admin']);
+      expect((await getJson(t, rolesUrl('gr', ids.eng))).roleKeys).toEqual(['admin']);
       expect(await userRoles('ann')).toEqual(['admin', 'read-only']);
       const list = await getJson(t, '/api/v1/tenants/gr/users?limit=10');
       const byName = Object.fromEntries(list.items.map((u: { userName: string; roles: string[] }) => [u.userName, u.roles]));
@@ -53,14 +53,14 @@ for (const dialect of dialectsUnderTest()) {
         const res = await p.patch(`/Groups/${groupId}`, patchOp(...ops));
         return { statusCode: res.statusCode === 204 ? 200 : res.statusCode };
       };
-      expect((await op(ids.eng!, { op: 'add', path: 'members', value: [{ value: ids.bob }] })).statusCode).toBe(200); // bob gains admin
-      expect((await op(ids.eng!, { op: 'remove', path: `members[value eq "${ids.ann}"]` })).statusCode).toBe(200); // ann loses admin
+      expect((await op(ids.eng, { op: 'add', path: 'members', value: [{ value: ids.bob }] })).statusCode).toBe(200); // bob gains admin
+      expect((await op(ids.eng, { op: 'remove', path: `members[value eq "${ids.ann}"]` })).statusCode).toBe(200); // ann loses admin
       // A group mapped to the default role changes nobody's roles.
-      expect((await put('gr', ids.readers!, ['read-only'])).statusCode).toBe(200);
-      expect((await op(ids.readers!, { op: 'add', path: 'members', value: [{ value: ids.ann }] })).statusCode).toBe(200);
+      expect((await put('gr', ids.readers, ['read-only'])).statusCode).toBe(200);
+      expect((await op(ids.readers, { op: 'add', path: 'members', value: [{ value: ids.ann }] })).statusCode).toBe(200);
       // bob has admin through eng; mapping ops to admin too changes nothing, and leaving eng keeps admin through ops.
-      expect((await put('gr', ids.ops!, ['admin'])).statusCode).toBe(200);
-      expect((await op(ids.eng!, { op: 'remove', path: `members[value eq "${ids.bob}"]` })).statusCode).toBe(200);
+      expect((await put('gr', ids.ops, ['admin'])).statusCode).toBe(200);
+      expect((await op(ids.eng, { op: 'remove', path: `members[value eq "${ids.bob}"]` })).statusCode).toBe(200);
       // Deleting ops takes bob's admin away.
       expect((await p.delete(`/Groups/${ids.ops}`)).statusCode).toBe(204);
       // PUT replaces eng's members with cid: cid gains admin.
@@ -86,10 +86,10 @@ for (const dialect of dialectsUnderTest()) {
 
     it('drops a deleted role from mappings and effective roles', async () => {
       await t.app.inject({ method: 'POST', url: '/api/v1/roles', headers: { authorization: t.auth }, payload: { key: 'temp', name: 'Temp', permissions: [] } });
-      expect((await put('gr', ids.eng!, ['admin', 'temp'])).json().roleKeys).toEqual(['admin', 'temp']);
+      expect((await put('gr', ids.eng, ['admin', 'temp'])).json().roleKeys).toEqual(['admin', 'temp']);
       expect(await userRoles('cid')).toEqual(['admin', 'read-only', 'temp']);
       expect((await t.app.inject({ method: 'DELETE', url: '/api/v1/roles/temp', headers: { authorization: t.auth } })).statusCode).toBe(204);
-      expect((await getJson(t, rolesUrl('gr', ids.eng!))).roleKeys).toEqual(['admin']);
+      expect((await getJson(t, rolesUrl('gr', ids.eng))).roleKeys).toEqual(['admin']);
       expect(await userRoles('cid')).toEqual(['admin', 'read-only']);
     });
 
@@ -109,21 +109,21 @@ for (const dialect of dialectsUnderTest()) {
 
     it('refuses unknown groups, other tenants’ groups, unknown roles and bad bodies', async () => {
       expect((await put('gr', 'no-such-group', ['admin'])).statusCode).toBe(404);
-      expect((await put('gr-other', ids.eng!, ['admin'])).statusCode).toBe(404);
-      expect((await t.app.inject({ url: rolesUrl('gr-other', ids.eng!), headers: { authorization: t.auth } })).statusCode).toBe(404);
-      const unknown = await put('gr', ids.eng!, ['admin', 'ghost']);
+      expect((await put('gr-other', ids.eng, ['admin'])).statusCode).toBe(404);
+      expect((await t.app.inject({ url: rolesUrl('gr-other', ids.eng), headers: { authorization: t.auth } })).statusCode).toBe(404);
+      const unknown = await put('gr', ids.eng, ['admin', 'ghost']);
       expect(unknown.statusCode).toBe(400);
       expect(unknown.json()).toMatchObject({ field: 'roleKeys', message: expect.stringContaining('ghost') });
-      expect((await put('gr', ids.eng!, 'admin')).statusCode).toBe(400);
-      expect((await put('gr', ids.eng!, ['bad key'])).statusCode).toBe(400);
-      expect((await getJson(t, rolesUrl('gr', ids.eng!))).roleKeys).toEqual(['admin']);
+      expect((await put('gr', ids.eng, 'admin')).statusCode).toBe(400);
+      expect((await put('gr', ids.eng, ['bad key'])).statusCode).toBe(400);
+      expect((await getJson(t, rolesUrl('gr', ids.eng))).roleKeys).toEqual(['admin']);
     });
 
     it('audits mapping changes (and not a PUT that changes nothing), and [] removes the mapping', async () => {
       const before = (await getJson(t, '/api/v1/audit?tenantId=gr&action=group.roles_updated')).items.length;
-      expect((await put('gr', ids.eng!, ['admin'])).statusCode).toBe(200);
+      expect((await put('gr', ids.eng, ['admin'])).statusCode).toBe(200);
       expect((await getJson(t, '/api/v1/audit?tenantId=gr&action=group.roles_updated')).items).toHaveLength(before);
-      expect((await put('gr', ids.eng!, [])).json().roleKeys).toEqual([]);
+      expect((await put('gr', ids.eng, [])).json().roleKeys).toEqual([]);
       const [latest] = (await getJson(t, '/api/v1/audit?tenantId=gr&action=group.roles_updated')).items;
       expect(latest).toMatchObject({ tenantId: 'gr', target: { type: 'group', id: ids.eng }, data: { before: ['admin'], after: [] }, actor: { type: 'credential' } });
       expect(await userRoles('cid')).toEqual(['read-only']);

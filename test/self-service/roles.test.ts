@@ -113,7 +113,7 @@ for (const dialect of dialectsUnderTest()) {
         expect(roles).toEqual([{ key: 'admin', is_default: 0 }, { key: 'read-only', is_default: 1 }]);
         await Promise.all(apps.map((app) => app.close()));
         // The vendor deletes a seeded role; later starts leave it deleted.
-        await apps[0]!.services.roles.delete({ type: 'credential', id: 'test', clientId: 'test' }, 'admin');
+        await apps[0].services.roles.delete({ type: 'credential', id: 'test', clientId: 'test' }, 'admin');
         const again = await buildApp({ config, db });
         await again.ready();
         expect(await again.services.roles.seedDefaults()).toBe(false);

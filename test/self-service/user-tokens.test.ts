@@ -120,7 +120,7 @@ for (const dialect of dialectsUnderTest()) {
         ['GET', '/api/v1/audit'],
       ];
       for (const [method, url, payload] of routes) {
-        const res = await t.app.inject({ method: method as 'GET', url, headers: bearer(token), ...(payload ? { payload: payload as object } : {}) });
+        const res = await t.app.inject({ method: method as 'GET', url, headers: bearer(token), ...(payload ? { payload: payload } : {}) });
         expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(401);
         expect(res.json().message).toContain('environment token');
       }

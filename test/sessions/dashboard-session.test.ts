@@ -176,7 +176,7 @@ for (const dialect of dialectsUnderTest()) {
 
 describe('dashboard sign-in and the failed-authentication throttle', () => {
   const [dialect] = dialectsUnderTest();
-  const t = useTestApp(dialect!, { AUTH_FAILURE_LIMIT: '2' });
+  const t = useTestApp(dialect, { AUTH_FAILURE_LIMIT: '2' });
 
   it('counts wrong secrets like POST /auth/vendor does', async () => {
     const credential = await t.app.services.auth.createCredential('throttle');
@@ -190,7 +190,7 @@ describe('dashboard sign-in and the failed-authentication throttle', () => {
 
 describe('dashboard cookie over plain http', () => {
   const [dialect] = dialectsUnderTest();
-  const t = useTestApp(dialect!, { PUBLIC_URL: 'http://localhost:3000', UI_SESSION_TTL_SECONDS: '600' });
+  const t = useTestApp(dialect, { PUBLIC_URL: 'http://localhost:3000', UI_SESSION_TTL_SECONDS: '600' });
 
   it('is not Secure, and lives UI_SESSION_TTL_SECONDS', async () => {
     const { res } = await dashboardSignIn(t);

@@ -52,7 +52,7 @@ for (const dialect of dialectsUnderTest()) {
     it("ends with the user token when that comes first, and stores the caller, never the token", async () => {
       const token = await mintToken(t, { tenantId: 'acme', userId: 'u-short', permissions: [READ], expiresIn: 120 });
       const browser = await portalSignIn(t, token);
-      const exp = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp;
+      const exp = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).exp;
       expect(browser.res.json().expiresAt).toBe(new Date(exp * 1000).toISOString());
       expect(Number(attributes(setCookie(browser.res, 'rollcall_portal')).get('max-age'))).toBeLessThanOrEqual(120);
       const row = await t.db.kysely.selectFrom('ui_sessions').selectAll().where('token_hash', '=', hashToken(browser.token)).executeTakeFirstOrThrow();
@@ -192,7 +192,7 @@ for (const dialect of dialectsUnderTest()) {
       expect((await t.app.inject({ url: '/api/v1/webhooks', headers: { cookie, 'x-rollcall-session': 'portal' } })).statusCode).toBe(401);
       const list = await t.app.inject({ url: '/directory/resources/v1/configurations/scim2', headers: { cookie, 'x-rollcall-session': 'portal' } });
       expect(list.statusCode).toBe(200);
-      expect(new Set((list.json() as { tenantId: string }[]).map((c) => c.tenantId))).toEqual(new Set(['acme']));
+      expect(new Set(list.json<{ tenantId: string }[]>().map((c) => c.tenantId))).toEqual(new Set(['acme']));
       // And the dashboard page names its own session.
       expect((await t.app.inject({ url: '/api/v1/webhooks', headers: { cookie, 'x-rollcall-session': 'dashboard' } })).statusCode).toBe(200);
     });
@@ -216,7 +216,7 @@ for (const dialect of dialectsUnderTest()) {
 
 describe('portal cookie over plain http', () => {
   const [dialect] = dialectsUnderTest();
-  const t = useTestApp(dialect!, { PUBLIC_URL: 'http://localhost:3000' });
+  const t = useTestApp(dialect, { PUBLIC_URL: 'http://localhost:3000' });
 
   it('is SameSite=Lax, neither Secure nor Partitioned (browsers refuse SameSite=None without Secure)', async () => {
     await createTenant(t, 'acme');

@@ -12,7 +12,7 @@ export function setCookies(res: LightMyRequestResponse): string[] {
 export function setCookie(res: LightMyRequestResponse, name: string): string {
   const matching = setCookies(res).filter((c) => c.startsWith(`${name}=`));
   if (matching.length !== 1) throw new Error(`expected one Set-Cookie for ${name}, got ${JSON.stringify(setCookies(res))}`);
-  return matching[0]!;
+  return matching[0];
 }
 
 /** The attributes of a Set-Cookie header, lower-cased names → values ('' for flags). */
@@ -20,13 +20,13 @@ export function attributes(header: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const part of header.split(';').slice(1)) {
     const [name, ...value] = part.trim().split('=');
-    out.set(name!.toLowerCase(), value.join('='));
+    out.set(name.toLowerCase(), value.join('='));
   }
   return out;
 }
 
 /** `name=value` of a Set-Cookie header, as a browser would send it back in `Cookie`. */
-export const cookiePair = (header: string) => header.split(';')[0]!;
+export const cookiePair = (header: string) => header.split(';')[0];
 
 /** A signed-in browser: the Cookie header to send and the CSRF token of the session. */
 export interface Browser {

@@ -66,7 +66,7 @@ export function scimClient(t: TestApp, connection: { id: string; token: string }
   const created = async (path: string, body: Record<string, unknown>) => {
     const res = await request({ method: 'POST', path, body });
     if (res.statusCode !== 201) throw new Error(`POST ${path} failed: ${res.statusCode} ${res.body}`);
-    return res.json() as Record<string, any>;
+    return res.json<Record<string, any>>();
   };
   return {
     connectionId: connection.id,

@@ -29,6 +29,7 @@ export async function dueCount(t: TestApp): Promise<number> {
     .where('w.enabled', '=', 1)
     .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<=', now)]))
     // Not held back by an earlier pending delivery of the same resource.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- Kysely's expression builder is made to be destructured
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(

@@ -28,7 +28,7 @@ class Random {
     return this.next() < p;
   }
   pick<T>(items: readonly T[]): T {
-    return items[this.int(0, items.length - 1)] as T;
+    return items[this.int(0, items.length - 1)];
   }
 }
 

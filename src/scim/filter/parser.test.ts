@@ -176,7 +176,7 @@ describe('parseFilter: RFC 7644 §3.4.2.2 examples', () => {
   });
 
   it('builds the expected tree for the not example', () => {
-    expect(parseFilter(examples[13]!)).toEqual({
+    expect(parseFilter(examples[13])).toEqual({
       kind: 'and',
       left: cmp('userType', 'ne', 'Employee'),
       right: {

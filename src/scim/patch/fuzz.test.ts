@@ -39,7 +39,7 @@ class Gen {
     return Math.floor(this.next() * n);
   }
   pick<T>(list: readonly T[]): T {
-    return list[this.int(list.length)] as T;
+    return list[this.int(list.length)];
   }
   chance(p: number): boolean {
     return this.next() < p;

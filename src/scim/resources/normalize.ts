@@ -107,7 +107,7 @@ export function normalizeResource(resourceType: ResourceTypeName, body: unknown)
   }
 
   const required = resourceType === 'User' ? 'userName' : 'displayName';
-  if (typeof resource[required] !== 'string' || (resource[required] as string).trim() === '') {
+  if (typeof resource[required] !== 'string' || (resource[required]).trim() === '') {
     throw invalidValue(`"${required}" is required and must be a non-empty string`);
   }
   if (resourceType === 'User' && resource.active === undefined) resource.active = true;

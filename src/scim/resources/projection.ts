@@ -80,7 +80,7 @@ function drop(target: Record<string, unknown>, keys: string[]): void {
   }
   const value = target[key];
   if (Array.isArray(value)) {
-    target[key] = value.map((el) => {
+    target[key] = (value as unknown[]).map((el) => {
       if (!el || typeof el !== 'object') return el;
       const copy = { ...(el as Record<string, unknown>) };
       drop(copy, rest);

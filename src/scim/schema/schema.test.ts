@@ -78,9 +78,9 @@ describe('schema definitions (RFC 7643 §7)', () => {
     const [displayName, members] = groupSchema.attributes;
     expect(displayName).toMatchObject({ name: 'displayName', required: true, uniqueness: 'server' });
     expect(members).toMatchObject({ name: 'members', multiValued: true, type: 'complex' });
-    const value = members!.subAttributes!.find((s) => s.name === 'value');
+    const value = members.subAttributes!.find((s) => s.name === 'value');
     expect(value?.mutability).toBe('immutable');
-    const type = members!.subAttributes!.find((s) => s.name === 'type');
+    const type = members.subAttributes!.find((s) => s.name === 'type');
     expect(type?.canonicalValues).toEqual(['User', 'Group']);
   });
 
@@ -88,12 +88,12 @@ describe('schema definitions (RFC 7643 §7)', () => {
     const [id, externalId, meta] = COMMON_ATTRIBUTES;
     expect(id).toMatchObject({ name: 'id', caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server' });
     expect(externalId).toMatchObject({ name: 'externalId', caseExact: true, mutability: 'readWrite' });
-    expect(meta!.subAttributes!.map((s) => s.name)).toEqual(['resourceType', 'created', 'lastModified', 'location', 'version']);
+    expect(meta.subAttributes!.map((s) => s.name)).toEqual(['resourceType', 'created', 'lastModified', 'location', 'version']);
   });
 
   it('is frozen, so no request can change what another sees', () => {
     expect(Object.isFrozen(userSchema)).toBe(true);
-    expect(Object.isFrozen(userSchema.attributes[1]!.subAttributes)).toBe(true);
+    expect(Object.isFrozen(userSchema.attributes[1].subAttributes)).toBe(true);
     expect(Object.isFrozen(RESOURCE_TYPES.User.schemaExtensions[0])).toBe(true);
   });
 });

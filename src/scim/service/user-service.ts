@@ -46,7 +46,7 @@ export class UserService {
 
   async create(scope: ConnectionScope, baseUrl: string, body: unknown): Promise<Rendered> {
     const { resource } = normalizeResource('User', body);
-    const row = await this.tx.insertOnly(scope, `userName "${resource.userName}" is already in use in this connection`, async (stores, now) => {
+    const row = await this.tx.insertOnly(scope, `userName "${resource.userName as string}" is already in use in this connection`, async (stores, now) => {
       const inserted = await stores.users.insert(scope, newId(), resource, now);
       // The resource as stored (row.resource is its JSON): no need to parse it back.
       userCreated(stores.events, inserted, resource);

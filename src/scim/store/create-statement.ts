@@ -18,7 +18,7 @@ import type { FixedColumn, InsertSink, Rows } from '../../db/prepared-insert.js'
 import type { Database } from '../../db/tables.js';
 
 interface TableRows {
-  table: keyof Database & string;
+  table: keyof Database;
   rows: readonly Record<string, unknown>[];
   fixed: readonly FixedColumn[];
 }
@@ -30,10 +30,10 @@ export const connectionKey = (tenantId: string, connectionId: string) => `${tena
 export class CreateRows implements InsertSink {
   readonly tables: TableRows[] = [];
 
-  add<T extends keyof Database & string, Fixed extends keyof Database[T] & string = never>(table: T, rows: Rows<T, Fixed>, fixed: readonly FixedColumn<Fixed>[] = []): void {
+  add<T extends keyof Database, Fixed extends keyof Database[T] & string = never>(table: T, rows: Rows<T, Fixed>, fixed: readonly FixedColumn<Fixed>[] = []): void {
     if (rows.length === 0) return;
     if (this.tables.length === 0 && rows.length !== 1) throw new Error('A create has one key row, added first');
-    this.tables.push({ table, rows: rows as readonly Record<string, unknown>[], fixed });
+    this.tables.push({ table, rows: rows, fixed });
   }
 
   /** The key row's id. */

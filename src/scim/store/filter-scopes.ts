@@ -154,13 +154,14 @@ function complexObject(dialect: DialectName, keys: string[], def: AttributeDef):
  * (RFC 7644 §3.4.2.2), as the evaluator reads it.
  */
 function unknownAttribute(dialect: DialectName, keys: string[]): ElementsTarget {
-  const { access, existsElement } = jsonAtAnyCase(dialect, RESOURCE, keys);
+  const anyCase = jsonAtAnyCase(dialect, RESOURCE, keys);
+  const access = anyCase.access;
   const single: ScalarTarget = { kind: 'json', access, def: undefined };
   const scopeOf = (target: ScalarTarget): Scope => ({ resolve: () => target });
   return {
     kind: 'elements',
     exists: (cond) =>
-      sql`((coalesce(${access.type}, '') <> 'array' and ${cond(scopeOf(single))}) or ${existsElement((element) => cond(scopeOf({ kind: 'json', access: element.self(), def: undefined })))})`,
+      sql`((coalesce(${access.type}, '') <> 'array' and ${cond(scopeOf(single))}) or ${anyCase.existsElement((element) => cond(scopeOf({ kind: 'json', access: element.self(), def: undefined })))})`,
     defaultSub: undefined,
     single,
   };

@@ -142,5 +142,5 @@ export async function changeMembers(db: Kysely<Database>, s: MemberStatement): P
     if (missing !== undefined) return { kind: 'missing', id: missing };
   }
   if (locked === 0) return { kind: 'declined' };
-  return { kind: 'applied', row: row as GroupRow };
+  return { kind: 'applied', row: row };
 }

@@ -58,7 +58,7 @@ const isFirst = (b: Block) => b.startAt === '' && b.startId === '';
 /** The step a connection's blocks need first, if any. */
 export function nextStep(blocks: readonly Block[], blockRows: number): Step | undefined {
   for (let i = 0; i < blocks.length; i++) {
-    const block = blocks[i]!;
+    const block = blocks[i];
     const next = blocks[i + 1];
     if (block.n >= 2 * blockRows) return { kind: 'split', block, next };
     // An empty block goes; the first only when it is the last too (a connection with no rows left:
@@ -198,7 +198,7 @@ export class OrderBlockMaintenance {
       from = key;
       out.push({ startAt: key.at, startId: key.id, n: this.blockRows, shards: 1 });
     }
-    out[out.length - 1]!.n = block.n - this.blockRows * pieces;
+    out[out.length - 1].n = block.n - this.blockRows * pieces;
     return this.replace(trx, t, [block], out);
   }
 

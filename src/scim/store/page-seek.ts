@@ -181,8 +181,8 @@ export async function readPage<Row extends { created_at: string; id: string }>(
   else cache.stats.located++;
   const rows = await source.list(scope, query, start, inStatement);
   if (start && 'block' in start && rows.length > 0) {
-    locator?.found(scope, resourceType, Number(rows[0]!.block_rows));
-    locator?.seen?.(scope, resourceType, start.held, String(rows[0]!.list_version));
+    locator?.found(scope, resourceType, Number(rows[0].block_rows));
+    locator?.seen?.(scope, resourceType, start.held, String(rows[0].list_version));
   }
   const last = rows[rows.length - 1];
   if (last && rows.length === query.limit) cache.set(next, { createdAt: last.created_at, id: last.id });

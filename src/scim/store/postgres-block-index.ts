@@ -1,7 +1,7 @@
 /**
  * PostgreSQL: each list's order blocks kept in the process, as SqliteBlockIndex keeps them, so a
- * deep page's statement is given its block instead of adding up every block before it (`blockAt`:
- * 0.46–0.51 ms of a 1.7–1.8 ms page at 1M users, docs/benchmarks.md, eleventh session).
+ * deep page's statement is given its block instead of adding up every block before it (`blockAt`,
+ * over 1,000 blocks at 1M users: about a quarter of a deep page's time).
  *
  * Other processes (more Rollcall instances, the CLI) change blocks at any time, and a commit can
  * land between a check of the version and the page's statement. So a kept block is only ever used
@@ -11,7 +11,7 @@
  * moves with every transaction that changes them. The rows come back with the version the statement
  * saw; when it is not the kept one, the blocks are read again in the background — one read per list
  * at a time, and at most one per `minIntervalMs`, so a list written to all the time costs a read now
- * and then rather than one per page, and its pages cost what they did before blocks were kept.
+ * and then rather than one per page, and its pages cost what they would without kept blocks.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/tables.js';
@@ -86,7 +86,7 @@ export class PostgresBlockIndex {
           group by start_at, start_id
         ) b
       ) as blocks`.execute(this.db);
-    const { version, blocks } = rows[0]!;
+    const { version, blocks } = rows[0];
     return keptBlocks(version, JSON.parse(blocks) as [string, string, number][]);
   }
 }

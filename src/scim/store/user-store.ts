@@ -159,8 +159,8 @@ export class UserStore {
    * The page comes back as one row holding one JSON text: an array with an array per user, whose
    * last element is the stored resource written in as it is (it is JSON text already). One string
    * and one JSON.parse, instead of pg decoding seven values per user into objects, and a JSON.parse
-   * per resource after it: a third less of Node's CPU for a page of 100, most of it the garbage
-   * collector's (docs/benchmarks.md, eleventh session).
+   * per resource after it: far less of Node's CPU for a page of 100, most of it the garbage
+   * collector's work on the many short-lived values.
    */
   async listWithGroups(scope: ConnectionScope, query: ListQuery, start?: PageStart, withTotal = false): Promise<PageRow<ListedUser>[]> {
     if (this.dialect !== 'postgres') return this.list(scope, query, start, withTotal);

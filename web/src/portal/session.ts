@@ -85,7 +85,7 @@ export function notifyEmbedder(type: string): void {
  * are ignored. Returns the unsubscribe function.
  */
 export function listenForToken(onToken: (token: string) => void): () => void {
-  const handler = async (event: MessageEvent) => {
+  const handle = async (event: MessageEvent) => {
     const allowed = event.source === window || embedders().includes(event.source as Window);
     if (!allowed) return;
     const data = event.data as unknown;
@@ -96,6 +96,8 @@ export function listenForToken(onToken: (token: string) => void): () => void {
     if (!(await mayHandOverToken(event.origin))) return;
     onToken(token.trim());
   };
+  // A message whose origin cannot be checked (the embedders list did not load) is ignored.
+  const handler = (event: MessageEvent) => void handle(event).catch(() => undefined);
   window.addEventListener('message', handler);
   return () => window.removeEventListener('message', handler);
 }

@@ -3,7 +3,6 @@
  * (logo, product name) and the Provisioning tab, or the notice shown while provisioning is off.
  * Inert: it is a picture of the portal, not a second set of controls.
  */
-import type { CSSProperties } from 'react';
 import { themeVariables } from '../../../shared/theme.js';
 import type { PortalTheme } from '../../../shared/types.js';
 import { previewableLogo } from './types.js';
@@ -14,7 +13,7 @@ export function PortalPreview({ theme, scimProvisioning }: { theme: PortalTheme;
   return (
     <figure className="portal-preview" aria-label="Portal preview">
       <figcaption>Preview: what your customer's admin sees</figcaption>
-      <div className="preview-frame" style={themeVariables(theme) as CSSProperties} data-testid="portal-preview" inert>
+      <div className="preview-frame" style={themeVariables(theme)} data-testid="portal-preview" inert>
         <div className="preview-chrome" aria-hidden="true">
           <span />
           <span />

@@ -19,7 +19,7 @@ const PAGE_SIZE = 50;
 /** A short line naming what the event is about. */
 function subjectOf(event: FeedEvent): string {
   const d = event.data;
-  const text = (key: string) => (typeof d[key] === 'string' ? (d[key] as string) : undefined);
+  const text = (key: string) => (typeof d[key] === 'string' ? (d[key]) : undefined);
   if (event.type.startsWith('user.')) return text('userName') ?? text('email') ?? text('id') ?? '';
   if (event.type === 'group.user_added' || event.type === 'group.user_removed') return `user ${text('userId') ?? '?'} · group ${text('groupId') ?? '?'}`;
   if (event.type.startsWith('group.')) return text('displayName') ?? text('id') ?? '';

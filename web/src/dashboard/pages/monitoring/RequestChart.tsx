@@ -50,7 +50,7 @@ export function RequestChart({ series, nameOf }: { series: Timeseries; nameOf: (
   const connections = [...totals.keys()].sort((a, b) => totals.get(b)!.requests - totals.get(a)!.requests);
   const colour = new Map(connections.map((c, i) => [c, COLOURS[i % COLOURS.length]]));
 
-  const buckets: Map<string, { requests: number; errors: number }>[] = Array.from({ length: count }, () => new Map());
+  const buckets: Map<string, { requests: number; errors: number }>[] = Array.from({ length: count }, () => new Map<string, { requests: number; errors: number }>());
   for (const p of series.items) {
     const index = Math.floor((Date.parse(p.at) - start) / bucketMs);
     if (index >= 0 && index < count) buckets[index].set(p.connectionId, { requests: p.requests, errors: p.errors });
