@@ -134,7 +134,7 @@ export function buildServices({ config, db }: AppDeps): Services {
       exclusive(db.kysely, monitoring.retentionJob()),
       exclusive(db.kysely, sessions.pruneJob()),
       ...webhooks.jobs().map((job) => (job.name === 'webhooks.retention' ? exclusive(db.kysely, job) : job)),
-      ...(db.dialect === 'sqlite' ? [sqliteOptimizeJob(db)] : []),
+      ...(db.dialect.name === 'sqlite' ? [sqliteOptimizeJob(db)] : []),
       scimTransactions.blocks.job(),
     ],
     auth,

@@ -1,6 +1,6 @@
 /** Storage of SCIM connections and their bearer tokens. The tenant is part of every query. */
 import type { Kysely, Selectable } from 'kysely';
-import type { DialectName } from '../db/open.js';
+import type { Dialect } from '../db/dialect.js';
 import type { ConnectionsTable, Database } from '../db/tables.js';
 import type { ConnectionAccessTables } from './access-tables.js';
 import { toDirectoryGroup, toDirectoryUser } from '../directory/shape.js';
@@ -21,7 +21,7 @@ export interface ConnectionFilter {
 export class ConnectionStore {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: DialectName,
+    private readonly dialect: Dialect,
   ) {}
 
   /**

@@ -30,7 +30,7 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
       await seedSqliteStatistics(db);
       return applied;
     }
-    if (db.dialect !== 'sqlite' || attempt >= 20) throw result.error;
+    if (db.dialect.name !== 'sqlite' || attempt >= 20) throw result.error;
     await sleep(50 + Math.random() * 100);
   }
 }

@@ -9,16 +9,18 @@ import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { ImmediateSqliteDialect } from './sqlite-immediate.js';
 import { recordQueryTime } from './query-time.js';
 import { withStatementCache } from './statement-cache.js';
+import type { Dialect } from './dialect.js';
+import { postgresDialect } from './postgres/dialect.js';
+import { sqliteDialect } from './sqlite/dialect.js';
 import type { Database } from './tables.js';
 
-export const DIALECTS = ['sqlite', 'postgres'] as const;
-/** Which database engine a store talks to. */
-export type DialectName = (typeof DIALECTS)[number];
+export { DIALECTS, type DialectName } from './dialect.js';
 
 /** An open database: the Kysely handle and the engine behind it. */
 export interface Db {
   readonly kysely: Kysely<Database>;
-  readonly dialect: DialectName;
+  /** What differs on this database, for the stores (src/db/dialect.ts). */
+  readonly dialect: Dialect;
   /**
    * For statements whose best plan does not depend on their parameters' values — the pages of a list
    * in its default order — a handle whose PostgreSQL connections keep one generic plan per prepared
@@ -72,7 +74,7 @@ function openSqlite(url: string): Db {
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), log: recordQueryTime });
   return {
     kysely,
-    dialect: 'sqlite',
+    dialect: sqliteDialect,
     genericPlans: kysely,
     onConnectionLost: () => () => {},
     async close() {
@@ -95,11 +97,11 @@ function openPostgres(url: string, poolSize: number, preparedStatements: boolean
     for (const listener of listeners) listener(lost);
   };
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: postgresPool(config, report) }), log: recordQueryTime });
-  if (!preparedStatements) return { kysely, dialect: 'postgres', genericPlans: kysely, onConnectionLost, close: () => kysely.destroy() };
+  if (!preparedStatements) return { kysely, dialect: postgresDialect, genericPlans: kysely, onConnectionLost, close: () => kysely.destroy() };
   const genericPlans = new Kysely<Database>({ dialect: new PostgresDialect({ pool: () => genericPlansPool({ ...config, max: Math.ceil(poolSize / 2) }, report) }), log: recordQueryTime });
   return {
     kysely,
-    dialect: 'postgres',
+    dialect: postgresDialect,
     genericPlans,
     onConnectionLost,
     async close() {

@@ -6,7 +6,7 @@
  * (src/db/statement-cache.ts, src/db/pg-prepared.ts).
  */
 import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
-import type { DialectName } from './open.js';
+import type { Dialect, DialectName } from './dialect.js';
 import type { Database } from './tables.js';
 
 /** A column whose value is an SQL expression of the dialect (written into the text) instead of a parameter. */
@@ -15,14 +15,14 @@ export type FixedColumn<Name extends string = string> = { name: Name; sql: Recor
 /** SQL texts by dialect, table, columns and row count; few shapes exist, so this stays small. */
 const texts = new Map<string, string>();
 
-function text(dialect: DialectName, table: string, columns: readonly string[], rows: number, fixed: readonly FixedColumn[]): string {
-  const key = `${dialect}|${table}|${fixed.map((f) => f.name).join(',')}|${columns.join(',')}|${rows}`;
+function text(dialect: Dialect, table: string, columns: readonly string[], rows: number, fixed: readonly FixedColumn[]): string {
+  const key = `${dialect.name}|${table}|${fixed.map((f) => f.name).join(',')}|${columns.join(',')}|${rows}`;
   let sql = texts.get(key);
   if (sql === undefined) {
     let n = 0;
-    const placeholder = () => (dialect === 'postgres' ? `$${++n}` : '?');
+    const placeholder = () => (dialect.name === 'postgres' ? `$${++n}` : '?');
     const names = [...fixed.map((f) => f.name), ...columns].map((name) => `"${name}"`).join(', ');
-    const tuple = () => `(${[...fixed.map((f) => f.sql[dialect]), ...columns.map(placeholder)].join(', ')})`;
+    const tuple = () => `(${[...fixed.map((f) => f.sql[dialect.name]), ...columns.map(placeholder)].join(', ')})`;
     sql = `insert into "${table}" (${names}) values ${Array.from({ length: rows }, tuple).join(', ')}`;
     texts.set(key, sql);
   }
@@ -42,7 +42,7 @@ export interface InsertSink {
 
 /** The INSERT of `rows` (at least one) as SQL text and parameters; an undefined value is stored as NULL. */
 function insertStatement<T extends keyof Database, Fixed extends keyof Database[T] & string = never>(
-  dialect: DialectName,
+  dialect: Dialect,
   table: T,
   rows: Rows<T, Fixed>,
   fixed: readonly FixedColumn<Fixed>[],
@@ -56,7 +56,7 @@ function insertStatement<T extends keyof Database, Fixed extends keyof Database[
 /** Inserts `rows` through `db`, a transaction or the database, as `db.insertInto(table).values(rows)` would. */
 export async function insertRows<T extends keyof Database, Fixed extends keyof Database[T] & string = never>(
   db: Kysely<Database>,
-  dialect: DialectName,
+  dialect: Dialect,
   table: T,
   rows: Rows<T, Fixed>,
   fixed: readonly FixedColumn<Fixed>[] = [],

@@ -35,7 +35,7 @@ export interface ScimAccessWatch {
 export function watchScimAccess(db: Db): ScimAccessWatch {
   const url = urlOf(db);
   if (url === undefined) return blind;
-  if (db.dialect === 'sqlite') return new SqliteAccessWatch(sqlitePath(url));
+  if (db.dialect.name === 'sqlite') return new SqliteAccessWatch(sqlitePath(url));
   return new PostgresAccessWatch(url, db.kysely);
 }
 

@@ -30,7 +30,7 @@ const SHAPE: Record<string, [table: string, stat: string]> = {
 
 /** Installs the default statistics unless real ones exist; no-op on PostgreSQL (it analyzes itself). */
 export async function seedSqliteStatistics(db: Db): Promise<void> {
-  if (db.dialect !== 'sqlite') return;
+  if (db.dialect.name !== 'sqlite') return;
   const k = db.kysely;
   const table = await sql<{ n: number }>`select count(*) as n from sqlite_master where name = 'sqlite_stat1'`.execute(k);
   if (Number(table.rows[0]?.n ?? 0) > 0) {

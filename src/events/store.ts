@@ -5,7 +5,7 @@
  */
 import { newId } from '../security/ids.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { DialectName } from '../db/open.js';
+import type { Dialect } from '../db/dialect.js';
 import { insertRows, type FixedColumn, type InsertSink } from '../db/prepared-insert.js';
 import type { Database, EventsTable } from '../db/tables.js';
 import { chunks } from '../scim/store/scope.js';
@@ -41,7 +41,7 @@ export class EventStore {
   /** `batch`: appends are added to it instead of run, for a caller to send (src/db/write-batch.ts). */
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: DialectName,
+    private readonly dialect: Dialect,
     private readonly batch?: InsertSink,
   ) {}
 
@@ -70,7 +70,7 @@ export class EventStore {
       .selectFrom('events')
       .selectAll()
       .where((eb) => eb.or([eb('tx_order', '>', after.txOrder), eb.and([eb('tx_order', '=', after.txOrder), eb('seq', '>', after.seq)])]));
-    if (this.dialect === 'postgres') {
+    if (this.dialect.name === 'postgres') {
       // Only transactions older than every running one: their events can no longer appear late.
       select = select.where(sql<boolean>`tx_order < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
     }

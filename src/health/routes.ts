@@ -19,10 +19,10 @@ export const healthRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) 
     async (request, reply) => {
       try {
         await sql`select 1`.execute(db.kysely);
-        return { status: 'ok', database: db.dialect };
+        return { status: 'ok', database: db.dialect.name };
       } catch (error) {
         request.log.warn({ err: error }, 'health check: database did not answer');
-        return reply.code(503).send({ status: 'unavailable', database: db.dialect });
+        return reply.code(503).send({ status: 'unavailable', database: db.dialect.name });
       }
     },
   );

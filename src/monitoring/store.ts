@@ -1,6 +1,6 @@
 /** Storage of the SCIM request log. */
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import type { DialectName } from '../db/open.js';
+import type { Dialect } from '../db/dialect.js';
 import type { Database, RequestLogsTable } from '../db/tables.js';
 import { WriteBatch } from '../db/write-batch.js';
 import { chunks } from '../scim/store/scope.js';
@@ -48,7 +48,7 @@ function storableRow(row: NewRequestLog): NewRequestLog {
 export class RequestLogStore {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: DialectName,
+    private readonly dialect: Dialect,
   ) {}
 
   /**
@@ -62,7 +62,7 @@ export class RequestLogStore {
   async insert(rows: readonly NewRequestLog[]): Promise<void> {
     const storable = rows.map(storableRow);
     if (storable.length === 0) return;
-    if (this.dialect === 'postgres') {
+    if (this.dialect.name === 'postgres') {
       const batch = new WriteBatch();
       batch.add('request_logs', storable);
       batch.commitAsync();

@@ -3,7 +3,7 @@
  * a day of traffic comes back as at most a few hundred rows, never as the log itself.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { DialectName } from '../db/open.js';
+import type { Dialect } from '../db/dialect.js';
 import type { Database } from '../db/tables.js';
 import { validationFailed } from '../http/api-errors.js';
 
@@ -86,9 +86,9 @@ export function timeseriesRange(request: TimeseriesRequest, now = Date.now()): T
  * engines (migration 0002), so it is parsed here; the width is a literal from BUCKET_SECONDS, which
  * lets PostgreSQL match the GROUP BY expression to the selected one.
  */
-function bucketStart(dialect: DialectName, seconds: number): RawBuilder<number> {
+function bucketStart(dialect: Dialect, seconds: number): RawBuilder<number> {
   const width = sql.lit(seconds);
-  if (dialect === 'sqlite') return sql<number>`(cast(strftime('%s', created_at) as integer) / ${width}) * ${width}`;
+  if (dialect.name === 'sqlite') return sql<number>`(cast(strftime('%s', created_at) as integer) / ${width}) * ${width}`;
   return sql<number>`cast(floor(extract(epoch from cast(created_at as timestamptz)) / ${width}) * ${width} as bigint)`;
 }
 
@@ -96,7 +96,7 @@ function bucketStart(dialect: DialectName, seconds: number): RawBuilder<number> 
 export class RequestTimeseriesStore {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: DialectName,
+    private readonly dialect: Dialect,
   ) {}
 
   async buckets(range: TimeseriesRange): Promise<TimeseriesPoint[]> {

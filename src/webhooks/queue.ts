@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { DialectName } from '../db/open.js';
+import type { Dialect } from '../db/dialect.js';
 import type { Database, EventsTable } from '../db/tables.js';
 import { EventStore, type EventRow } from '../events/store.js';
 import type { EventType } from '../events/types.js';
@@ -39,7 +39,7 @@ export function parseEventFilter(stored: string | null): EventType[] | undefined
 export class DeliveryQueue {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: DialectName,
+    private readonly dialect: Dialect,
   ) {}
 
   /** Enabled webhooks after `afterId`, in id order (the dispatcher walks them in rounds). */
@@ -57,7 +57,7 @@ export class DeliveryQueue {
   async dispatch(webhookId: string, limit: number, at: string): Promise<number | undefined> {
     return this.db.transaction().execute(async (trx) => {
       let lock = trx.selectFrom('webhooks').selectAll().where('id', '=', webhookId).where('enabled', '=', 1);
-      if (this.dialect === 'postgres') {
+      if (this.dialect.name === 'postgres') {
         // A second dispatcher skips this webhook for now rather than waiting for it.
         lock = lock.forUpdate().skipLocked();
       } else {
@@ -93,7 +93,7 @@ export class DeliveryQueue {
    * go out in order, one at a time). Claiming counts the attempt, so even a crash mid-attempt uses one.
    */
   async claimDue(at: string, leaseUntil: string, limit: number): Promise<Claim[]> {
-    const pg = this.dialect === 'postgres';
+    const pg = this.dialect.name === 'postgres';
     const due = this.db
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')

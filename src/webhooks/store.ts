@@ -1,7 +1,7 @@
 /** Storage of webhook endpoints and of their delivery history, for the management API. */
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { FeedPosition } from '../events/cursor.js';
-import type { DialectName } from '../db/open.js';
+import type { Dialect } from '../db/dialect.js';
 import type { Database, WebhookDeliveriesTable, WebhooksTable } from '../db/tables.js';
 
 export type WebhookRow = Selectable<WebhooksTable>;
@@ -18,7 +18,7 @@ export type RedeliverResult = { outcome: 'scheduled'; row: DeliveryRow } | { out
 export class WebhookStore {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: DialectName,
+    private readonly dialect: Dialect,
   ) {}
 
   async insert(row: Insertable<WebhooksTable>): Promise<void> {
@@ -58,7 +58,7 @@ export class WebhookStore {
    */
   async feedHead(): Promise<FeedPosition> {
     let query = this.db.selectFrom('events').select(['tx_order', 'seq']);
-    if (this.dialect === 'postgres') {
+    if (this.dialect.name === 'postgres') {
       query = query.where(sql<boolean>`tx_order < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
     }
     const row = await query.orderBy('tx_order', 'desc').orderBy('seq', 'desc').limit(1).executeTakeFirst();

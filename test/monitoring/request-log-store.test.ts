@@ -37,7 +37,7 @@ for (const dialect of dialectsUnderTest()) {
 
     beforeAll(async () => {
       store = await storeTestDatabase(dialect);
-      logs = new RequestLogStore(store.db.kysely.withPlugin(counter), dialect);
+      logs = new RequestLogStore(store.db.kysely.withPlugin(counter), store.db.dialect);
     });
 
     afterAll(async () => {

@@ -3,6 +3,7 @@
  * (src/scim/store/group-change-postgres.ts, src/db/write-batch.ts): applied whole when the group is
  * still at the version read, not at all when another write got there first.
  */
+import { postgresDialect } from '../../src/db/postgres/dialect.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
@@ -24,9 +25,9 @@ describe.runIf(postgres)('guarded group change (postgres)', () => {
   beforeAll(async () => {
     store = await storeTestDatabase('postgres');
     db = store.db;
-    const users = new UserStore(db.kysely, 'postgres');
+    const users = new UserStore(db.kysely, postgresDialect);
     for (const id of ['u1', 'u2', 'u3']) await users.insert(scope, id, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: id }, now);
-    const groups = new GroupStore(db.kysely, 'postgres');
+    const groups = new GroupStore(db.kysely, postgresDialect);
     await groups.insert(scope, 'g', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'G' }, now);
     await groups.addMembers(scope, 'g', [{ value: 'u1', type: 'User' }], now);
   });
@@ -64,7 +65,7 @@ describe.runIf(postgres)('guarded group change (postgres)', () => {
     const read = (await readGroupChange(db.kysely, scope, 'g', ['u1', 'u2']))!;
     const batch = new WriteBatch();
     const written = queueGroupChange(batch, scope, read.row, JSON.parse(read.row.resource), { added: [{ value: 'u2', type: 'User' }], removed: [{ value: 'u1', type: 'User' }] }, now);
-    await new EventStore(db.kysely, 'postgres', batch).append(scope, [{ type: 'group.user_added', resourceId: 'g', data: { groupId: 'g', userId: 'u2' } }], now);
+    await new EventStore(db.kysely, postgresDialect, batch).append(scope, [{ type: 'group.user_added', resourceId: 'g', data: { groupId: 'g', userId: 'u2' } }], now);
     expect(await batch.execute(db.kysely)).toBe(true);
     expect(written.version).toBe(before.version + 1);
     expect(await state()).toEqual({ version: before.version + 1, members: ['u2'], events: before.events + 1 });
@@ -77,13 +78,13 @@ describe.runIf(postgres)('guarded group change (postgres)', () => {
     const before = await state();
     const batch = new WriteBatch();
     queueGroupChange(batch, scope, read.row, JSON.parse(read.row.resource), { added: [{ value: 'u3', type: 'User' }], removed: [{ value: 'u2', type: 'User' }] }, now);
-    await new EventStore(db.kysely, 'postgres', batch).append(scope, [{ type: 'group.user_added', resourceId: 'g', data: { groupId: 'g', userId: 'u3' } }], now);
+    await new EventStore(db.kysely, postgresDialect, batch).append(scope, [{ type: 'group.user_added', resourceId: 'g', data: { groupId: 'g', userId: 'u3' } }], now);
     expect(await batch.execute(db.kysely)).toBe(false);
     expect(await state()).toEqual(before);
   });
 
   it('removes several members at once (an array parameter) and one alone (a scalar)', async () => {
-    const groups = new GroupStore(db.kysely, 'postgres');
+    const groups = new GroupStore(db.kysely, postgresDialect);
     await groups.addMembers(scope, 'g', [{ value: 'u1', type: 'User' }, { value: 'u3', type: 'User' }], now);
     const two = (await readGroupChange(db.kysely, scope, 'g', ['u1', 'u3']))!;
     const batch = new WriteBatch();

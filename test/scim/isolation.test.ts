@@ -22,7 +22,7 @@ const HISTORY = /^(events|request_logs|audit_log)\./;
 /** Every table with a tenant_id or connection_id column, and how many rows in it belong to `tenantId` / `connectionIds`. */
 async function rowsOf(t: TestApp, tenantId: string, connectionIds: string[]): Promise<Record<string, number>> {
   const columns =
-    t.db.dialect === 'sqlite'
+    t.db.dialect.name === 'sqlite'
       ? (await sql<{ tbl: string; col: string }>`select m.name as tbl, p.name as col from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table' and p.name in ('tenant_id', 'connection_id')`.execute(t.db.kysely)).rows
       : (await sql<{ tbl: string; col: string }>`select table_name as tbl, column_name as col from information_schema.columns where table_schema = current_schema() and column_name in ('tenant_id', 'connection_id')`.execute(t.db.kysely)).rows;
   const out: Record<string, number> = {};

@@ -4,6 +4,7 @@
  * it meets concurrent writers of the same group; and that GroupService sends Okta's and Entra ID's
  * membership PATCHes that way, one query each, and everything else another way.
  */
+import { postgresDialect } from '../../src/db/postgres/dialect.js';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -31,10 +32,10 @@ describe.runIf(postgres)('membership PATCH as one statement (postgres)', () => {
   beforeAll(async () => {
     store = await storeTestDatabase('postgres', ['c', 'other']);
     db = store.db;
-    const users = new UserStore(db.kysely, 'postgres');
+    const users = new UserStore(db.kysely, postgresDialect);
     for (const id of ['u1', 'u2', 'u3', 'u4']) await users.insert(scope, id, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: id }, now);
     await users.insert({ ...scope, connectionId: 'other' }, 'elsewhere', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'elsewhere' }, now);
-    groups = new GroupStore(db.kysely, 'postgres');
+    groups = new GroupStore(db.kysely, postgresDialect);
     for (const id of ['g', 'nested', 'mapped']) await groups.insert(scope, id, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: id }, now);
     const roles = new RoleStore(db.kysely);
     await roles.insert({ key: 'admin', name: 'Admin', description: null, permissions: '[]', is_default: 0, created_at: now, updated_at: now });

@@ -5,6 +5,7 @@
  * the order, deletes, maintenance at any moment, concurrent writers, connection deletion and the
  * backfill of rows that existed before the migration.
  */
+import { postgresDialect } from '../../src/db/postgres/dialect.js';
 import { sql, Migrator } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -246,7 +247,7 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
       // Another process's transaction, open and then rolled back, changes nothing a page sees.
       const rollback = new Error('rollback');
       const open = second.kysely.transaction().execute(async (trx) => {
-        await new UserStore(trx, 'postgres').insert(other, newId(), normalizeResource('User', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'open@blocks.test' }).resource, '2026-02-01T00:00:00.000Z');
+        await new UserStore(trx, postgresDialect).insert(other, newId(), normalizeResource('User', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'open@blocks.test' }).resource, '2026-02-01T00:00:00.000Z');
         expect(await pages()).toEqual({ kept: deep(), looked: 0, read: 0 });
         throw rollback;
       });

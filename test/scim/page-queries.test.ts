@@ -5,6 +5,7 @@
  * counts apart. A filtered list's count stays a query of its own. Its rows, with their groups, come as
  * one JSON text, and read as the two queries of SQLite's way would.
  */
+import { postgresDialect } from '../../src/db/postgres/dialect.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
 import { parseAttributeList, parseFilter } from '../../src/scim/filter/index.js';
@@ -28,7 +29,7 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
   beforeAll(async () => {
     store = await storeTestDatabase('postgres');
     db = store.db;
-    const users = new UserStore(db.kysely, 'postgres');
+    const users = new UserStore(db.kysely, postgresDialect);
     for (let i = 0; i < USERS; i++) {
       await users.insert(scope, `u${String(i).padStart(2, '0')}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `u${i}@pages.test` }, `2026-11-29T00:00:${String(i).padStart(2, '0')}.000Z`);
     }
@@ -96,8 +97,8 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
 
   it('reads each user with its groups and its resource as stored, in the order of the list, as list and groupsOf do', async () => {
     const other = { tenantId: 't', connectionId: 'c-json' };
-    const users = new UserStore(db.kysely, 'postgres');
-    const groups = new GroupStore(db.kysely, 'postgres');
+    const users = new UserStore(db.kysely, postgresDialect);
+    const groups = new GroupStore(db.kysely, postgresDialect);
     // Text JSON must carry exactly: quotes, backslashes, line and paragraph separators, astral characters, escaped controls.
     const awkward = 'Zoë "Q" \\ O\'Brien \u2028\u2029 \u{1F600} \u0001\t end';
     for (let i = 0; i < 8; i++) {

@@ -51,7 +51,7 @@ export async function dueCount(t: TestApp): Promise<number> {
  * oldest running transaction of the whole server, and other test files share that server.
  */
 export async function feedCaughtUp(t: TestApp, timeoutMs = 20_000): Promise<void> {
-  if (t.db.dialect !== 'postgres') return;
+  if (t.db.dialect.name !== 'postgres') return;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const row = await t.db.kysely

@@ -58,6 +58,6 @@ async function postgresSchema(db: Db): Promise<string[]> {
 
 /** The schema of `db` as the checked-in snapshot writes it. */
 export async function schemaSnapshot(db: Db): Promise<string> {
-  const lines = db.dialect === 'sqlite' ? await sqliteSchema(db) : await postgresSchema(db);
+  const lines = db.dialect.name === 'sqlite' ? await sqliteSchema(db) : await postgresSchema(db);
   return `${lines.join('\n')}\n`;
 }

@@ -90,9 +90,9 @@ export class ScimTransactions {
     private readonly db: Db,
     options: { orderBlockRows?: number; blockReadIntervalMs?: number } = {},
   ) {
-    this.group = db.dialect === 'sqlite' ? new GroupCommit(db.kysely) : undefined;
-    this.statistics = db.dialect === 'postgres' ? new PostgresStatistics(db.kysely) : undefined;
-    this.creates = db.dialect === 'postgres' ? new CreateCoalescer(db.kysely) : undefined;
+    this.group = db.dialect.name === 'sqlite' ? new GroupCommit(db.kysely) : undefined;
+    this.statistics = db.dialect.name === 'postgres' ? new PostgresStatistics(db.kysely) : undefined;
+    this.creates = db.dialect.name === 'postgres' ? new CreateCoalescer(db.kysely) : undefined;
     this.blocks = new OrderBlockMaintenance(db, options.orderBlockRows);
     const blocks = this.blocks;
     const found: Locator['found'] = (scope, resourceType, blockRows) => {
@@ -100,7 +100,7 @@ export class ScimTransactions {
     };
     // Both keep each list's blocks while its version is unchanged: SQLite checks the version before the
     // lookup; PostgreSQL's page statement checks it, and looks the block up itself when it moved.
-    if (db.dialect === 'sqlite') {
+    if (db.dialect.name === 'sqlite') {
       const index = new SqliteBlockIndex(db.kysely);
       this.blockIndex = index;
       const locate: Locator['locate'] = async (scope, resourceType, offset) => {
@@ -149,7 +149,7 @@ export class ScimTransactions {
   ): Promise<{ rows: Row[]; total: number }> {
     const plain = query.filter === undefined && query.sortBy === undefined;
     const stores = plain ? this.storesOf(this.db.genericPlans, new EventRecorder(false)) : this.reads();
-    return readPageAndTotal(this.pages, sourceOf(stores), scope, resourceType, query, this.locator, this.db.dialect === 'postgres');
+    return readPageAndTotal(this.pages, sourceOf(stores), scope, resourceType, query, this.locator, this.db.dialect.name === 'postgres');
   }
 
   /** Stores for reads outside a transaction. */
@@ -210,7 +210,7 @@ export class ScimTransactions {
     const parameters: unknown[] = [];
     const text = lastSyncUpdate(scope, now, before, (value) => {
       parameters.push(value);
-      return this.db.dialect === 'postgres' ? `$${parameters.length}` : '?';
+      return this.db.dialect.name === 'postgres' ? `$${parameters.length}` : '?';
     });
     await trx.executeQuery(CompiledQuery.raw(text, parameters));
   }
@@ -223,7 +223,7 @@ export class ScimTransactions {
   write<T>(scope: ConnectionScope, conflictMessage: string | (() => string), fn: (stores: Stores, now: string) => Promise<T>): Promise<T> {
     return this.written(scope, conflictMessage, () =>
       this.transaction(async (trx) => {
-        if (scope.flushAtEnd && this.db.dialect === 'postgres') await trx.executeQuery(ASYNC_COMMIT);
+        if (scope.flushAtEnd && this.db.dialect.name === 'postgres') await trx.executeQuery(ASYNC_COMMIT);
         const now = new Date().toISOString();
         const events = this.recorder(scope);
         const result = await fn(this.storesOf(trx, events), now);
@@ -250,9 +250,9 @@ export class ScimTransactions {
         const now = new Date().toISOString();
         const rows = new CreateRows();
         const events = this.recorder(scope);
-        const result = await fn({ users: new UserStore(this.db.kysely, 'postgres', rows), events }, now);
+        const result = await fn({ users: new UserStore(this.db.kysely, this.db.dialect, rows), events }, now);
         const recorded = events.take();
-        if (recorded.length > 0) await new EventStore(this.db.kysely, 'postgres', rows).append(scope, recorded, now);
+        if (recorded.length > 0) await new EventStore(this.db.kysely, this.db.dialect, rows).append(scope, recorded, now);
         const before = this.lastSyncDue(scope, now);
         const lastSync = before === undefined ? undefined : { tenantId: scope.tenantId, connectionId: scope.connectionId, now, before };
         if (!(await slot.insert(rows, { lastSync, asynchronous: scope.flushAtEnd === true }))) throw uniqueness(conflictMessage);
@@ -274,7 +274,7 @@ export class ScimTransactions {
   private async send(scope: ConnectionScope, batch: WriteBatch, events: EventRecorder, now: string): Promise<boolean> {
     if (scope.flushAtEnd) batch.commitAsync();
     const recorded = events.take();
-    if (recorded.length > 0) await new EventStore(this.db.kysely, 'postgres', batch).append(scope, recorded, now);
+    if (recorded.length > 0) await new EventStore(this.db.kysely, this.db.dialect, batch).append(scope, recorded, now);
     const before = this.lastSyncDue(scope, now);
     if (before !== undefined) {
       // In a guarded batch lastSync moves only with the change.
@@ -294,7 +294,7 @@ export class ScimTransactions {
    * SQLite's commits need nothing more: a group commit already shares one (src/db/group-commit.ts).
    */
   async flush(scope: ConnectionScope): Promise<void> {
-    if (this.db.dialect !== 'postgres') return;
+    if (this.db.dialect.name !== 'postgres') return;
     const now = new Date().toISOString();
     await this.db.kysely
       .updateTable('connections')
@@ -307,7 +307,7 @@ export class ScimTransactions {
 
   /** Whether a write can go as one statement (PostgreSQL): `guarded` runs at all (creates: `insertOnly`). */
   get statementWrites(): boolean {
-    return this.db.dialect === 'postgres';
+    return this.db.dialect.name === 'postgres';
   }
 
   /**

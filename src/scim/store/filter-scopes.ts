@@ -4,7 +4,7 @@
  * scope to resolve a path and gets a target to compare against.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { DialectName } from '../../db/open.js';
+import type { Dialect } from '../../db/dialect.js';
 import { invalidFilter } from '../errors.js';
 import type { AttrPath } from '../filter/ast.js';
 import { printAttrPath } from '../filter/attr-path.js';
@@ -112,7 +112,7 @@ function tableElements(subquery: (cond: RawBuilder<unknown>) => RawBuilder<unkno
 }
 
 /** A scope over the elements of a JSON array. */
-function jsonElements(dialect: DialectName, keys: string[], def: AttributeDef | undefined): ElementsTarget {
+function jsonElements(dialect: Dialect, keys: string[], def: AttributeDef | undefined): ElementsTarget {
   const scopeOf = (element: JsonElement): Scope => ({
     resolve(path) {
       const sub = def ? findSubAttribute(def, path.attr) : undefined;
@@ -135,7 +135,7 @@ function jsonElements(dialect: DialectName, keys: string[], def: AttributeDef | 
 }
 
 /** A scope over a single-valued complex attribute's sub-attributes (`name[givenName eq "x"]`). */
-function complexObject(dialect: DialectName, keys: string[], def: AttributeDef): ElementsTarget {
+function complexObject(dialect: Dialect, keys: string[], def: AttributeDef): ElementsTarget {
   const scope: Scope = {
     resolve(path) {
       const sub = findSubAttribute(def, path.attr);
@@ -153,7 +153,7 @@ function complexObject(dialect: DialectName, keys: string[], def: AttributeDef):
  * are matched case-insensitively, and an array counts as several values, each compared alone
  * (RFC 7644 §3.4.2.2), as the evaluator reads it.
  */
-function unknownAttribute(dialect: DialectName, keys: string[]): ElementsTarget {
+function unknownAttribute(dialect: Dialect, keys: string[]): ElementsTarget {
   const anyCase = jsonAtAnyCase(dialect, RESOURCE, keys);
   const access = anyCase.access;
   const single: ScalarTarget = { kind: 'json', access, def: undefined };
@@ -168,7 +168,7 @@ function unknownAttribute(dialect: DialectName, keys: string[]): ElementsTarget 
 }
 
 /** The scope of a User or Group row aliased `r`. */
-export function resourceScope(resourceType: ResourceTypeName, dialect: DialectName, connectionId?: string): Scope {
+export function resourceScope(resourceType: ResourceTypeName, dialect: Dialect, connectionId?: string): Scope {
   // The connection as a bound value: child-table subqueries are then uncorrelated and can start from
   // their (connection_id, value) indexes, instead of running once per candidate row.
   const connection = connectionId === undefined ? sql.ref('r.connection_id') : sql`${connectionId}`;

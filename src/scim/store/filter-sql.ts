@@ -5,7 +5,7 @@
  * absent attributes, a multi-valued attribute matches when some element does.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { DialectName } from '../../db/open.js';
+import type { Dialect } from '../../db/dialect.js';
 import { invalidFilter } from '../errors.js';
 import type { CompareOp, FilterNode, FilterValue } from '../filter/ast.js';
 import { printAttrPath } from '../filter/attr-path.js';
@@ -31,7 +31,7 @@ function sqlLength(text: string): number {
 }
 
 /** A substring or equality test on text; `lowered` means both sides are already lower-case. */
-function textCompare(dialect: DialectName, expr: Bool, op: CompareOp, value: string, lowered: boolean): Bool {
+function textCompare(dialect: Dialect, expr: Bool, op: CompareOp, value: string, lowered: boolean): Bool {
   switch (op) {
     case 'eq':
       return sql`${expr} = ${value}`;
@@ -40,13 +40,13 @@ function textCompare(dialect: DialectName, expr: Bool, op: CompareOp, value: str
     // PostgreSQL's LIKE is case-sensitive, so it serves exact comparisons too (and pg_trgm indexes it);
     // SQLite's folds ASCII case, so exact ones compare substrings.
     case 'co':
-      if (lowered || dialect === 'postgres') return sql`${expr} like ${`%${likeEscape(value)}%`} escape '\\'`;
+      if (lowered || dialect.name === 'postgres') return sql`${expr} like ${`%${likeEscape(value)}%`} escape '\\'`;
       return sql`instr(${expr}, ${value}) > 0`;
     case 'sw':
-      if (lowered || dialect === 'postgres') return sql`${expr} like ${`${likeEscape(value)}%`} escape '\\'`;
+      if (lowered || dialect.name === 'postgres') return sql`${expr} like ${`${likeEscape(value)}%`} escape '\\'`;
       return sql`substr(${expr}, 1, ${sqlLength(value)}) = ${value}`;
     case 'ew':
-      if (lowered || dialect === 'postgres') return sql`${expr} like ${`%${likeEscape(value)}`} escape '\\'`;
+      if (lowered || dialect.name === 'postgres') return sql`${expr} like ${`%${likeEscape(value)}`} escape '\\'`;
       return sql`substr(${expr}, ${-sqlLength(value)}) = ${value}`;
     default:
       return sql`${expr} ${sql.raw(ORDER_OPS[op])} ${value}`;
@@ -54,8 +54,8 @@ function textCompare(dialect: DialectName, expr: Bool, op: CompareOp, value: str
 }
 
 /** A substring test on a searched SQLite column, given the trigram index's candidates first (src/scim/store/substring-search.ts). */
-function narrowed(dialect: DialectName, t: Extract<ScalarTarget, { kind: 'column' }>, op: CompareOp, value: string, exact: Bool): Bool {
-  if (dialect !== 'sqlite' || !t.searched || (op !== 'co' && op !== 'sw' && op !== 'ew')) return exact;
+function narrowed(dialect: Dialect, t: Extract<ScalarTarget, { kind: 'column' }>, op: CompareOp, value: string, exact: Bool): Bool {
+  if (dialect.name !== 'sqlite' || !t.searched || (op !== 'co' && op !== 'sw' && op !== 'ew')) return exact;
   const candidates = substringCandidates(t.searched, value);
   return candidates ? sql`(${candidates} and ${exact})` : exact;
 }
@@ -66,7 +66,7 @@ function storedInstant(value: string): string {
   return ms === undefined ? value : new Date(ms).toISOString();
 }
 
-function compareColumn(dialect: DialectName, t: Extract<ScalarTarget, { kind: 'column' }>, op: CompareOp, value: FilterValue): Bool {
+function compareColumn(dialect: Dialect, t: Extract<ScalarTarget, { kind: 'column' }>, op: CompareOp, value: FilterValue): Bool {
   if (t.emptyIsNull) {
     const bare = { ...t, emptyIsNull: false };
     if (value === null || op === 'ne') return compareColumn(dialect, { ...bare, expr: sql`nullif(${t.expr}, '')` }, op, value);
@@ -88,7 +88,7 @@ function compareColumn(dialect: DialectName, t: Extract<ScalarTarget, { kind: 'c
   return textCompare(dialect, sql`lower(${t.expr})`, op, text.toLowerCase(), true);
 }
 
-function compareJson(dialect: DialectName, t: Extract<ScalarTarget, { kind: 'json' }>, op: CompareOp, value: FilterValue): Bool {
+function compareJson(dialect: Dialect, t: Extract<ScalarTarget, { kind: 'json' }>, op: CompareOp, value: FilterValue): Bool {
   const { access, def } = t;
   if (value === null) return op === 'eq' ? sql`${access.text} is null` : sql`${access.text} is not null`;
   if (typeof value === 'boolean') {
@@ -109,7 +109,7 @@ function compareJson(dialect: DialectName, t: Extract<ScalarTarget, { kind: 'jso
   return op === 'ne' ? not(typed) : typed;
 }
 
-function compareScalar(dialect: DialectName, t: ScalarTarget, op: CompareOp, value: FilterValue): Bool {
+function compareScalar(dialect: Dialect, t: ScalarTarget, op: CompareOp, value: FilterValue): Bool {
   return t.kind === 'column' ? compareColumn(dialect, t, op, value) : compareJson(dialect, t, op, value);
 }
 
@@ -127,7 +127,7 @@ function elementScalar(scope: Scope, sub: string | undefined): ScalarTarget {
   return target;
 }
 
-function compareTarget(dialect: DialectName, target: Target, op: CompareOp, value: FilterValue): Bool {
+function compareTarget(dialect: Dialect, target: Target, op: CompareOp, value: FilterValue): Bool {
   if (target.kind !== 'elements') return compareScalar(dialect, target, op, value);
   if (value === null) {
     // `eq null` is "no value is present", `ne null` "some value is" — not "some element is null".
@@ -139,7 +139,7 @@ function compareTarget(dialect: DialectName, target: Target, op: CompareOp, valu
   return target.exists((scope) => compareScalar(dialect, elementScalar(scope, target.defaultSub), op, value));
 }
 
-function translate(node: FilterNode, scope: Scope, dialect: DialectName): Bool {
+function translate(node: FilterNode, scope: Scope, dialect: Dialect): Bool {
   switch (node.kind) {
     case 'and':
       return sql`(${translate(node.left, scope, dialect)} and ${translate(node.right, scope, dialect)})`;
@@ -172,7 +172,7 @@ function translate(node: FilterNode, scope: Scope, dialect: DialectName): Bool {
 }
 
 /** The SQL condition for `filter` over a `resourceType` row aliased `r`; throws invalidFilter for impossible comparisons. */
-export function filterToSql(filter: FilterNode, resourceType: ResourceTypeName, dialect: DialectName, connectionId?: string): Bool {
+export function filterToSql(filter: FilterNode, resourceType: ResourceTypeName, dialect: Dialect, connectionId?: string): Bool {
   checkFilter(filter, resourceType);
   return translate(filter, resourceScope(resourceType, dialect, connectionId), dialect);
 }

@@ -1,6 +1,6 @@
 /** Storage of SCIM groups of one connection and their membership rows. */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { DialectName } from '../../db/open.js';
+import type { Dialect } from '../../db/dialect.js';
 import type { Database, ScimGroupsTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
 import type { RowMeta } from '../resources/render.js';
@@ -40,7 +40,7 @@ export function groupColumns(resource: StoredResource) {
 export class GroupStore {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: DialectName,
+    private readonly dialect: Dialect,
   ) {}
 
   async insert(scope: ConnectionScope, id: string, resource: StoredResource, now: string): Promise<GroupRow> {
@@ -57,7 +57,7 @@ export class GroupStore {
       updated_at: now,
     };
     await this.db.insertInto('scim_groups').values(row).execute();
-    if (this.dialect === 'sqlite') await countInsertedSqlite(this.db, scope, 'Group', row);
+    if (this.dialect.name === 'sqlite') await countInsertedSqlite(this.db, scope, 'Group', row);
     return row;
   }
 
@@ -75,7 +75,7 @@ export class GroupStore {
       .where('connection_id', '=', scope.connectionId)
       .where('tenant_id', '=', scope.tenantId)
       .where('detached', '=', 0);
-    return (lock && this.dialect === 'postgres' ? select.forUpdate() : select).executeTakeFirst();
+    return (lock && this.dialect.name === 'postgres' ? select.forUpdate() : select).executeTakeFirst();
   }
 
   /** Writes a new resource (or just a new version, for membership changes) if still at `current.version`. */

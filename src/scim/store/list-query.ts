@@ -1,6 +1,6 @@
 /** Filtering, sorting and paging of a resource table aliased `r`, shared by users and groups. */
 import { sql, type RawBuilder } from 'kysely';
-import type { DialectName } from '../../db/open.js';
+import type { Dialect } from '../../db/dialect.js';
 import type { AttrPath, FilterNode } from '../filter/ast.js';
 import type { ResourceTypeName } from '../schema/index.js';
 import { resourceScope } from './filter-scopes.js';
@@ -24,7 +24,7 @@ export interface ListQuery {
 }
 
 /** The WHERE condition for a list, or undefined for "all". */
-export function listCondition(query: Pick<ListQuery, 'filter'>, resourceType: ResourceTypeName, dialect: DialectName, connectionId: string): RawBuilder<unknown> | undefined {
+export function listCondition(query: Pick<ListQuery, 'filter'>, resourceType: ResourceTypeName, dialect: Dialect, connectionId: string): RawBuilder<unknown> | undefined {
   return query.filter ? filterToSql(query.filter, resourceType, dialect, connectionId) : undefined;
 }
 
@@ -33,7 +33,7 @@ export function listCondition(query: Pick<ListQuery, 'filter'>, resourceType: Re
  * caseExact; a multi-valued attribute sorts by its primary value (emails: the primary email).
  * Undefined when the attribute cannot be sorted on; the default order applies then.
  */
-export function sortExpression(sortBy: AttrPath, resourceType: ResourceTypeName, dialect: DialectName): RawBuilder<unknown> | undefined {
+export function sortExpression(sortBy: AttrPath, resourceType: ResourceTypeName, dialect: Dialect): RawBuilder<unknown> | undefined {
   const resolved = resourceScope(resourceType, dialect).resolve(sortBy);
   const target = resolved.kind === 'elements' && resolved.single ? resolved.single : resolved;
   if (target.kind === 'column') {
@@ -48,7 +48,7 @@ export function sortExpression(sortBy: AttrPath, resourceType: ResourceTypeName,
  * ORDER BY clause: the sort key, then creation order for stability. RFC 7644 §3.4.2.3: resources
  * without a value "are ordered last if ascending and first if descending".
  */
-export function orderBy(query: ListQuery, resourceType: ResourceTypeName, dialect: DialectName): RawBuilder<unknown> {
+export function orderBy(query: ListQuery, resourceType: ResourceTypeName, dialect: Dialect): RawBuilder<unknown> {
   const key = query.sortBy ? sortExpression(query.sortBy, resourceType, dialect) : undefined;
   const direction = sql.raw(query.sortOrder === 'descending' ? 'desc' : 'asc');
   if (!key) return sql`r.created_at ${direction}, r.id ${direction}`;

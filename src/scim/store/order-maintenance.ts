@@ -145,7 +145,7 @@ export class OrderBlockMaintenance {
     if (!nextStep(await this.blocks(this.db.kysely, target), this.blockRows)) return false;
     try {
       return await this.db.kysely.transaction().execute(async (trx) => {
-        if (this.db.dialect === 'postgres') {
+        if (this.db.dialect.name === 'postgres') {
           // Writers that arrive while this waits queue behind it: give up soon rather than stall them.
           await sql`set local lock_timeout = '100ms'`.execute(trx);
           await sql`select pg_advisory_xact_lock(hashtextextended(${`${target.connectionId}/${target.resourceType}`}, 0))`.execute(trx);

@@ -4,7 +4,7 @@
  * JSON type, so comparisons can be typed without casts that could fail on odd data.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { DialectName } from '../../db/open.js';
+import type { Dialect } from '../../db/dialect.js';
 
 /** A JSON value in SQL: its text (NULL when absent) and its JSON type name. */
 export interface JsonAccess {
@@ -19,8 +19,8 @@ function sqlitePath(path: readonly string[]): string {
 }
 
 /** The value at `path` inside the JSON text `json`. */
-export function jsonAt(dialect: DialectName, json: RawBuilder<unknown>, path: readonly string[]): JsonAccess {
-  if (dialect === 'sqlite') {
+export function jsonAt(dialect: Dialect, json: RawBuilder<unknown>, path: readonly string[]): JsonAccess {
+  if (dialect.name === 'sqlite') {
     const p = sqlitePath(path);
     return { text: sql`json_extract(${json}, ${p})`, type: sql`json_type(${json}, ${p})` };
   }
@@ -64,12 +64,12 @@ function postgresElement(): JsonElement {
  */
 type PathExpr = RawBuilder<unknown>;
 
-function staticPath(dialect: DialectName, path: readonly string[]): PathExpr {
-  return dialect === 'sqlite' ? sql`${sqlitePath(path)}` : sql`${[...path]}::text[]`;
+function staticPath(dialect: Dialect, path: readonly string[]): PathExpr {
+  return dialect.name === 'sqlite' ? sql`${sqlitePath(path)}` : sql`${[...path]}::text[]`;
 }
 
-function existsElementsAt(dialect: DialectName, json: RawBuilder<unknown>, p: PathExpr, cond: (element: JsonElement) => RawBuilder<unknown>): RawBuilder<unknown> {
-  if (dialect === 'sqlite') {
+function existsElementsAt(dialect: Dialect, json: RawBuilder<unknown>, p: PathExpr, cond: (element: JsonElement) => RawBuilder<unknown>): RawBuilder<unknown> {
+  if (dialect.name === 'sqlite') {
     return sql`(json_type(${json}, ${p}) = 'array' and exists (select 1 from json_each(${json}, ${p}) je where ${cond(sqliteElement())}))`;
   }
   const at = sql`((${json})::jsonb #> ${p})`;
@@ -78,7 +78,7 @@ function existsElementsAt(dialect: DialectName, json: RawBuilder<unknown>, p: Pa
 
 /** `EXISTS` over the elements of the JSON array at `path`; a missing or non-array value has none. */
 export function existsJsonElement(
-  dialect: DialectName,
+  dialect: Dialect,
   json: RawBuilder<unknown>,
   path: readonly string[],
   cond: (element: JsonElement) => RawBuilder<unknown>,
@@ -93,14 +93,14 @@ export function existsJsonElement(
  * Yields the value, and `EXISTS` over its elements when it is an array.
  */
 export function jsonAtAnyCase(
-  dialect: DialectName,
+  dialect: Dialect,
   json: RawBuilder<unknown>,
   keys: readonly string[],
 ): { access: JsonAccess; existsElement(cond: (element: JsonElement) => RawBuilder<unknown>): RawBuilder<unknown> } {
-  let p: PathExpr = dialect === 'sqlite' ? sql`'$'` : sql`array[]::text[]`;
+  let p: PathExpr = dialect.name === 'sqlite' ? sql`'$'` : sql`array[]::text[]`;
   for (const key of keys) {
     const lower = key.toLowerCase();
-    if (dialect === 'sqlite') {
+    if (dialect.name === 'sqlite') {
       // Keys that match a valid attribute name case-insensitively hold no '"', so quoting them is safe.
       const found = sql`(select jk.key from json_each(${json}, ${p}) jk where lower(jk.key) = ${lower} order by jk.key = ${key} desc limit 1)`;
       p = sql`(${p} || '."' || ${found} || '"')`;
@@ -111,7 +111,7 @@ export function jsonAtAnyCase(
     }
   }
   const access: JsonAccess =
-    dialect === 'sqlite'
+    dialect.name === 'sqlite'
       ? { text: sql`json_extract(${json}, ${p})`, type: sql`json_type(${json}, ${p})` }
       : { text: sql`((${json})::jsonb #>> ${p})`, type: sql`jsonb_typeof((${json})::jsonb #> ${p})` };
   return { access, existsElement: (cond) => existsElementsAt(dialect, json, p, cond) };
@@ -121,14 +121,14 @@ export function jsonAtAnyCase(
  * A boolean that reads as false when absent: RFC 7643 §2.4 says of the `primary` sub-attribute
  * "If not specified, the value of "primary" SHALL be assumed to be "false"".
  */
-export function defaultFalse(dialect: DialectName, access: JsonAccess): JsonAccess {
-  if (dialect === 'sqlite') return { text: sql`coalesce(${access.text}, 0)`, type: sql`coalesce(${access.type}, 'false')` };
+export function defaultFalse(dialect: Dialect, access: JsonAccess): JsonAccess {
+  if (dialect.name === 'sqlite') return { text: sql`coalesce(${access.text}, 0)`, type: sql`coalesce(${access.type}, 'false')` };
   return { text: sql`coalesce(${access.text}, 'false')`, type: sql`coalesce(${access.type}, 'boolean')` };
 }
 
 /** SQL true when a JsonAccess holds a number. */
-export function isJsonNumber(dialect: DialectName, access: JsonAccess): RawBuilder<unknown> {
-  return dialect === 'sqlite' ? sql`${access.type} in ('integer', 'real')` : sql`${access.type} = 'number'`;
+export function isJsonNumber(dialect: Dialect, access: JsonAccess): RawBuilder<unknown> {
+  return dialect.name === 'sqlite' ? sql`${access.type} in ('integer', 'real')` : sql`${access.type} = 'number'`;
 }
 
 /**
@@ -136,21 +136,21 @@ export function isJsonNumber(dialect: DialectName, access: JsonAccess): RawBuild
  * filter evaluator tolerates Entra ID's "True"/"False" strings (RFC 7643 §2.3.2 says boolean),
  * which only data no schema coerces (custom extensions) can still hold.
  */
-export function isJsonBoolean(dialect: DialectName, access: JsonAccess, value: boolean): RawBuilder<unknown> {
+export function isJsonBoolean(dialect: Dialect, access: JsonAccess, value: boolean): RawBuilder<unknown> {
   const word = value ? 'true' : 'false';
   const asString = sql`(${isJsonString(dialect, access)} and lower(${access.text}) = ${word})`;
-  if (dialect === 'sqlite') return sql`(${access.type} = ${word} or ${asString})`;
+  if (dialect.name === 'sqlite') return sql`(${access.type} = ${word} or ${asString})`;
   return sql`((${access.type} = 'boolean' and ${access.text} = ${word}) or ${asString})`;
 }
 
 /** SQL true when a JsonAccess holds a string. */
-export function isJsonString(dialect: DialectName, access: JsonAccess): RawBuilder<unknown> {
-  return dialect === 'sqlite' ? sql`${access.type} = 'text'` : sql`${access.type} = 'string'`;
+export function isJsonString(dialect: Dialect, access: JsonAccess): RawBuilder<unknown> {
+  return dialect.name === 'sqlite' ? sql`${access.type} = 'text'` : sql`${access.type} = 'string'`;
 }
 
 /** The number in a JsonAccess (guard with isJsonNumber). */
-export function jsonNumber(dialect: DialectName, access: JsonAccess): RawBuilder<unknown> {
-  return dialect === 'sqlite' ? access.text : sql`(case when ${access.type} = 'number' then (${access.text})::numeric end)`;
+export function jsonNumber(dialect: Dialect, access: JsonAccess): RawBuilder<unknown> {
+  return dialect.name === 'sqlite' ? access.text : sql`(case when ${access.type} = 'number' then (${access.text})::numeric end)`;
 }
 
 /** Escapes LIKE wildcards; pair with `escape '\'`. */

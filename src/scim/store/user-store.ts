@@ -1,6 +1,6 @@
 /** Storage of SCIM users of one connection: rows, their email rows, and their group memberships. */
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
-import type { DialectName } from '../../db/open.js';
+import type { Dialect } from '../../db/dialect.js';
 import { insertRows, type InsertSink } from '../../db/prepared-insert.js';
 import type { Database, ScimUsersTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
@@ -34,7 +34,7 @@ export class UserStore {
   /** `batch` (PostgreSQL, where triggers count the rows): inserts are added to it instead of run, for a caller to send. */
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: DialectName,
+    private readonly dialect: Dialect,
     private readonly batch?: InsertSink,
   ) {}
 
@@ -59,7 +59,7 @@ export class UserStore {
     }
     // Prepared texts, not Kysely's builder: this is the hot path of every create (src/db/prepared-insert.ts).
     await insertRows(this.db, this.dialect, 'scim_users', [row]);
-    if (this.dialect === 'sqlite') await countInsertedSqlite(this.db, scope, 'User', row);
+    if (this.dialect.name === 'sqlite') await countInsertedSqlite(this.db, scope, 'User', row);
     await insertRows(this.db, this.dialect, 'scim_user_emails', emails);
     return row;
   }
@@ -78,7 +78,7 @@ export class UserStore {
       .where('connection_id', '=', scope.connectionId)
       .where('tenant_id', '=', scope.tenantId)
       .where('detached', '=', 0);
-    return (lock && this.dialect === 'postgres' ? select.forUpdate() : select).executeTakeFirst();
+    return (lock && this.dialect.name === 'postgres' ? select.forUpdate() : select).executeTakeFirst();
   }
 
   /** Replaces the stored resource if the row is still at `version`; undefined when it moved on. */
@@ -163,7 +163,7 @@ export class UserStore {
    * collector's work on the many short-lived values.
    */
   async listWithGroups(scope: ConnectionScope, query: ListQuery, start?: PageStart, withTotal = false): Promise<PageRow<ListedUser>[]> {
-    if (this.dialect !== 'postgres') return this.list(scope, query, start, withTotal);
+    if (this.dialect.name !== 'postgres') return this.list(scope, query, start, withTotal);
     const order = sql`${orderBy(query, 'User', this.dialect)}`;
     const direction = sql.raw(query.sortOrder === 'descending' ? 'desc' : 'asc');
     const extras = pageExtras(scope, 'User', start, withTotal);
