@@ -12,7 +12,7 @@ const DEADLINE_MS = 120_000;
 
 /**
  * Waits until PostgreSQL's vacuum of what a step wrote has run — the server vacuums tables an import
- * grew 2 s after its last write (src/db/postgres-statistics.ts), and autovacuum may be at work too —
+ * grew 2 s after its last write (src/db/postgres/statistics.ts), and autovacuum may be at work too —
  * then checkpoints. Measured next to either, a scenario would time their CPU and I/O rather than its own.
  */
 export async function postgresSettled(url: string): Promise<void> {
@@ -41,7 +41,7 @@ export async function postgresSettled(url: string): Promise<void> {
  * Waits until the SQLite file at `path` has nothing left to do after a step: every WAL frame copied
  * into the database file, and no order block the server's upkeep job still has to split (it cuts a
  * 900k-user import into 900 blocks over a few passes, src/scim/store/order-maintenance.ts). The
- * server checkpoints on a worker thread (src/db/sqlite-checkpointer.ts); after a large import that
+ * server checkpoints on a worker thread (src/db/sqlite/checkpointer.ts); after a large import that
  * takes seconds, and a scenario measured meanwhile shares the cores and the disk with it (right after a
  * 1M-user import, enough to push two p99s over their targets). This process runs PASSIVE checkpoints
  * too: one that finds every frame copied says the work is done, and while the server's own holds the

@@ -13,7 +13,6 @@ import { ConnectionOverviewService } from './connections/overview.js';
 import { connectionOverviewRoutes } from './connections/overview-routes.js';
 import { ResourceCounts } from './connections/resource-counts.js';
 import type { Db } from './db/open.js';
-import { sqliteOptimizeJob } from './db/sqlite-stats.js';
 import { registerOpenApi } from './docs/openapi.js';
 import { directoryRoutes } from './directory/routes.js';
 import { DirectoryService } from './directory/service.js';
@@ -24,7 +23,7 @@ import { SCIM_PREFIX, errorHandler } from './http/error-handler.js';
 import { scimPlugin } from './scim/plugin.js';
 import { BulkService } from './scim/service/bulk-service.js';
 import { GroupService } from './scim/service/group-service.js';
-import { ScimTransactions } from './scim/service/transactions.js';
+import type { ScimStorage } from './scim/service/scim-storage.js';
 import { UserService } from './scim/service/user-service.js';
 import { BULK_LIMITS } from './scim/routes/bulk-limits.js';
 import { notFound } from './http/api-errors.js';
@@ -101,16 +100,16 @@ export interface Services extends SelfServiceServices {
   sessions: SessionService;
   /** Background jobs the server runs (see src/jobs/scheduler.ts). */
   jobs: Job[];
-  /** SCIM reads and writes against the database, shared by users, groups and Bulk. */
-  scimTransactions: ScimTransactions;
+  /** SCIM reads and writes against the database, shared by users, groups and Bulk (made by the database's dialect). */
+  scim: ScimStorage;
 }
 
 /** Builds every service over one database. */
 export function buildServices({ config, db }: AppDeps): Services {
   const tenantStore = new TenantStore(db.kysely);
-  const scimTransactions = new ScimTransactions(db);
-  const users = new UserService(scimTransactions);
-  const groups = new GroupService(scimTransactions);
+  const scim = db.dialect.scim.storage(db);
+  const users = new UserService(scim);
+  const groups = new GroupService(scim);
   const events = new EventService(db, config.eventRetentionDays);
   const webhooks = new WebhookService(db, tenantStore, config.eventRetentionDays);
   const monitoring = new MonitoringService(db, config.requestLogRetentionDays, config.requestLogMaxRows);
@@ -126,16 +125,16 @@ export function buildServices({ config, db }: AppDeps): Services {
     directory: new DirectoryService(db),
     users,
     groups,
-    bulk: new BulkService(users, groups, scimTransactions),
-    scimTransactions,
+    bulk: new BulkService(users, groups, scim.writes),
+    scim,
     // Retention runs once per interval across all processes (job_leases); delivery jobs share work by claims.
     jobs: [
       exclusive(db.kysely, events.retentionJob()),
       exclusive(db.kysely, monitoring.retentionJob()),
       exclusive(db.kysely, sessions.pruneJob()),
       ...webhooks.jobs().map((job) => (job.name === 'webhooks.retention' ? exclusive(db.kysely, job) : job)),
-      ...(db.dialect.name === 'sqlite' ? [sqliteOptimizeJob(db)] : []),
-      scimTransactions.blocks.job(),
+      ...db.dialect.upkeep.jobs(db),
+      ...scim.jobs(),
     ],
     auth,
     tenants: new TenantService(tenantStore, () => connections.scimAccessChanged()),
@@ -217,11 +216,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => requestLog.flush());
   services.scimAccess.reportTo((message) => app.log.warn(message));
   app.addHook('onClose', () => services.scimAccess.close());
-  // No vacuum after the last write once the database is closing (src/db/postgres-statistics.ts).
-  app.addHook('onClose', async () => {
-    services.scimTransactions.statistics?.stop();
-    await services.scimTransactions.statistics?.idle();
-  });
+  app.addHook('onClose', () => services.scim.close());
   app.decorate('requestLog', requestLog);
   // Queries are charged to the connection they name while it has requests in flight (src/limits/work-budget.ts).
   const workBudgets = scimCostLimit > 0 || scimConcurrencyLimit > 0 ? new WorkBudgets({ msPerSecond: scimCostLimit, burstMs: scimCostBurst, maxInFlight: scimConcurrencyLimit }) : undefined;

@@ -1,10 +1,10 @@
-/** Rows sent to PostgreSQL as one array per column (src/db/column-arrays.ts), typed by src/db/pg-column-types.ts. */
+/** Rows sent to PostgreSQL as one array per column (src/db/postgres/column-arrays.ts), typed by src/db/postgres/column-types.ts. */
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arrayLiteral, unnestColumns, type ColumnValues } from '../src/db/column-arrays.js';
+import { arrayLiteral, unnestColumns, type ColumnValues } from '../src/db/postgres/column-arrays.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { openDatabase, type Db } from '../src/db/open.js';
-import { NOT_TEXT_COLUMNS } from '../src/db/pg-column-types.js';
+import { NOT_TEXT_COLUMNS } from '../src/db/postgres/column-types.js';
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from './support/databases.js';
 
 describe('arrayLiteral', () => {

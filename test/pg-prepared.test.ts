@@ -1,6 +1,6 @@
 /** PostgreSQL prepared statements: LIMIT (and OFFSET 0) written into the text so generic plans know the page size. */
 import { describe, expect, it } from 'vitest';
-import { inlinePaging } from '../src/db/pg-prepared.js';
+import { inlinePaging } from '../src/db/postgres/prepared-statements.js';
 
 describe('inlinePaging', () => {
   it('writes trailing LIMIT and OFFSET parameters in as numbers', () => {

@@ -3,11 +3,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import { environmentSecurity, errorResponses } from '../http/schemas.js';
 import { TENANT_ID_PATTERN } from '../tenants/routes.js';
 import type { ConnectionOverviewService } from './overview.js';
-import { connectionProperties } from './routes.js';
+import { connectionProperties, connectionRequired } from './routes.js';
 
 const lastErrorSchema = {
   type: ['object', 'null'],
   description: 'The most recent request of the last 24 hours answered with a status >= 400; null if none',
+  required: ['at', 'status', 'scimType', 'detail', 'method', 'path'],
   properties: {
     at: { type: 'string', format: 'date-time' },
     status: { type: 'integer' },
@@ -20,6 +21,7 @@ const lastErrorSchema = {
 
 const overviewSchema = {
   type: 'object',
+  required: [...connectionRequired, 'users', 'groups', 'requests24h', 'errors24h', 'lastRequestAt', 'lastError'],
   properties: {
     ...connectionProperties,
     users: { type: 'integer', description: 'Users the connection provisioned' },
@@ -44,7 +46,7 @@ export const connectionOverviewRoutes: FastifyPluginAsync<{ overview: Connection
         description:
           'Each configuration with how many users and groups it provisioned and its SCIM traffic of the last 24 hours: requests, errors (status >= 400), the latest request and the latest error. Request figures come from the request log, which is written in batches a fraction of a second behind.',
         params: tenantParams,
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: overviewSchema } } }, ...errorResponses(400, 401, 404) },
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: overviewSchema } } }, ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => ({ items: await overview.list(request.params.tenantId) }),

@@ -23,7 +23,10 @@ export const connectionProperties = {
   provisioningUrl: { type: 'string' },
 } as const;
 
-const connectionSchema = { type: 'object', properties: connectionProperties } as const;
+/** Every connection answer carries all of them (lastSync may be null). */
+export const connectionRequired = Object.keys(connectionProperties) as (keyof typeof connectionProperties)[];
+
+const connectionSchema = { type: 'object', required: connectionRequired, properties: connectionProperties } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
 const tenantIdRegex = new RegExp(TENANT_ID_PATTERN);
 
@@ -75,7 +78,7 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
             syncToUserManagement: { type: 'boolean', default: true },
           },
         },
-        response: { 201: { type: 'object', properties: { ...connectionProperties, token: { type: 'string' } } }, ...errorResponses(400, 401, 403, 404, 409) },
+        response: { 201: { type: 'object', required: [...connectionRequired, 'token'], properties: { ...connectionProperties, token: { type: 'string' } } }, ...errorResponses(400, 401, 403, 404, 409) },
       },
       config: { selfService: PROVISIONING_PERMISSIONS.write },
     },

@@ -18,6 +18,7 @@ const tokenProperties = {
   expiresAt: { type: ['string', 'null'], format: 'date-time' },
   expired: { type: 'boolean' },
 } as const;
+const tokenRequired = Object.keys(tokenProperties) as (keyof typeof tokenProperties)[];
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
 const tokenParams = {
@@ -81,7 +82,7 @@ export const connectionTokenRoutes: FastifyPluginAsync<{ tokens: ConnectionToken
             expiresAt: { type: 'string', format: 'date-time' },
           },
         },
-        response: { 201: { type: 'object', properties: { ...tokenProperties, token: { type: 'string' } } }, ...errorResponses(400, 401, 403, 404, 409) },
+        response: { 201: { type: 'object', required: [...tokenRequired, 'token'], properties: { ...tokenProperties, token: { type: 'string' } } }, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -99,7 +100,10 @@ export const connectionTokenRoutes: FastifyPluginAsync<{ tokens: ConnectionToken
         summary: "List a SCIM connection's tokens (never the secrets)",
         security: environmentSecurity,
         params: idParams,
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: tokenProperties } } } }, ...errorResponses(400, 401, 403, 404) },
+        response: {
+          200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object', required: tokenRequired, properties: tokenProperties } } } },
+          ...errorResponses(400, 401, 403, 404),
+        },
       },
     },
     async (request) => ({ items: await tokens.list(request.params.id) }),

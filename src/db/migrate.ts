@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Migrator } from 'kysely';
 import { migrations } from './migrations/index.js';
 import type { Db } from './open.js';
-import { seedSqliteStatistics } from './sqlite-stats.js';
+import { seedSqliteStatistics } from './sqlite/statistics.js';
 
 async function migrateOnce(db: Db): Promise<{ applied: string[]; error?: Error }> {
   const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });

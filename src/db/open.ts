@@ -4,9 +4,9 @@ import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { PreparingClient } from './pg-prepared.js';
-import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
-import { ImmediateSqliteDialect } from './sqlite-immediate.js';
+import { PreparingClient } from './postgres/prepared-statements.js';
+import { BACKSTOP_PAGES, startCheckpointer } from './sqlite/checkpointer.js';
+import { ImmediateSqliteDialect } from './sqlite/immediate-transactions.js';
 import { recordQueryTime } from './query-time.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Dialect } from './dialect.js';
@@ -64,13 +64,13 @@ function openSqlite(url: string): Db {
   // Another process (the CLI, a second server) may hold the write lock briefly: wait, don't fail.
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  // Checkpoints run on a worker thread; this connection's own is the backstop (src/db/sqlite-checkpointer.ts).
+  // Checkpoints run on a worker thread; this connection's own is the backstop (src/db/sqlite/checkpointer.ts).
   const checkpointer = path === ':memory:' ? undefined : startCheckpointer(path);
   if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   // SQLite's built-in lower() folds ASCII only; SCIM compares strings case-insensitively in full
   // Unicode ("Élodie" = "élodie"), as JavaScript and PostgreSQL do. Nothing indexes lower().
   sqlite.function('lower', { deterministic: true }, (value: string | number | bigint | Buffer | null) => (value === null ? null : value.toString().toLowerCase()));
-  // BEGIN IMMEDIATE: a second process on the same file waits for the write lock instead of failing (src/db/sqlite-immediate.ts).
+  // BEGIN IMMEDIATE: a second process on the same file waits for the write lock instead of failing (src/db/sqlite/immediate-transactions.ts).
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), log: recordQueryTime });
   return {
     kysely,
@@ -85,7 +85,7 @@ function openSqlite(url: string): Db {
 }
 
 function openPostgres(url: string, poolSize: number, preparedStatements: boolean): Db {
-  // Repeated queries as named prepared statements: parsed and planned once per connection (src/db/pg-prepared.ts).
+  // Repeated queries as named prepared statements: parsed and planned once per connection (src/db/postgres/prepared-statements.ts).
   const config: pg.PoolConfig = { connectionString: url, max: poolSize, ...(preparedStatements ? { Client: PreparingClient } : {}) };
   const listeners = new Set<(lost: LostConnection) => void>();
   const onConnectionLost = (listener: (lost: LostConnection) => void) => {

@@ -3,7 +3,7 @@
  * query with Kysely (operation-node trees, frozen objects, a compiler pass) cost more CPU on the SCIM
  * create path than SQLite's own insert of the row; these inserts always have the same columns, so
  * only their parameters are new. The text is also what the statement caches key on
- * (src/db/statement-cache.ts, src/db/pg-prepared.ts).
+ * (src/db/statement-cache.ts, src/db/postgres/prepared-statements.ts).
  */
 import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
 import type { Dialect, DialectName } from './dialect.js';
@@ -34,7 +34,7 @@ export type Rows<T extends keyof Database, Fixed extends keyof Database[T] & str
 
 /**
  * Where a store puts the rows it would insert, when a caller sends them later as part of a larger
- * statement (src/db/write-batch.ts, src/scim/service/create-coalescer.ts) instead of running them.
+ * statement (src/db/postgres/write-batch.ts, src/db/postgres/create-coalescer.ts) instead of running them.
  */
 export interface InsertSink {
   add<T extends keyof Database, Fixed extends keyof Database[T] & string = never>(table: T, rows: Rows<T, Fixed>, fixed?: readonly FixedColumn<Fixed>[]): void;

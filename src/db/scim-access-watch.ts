@@ -5,8 +5,8 @@
  * (sqlite-access-watch.ts, postgres-access-watch.ts), and callers only ask `fresh()`.
  */
 import { sqlitePath, urlOf, type Db } from './open.js';
-import { PostgresAccessWatch } from './postgres-access-watch.js';
-import { SqliteAccessWatch } from './sqlite-access-watch.js';
+import { PostgresAccessWatch } from './postgres/access-watch.js';
+import { SqliteAccessWatch } from './sqlite/access-watch.js';
 
 /** Tells a process-local cache of SCIM access when to forget, and when not to trust itself at all. */
 export interface ScimAccessWatch {

@@ -6,7 +6,7 @@ const nullableString = { type: ['string', 'null'] } as const;
 /** The full SCIM resource: kept as is, whatever attributes and extensions the IdP sent. */
 const scimResource = { type: 'object', additionalProperties: true, description: 'The full SCIM resource as provisioned' } as const;
 
-const groupRef = { type: 'object', properties: { id: { type: 'string' }, displayName: { type: 'string' } } } as const;
+const groupRef = { type: 'object', required: ['id', 'displayName'], properties: { id: { type: 'string' }, displayName: { type: 'string' } } } as const;
 
 const userProperties = {
   id: { type: 'string' },
@@ -38,11 +38,16 @@ const groupProperties = {
   scim: scimResource,
 } as const;
 
-export const userSchema = { type: 'object', properties: userProperties } as const;
-export const groupSchema = { type: 'object', properties: groupProperties } as const;
+// Every field is always sent: the directory API adds groups and roles to each user it answers with.
+const userRequired = Object.keys(userProperties) as (keyof typeof userProperties)[];
+const groupRequired = Object.keys(groupProperties) as (keyof typeof groupProperties)[];
+
+export const userSchema = { type: 'object', required: userRequired, properties: userProperties } as const;
+export const groupSchema = { type: 'object', required: groupRequired, properties: groupProperties } as const;
 /** GET /api/v1/groups/{id}: the group and its direct member count. */
 export const groupDetailSchema = {
   type: 'object',
+  required: [...groupRequired, 'memberCount'],
   properties: { ...groupProperties, memberCount: { type: 'integer', description: 'Direct members: users and nested groups' } },
 } as const;
 
@@ -56,6 +61,7 @@ export const memberSchema = {
 export function pageSchema(items: object) {
   return {
     type: 'object',
+    required: ['items', 'nextCursor'],
     properties: { items: { type: 'array', items }, nextCursor: { type: ['string', 'null'], description: 'Cursor of the next page; null on the last page' } },
   } as const;
 }

@@ -8,7 +8,7 @@
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../db/tables.js';
-import { likeEscape } from '../scim/store/sql-json.js';
+import { likeEscape } from '../db/text-match.js';
 
 /** Longest search text the routes accept. */
 export const MAX_SEARCH_LENGTH = 200;

@@ -7,6 +7,8 @@ import { EVENT_TYPES, type EventType } from './types.js';
 
 const eventSchema = {
   type: 'object',
+  // All always sent (toEvent in ./store.ts); connectionId as null when there is none.
+  required: ['id', 'type', 'tenantId', 'connectionId', 'occurredAt', 'data'],
   properties: {
     id: { type: 'string' },
     type: { type: 'string', enum: [...EVENT_TYPES] },
@@ -46,7 +48,7 @@ export const eventRoutes: FastifyPluginAsync<{ events: EventService }> = async (
           },
         },
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: eventSchema }, nextCursor: { type: 'string' } } },
+          200: { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: eventSchema }, nextCursor: { type: 'string' } } },
           ...errorResponses(400, 401),
         },
       },

@@ -1,21 +1,22 @@
 /**
  * The event outbox. Events are written in the transaction of the change they describe; the feed
- * reads them in (transaction, sequence) order and, on PostgreSQL, only below the oldest transaction
- * still running, so a page never skips an event that commits after a later one.
+ * reads them in (transaction, sequence) order, and only the events that no transaction still running
+ * can precede, so a page never skips an event that commits after a later one (src/db/event-log.ts).
  */
 import { newId } from '../security/ids.js';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Dialect } from '../db/dialect.js';
-import { insertRows, type FixedColumn, type InsertSink } from '../db/prepared-insert.js';
+import { TX_ORDER } from '../db/event-log.js';
+import { insertRows, type InsertSink } from '../db/prepared-insert.js';
 import type { Database, EventsTable } from '../db/tables.js';
 import { chunks } from '../scim/store/scope.js';
 import type { FeedPosition } from './cursor.js';
 import type { EventType, NewEvent, RollcallEvent } from './types.js';
 
-export type EventRow = Selectable<EventsTable>;
+// Statements that write events without this store name the column alike (src/db/postgres/member-change.ts).
+export { TX_ORDER } from '../db/event-log.js';
 
-/** The id of the current transaction (PostgreSQL); SQLite writes one transaction at a time. */
-export const TX_ORDER: FixedColumn<'tx_order'> = { name: 'tx_order', sql: { postgres: 'pg_current_xact_id()::text::bigint', sqlite: '0' } };
+export type EventRow = Selectable<EventsTable>;
 
 /** Events after a position, optionally by tenant and types. */
 export interface FeedQuery {
@@ -38,7 +39,7 @@ export function toEvent(row: EventRow): RollcallEvent {
 
 /** Storage port of the events domain. */
 export class EventStore {
-  /** `batch`: appends are added to it instead of run, for a caller to send (src/db/write-batch.ts). */
+  /** `batch`: appends are added to it instead of run, for a caller to send (src/db/postgres/write-batch.ts). */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
@@ -66,17 +67,25 @@ export class EventStore {
   /** A page of the feed after `query.after`, in feed order. */
   list(query: FeedQuery): Promise<EventRow[]> {
     const { after } = query;
-    let select = this.db
-      .selectFrom('events')
-      .selectAll()
-      .where((eb) => eb.or([eb('tx_order', '>', after.txOrder), eb.and([eb('tx_order', '=', after.txOrder), eb('seq', '>', after.seq)])]));
-    if (this.dialect.name === 'postgres') {
-      // Only transactions older than every running one: their events can no longer appear late.
-      select = select.where(sql<boolean>`tx_order < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
-    }
+    let select = this.dialect.eventLog.settled(
+      this.db
+        .selectFrom('events')
+        .selectAll()
+        .where((eb) => eb.or([eb('tx_order', '>', after.txOrder), eb.and([eb('tx_order', '=', after.txOrder), eb('seq', '>', after.seq)])])),
+    );
     if (query.tenantId !== undefined) select = select.where('tenant_id', '=', query.tenantId);
     if (query.types && query.types.length > 0) select = select.where('type', 'in', [...query.types]);
     return select.orderBy('tx_order').orderBy('seq').limit(query.limit).execute();
+  }
+
+  /**
+   * The last position of the feed that can no longer gain events before it, by the same rule as
+   * `list`; the start of the feed when it has none.
+   */
+  async head(): Promise<FeedPosition> {
+    const query = this.dialect.eventLog.settled(this.db.selectFrom('events').select(['tx_order', 'seq']));
+    const row = await query.orderBy('tx_order', 'desc').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return row ? { txOrder: row.tx_order, seq: row.seq } : { txOrder: 0, seq: 0 };
   }
 
   /** Deletes events that occurred before `cutoff`, at most `batch` at a time; returns how many. */

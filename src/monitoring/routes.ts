@@ -8,6 +8,7 @@ import { BUCKETS, MAX_BUCKETS, type Bucket } from './timeseries.js';
 
 const entrySchema = {
   type: 'object',
+  required: ['id', 'at', 'tenantId', 'connectionId', 'method', 'path', 'query', 'status', 'durationMs', 'scimType', 'detail', 'userAgent', 'body'],
   properties: {
     id: { type: 'integer' },
     at: { type: 'string', format: 'date-time' },
@@ -62,7 +63,7 @@ export const monitoringRoutes: FastifyPluginAsync<{ monitoring: MonitoringServic
           },
         },
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: entrySchema }, nextCursor: { type: ['string', 'null'] } } },
+          200: { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: entrySchema }, nextCursor: { type: ['string', 'null'] } } },
           ...errorResponses(400, 401),
         },
       },
@@ -95,11 +96,13 @@ export const monitoringRoutes: FastifyPluginAsync<{ monitoring: MonitoringServic
         response: {
           200: {
             type: 'object',
+            required: ['items'],
             properties: {
               items: {
                 type: 'array',
                 items: {
                   type: 'object',
+                  required: ['connectionId', 'tenantId', 'requests', 'errors', 'lastRequestAt', 'lastSuccessAt', 'lastError'],
                   properties: {
                     connectionId: { type: 'string' },
                     tenantId: { type: 'string' },
@@ -109,6 +112,7 @@ export const monitoringRoutes: FastifyPluginAsync<{ monitoring: MonitoringServic
                     lastSuccessAt: { type: ['string', 'null'] },
                     lastError: {
                       type: ['object', 'null'],
+                      required: ['at', 'status', 'scimType', 'detail', 'method', 'path'],
                       properties: { at: { type: 'string' }, status: { type: 'integer' }, scimType: { type: ['string', 'null'] }, detail: { type: ['string', 'null'] }, method: { type: 'string' }, path: { type: 'string' } },
                     },
                   },
@@ -145,6 +149,7 @@ export const monitoringRoutes: FastifyPluginAsync<{ monitoring: MonitoringServic
         response: {
           200: {
             type: 'object',
+            required: ['bucketSeconds', 'from', 'to', 'items'],
             properties: {
               bucketSeconds: { type: 'integer' },
               from: { type: 'string', format: 'date-time' },
@@ -153,6 +158,7 @@ export const monitoringRoutes: FastifyPluginAsync<{ monitoring: MonitoringServic
                 type: 'array',
                 items: {
                   type: 'object',
+                  required: ['at', 'connectionId', 'requests', 'errors'],
                   properties: {
                     at: { type: 'string', format: 'date-time', description: 'Start of the bucket' },
                     connectionId: { type: 'string' },

@@ -2,8 +2,6 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Dialect } from '../db/dialect.js';
 import type { Database, RequestLogsTable } from '../db/tables.js';
-import { WriteBatch } from '../db/write-batch.js';
-import { chunks } from '../scim/store/scope.js';
 
 export type RequestLogRow = Selectable<RequestLogsTable>;
 export type NewRequestLog = Insertable<RequestLogsTable>;
@@ -51,25 +49,11 @@ export class RequestLogStore {
     private readonly dialect: Dialect,
   ) {}
 
-  /**
-   * Writes a flush of log rows. PostgreSQL: one statement with one array per column, whatever the
-   * number of rows, prepared once (src/db/column-arrays.ts) — Kysely built a VALUES list of up to 2,400
-   * parameters per 200 rows, each text planned anew, and its Node CPU (16–34 µs a row) ran between
-   * requests — committed without waiting for the WAL flush: log rows are not SCIM data, and a crash
-   * may lose the last flush of them anyway (src/monitoring/writer.ts). SQLite: a VALUES list per 200
-   * rows (12 µs a row), in the process.
-   */
+  /** Writes a flush of log rows, each database its cheapest way (src/db/request-log.ts). */
   async insert(rows: readonly NewRequestLog[]): Promise<void> {
     const storable = rows.map(storableRow);
     if (storable.length === 0) return;
-    if (this.dialect.name === 'postgres') {
-      const batch = new WriteBatch();
-      batch.add('request_logs', storable);
-      batch.commitAsync();
-      await batch.execute(this.db);
-      return;
-    }
-    for (const part of chunks(storable, 200)) await this.db.insertInto('request_logs').values(part).execute();
+    await this.dialect.requestLog.insert(this.db, storable);
   }
 
   /** The tenant of each existing connection among `ids`. */

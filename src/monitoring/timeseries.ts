@@ -2,7 +2,7 @@
  * Request counts per time bucket and connection, for a dashboard chart. Rows are grouped in SQL, so
  * a day of traffic comes back as at most a few hundred rows, never as the log itself.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../db/dialect.js';
 import type { Database } from '../db/tables.js';
 import { validationFailed } from '../http/api-errors.js';
@@ -81,17 +81,6 @@ export function timeseriesRange(request: TimeseriesRequest, now = Date.now()): T
   };
 }
 
-/**
- * Seconds since the epoch of the bucket a row falls in. `created_at` is ISO-8601 UTC text on both
- * engines (migration 0002), so it is parsed here; the width is a literal from BUCKET_SECONDS, which
- * lets PostgreSQL match the GROUP BY expression to the selected one.
- */
-function bucketStart(dialect: Dialect, seconds: number): RawBuilder<number> {
-  const width = sql.lit(seconds);
-  if (dialect.name === 'sqlite') return sql<number>`(cast(strftime('%s', created_at) as integer) / ${width}) * ${width}`;
-  return sql<number>`cast(floor(extract(epoch from cast(created_at as timestamptz)) / ${width}) * ${width} as bigint)`;
-}
-
 /** Storage side of the chart: one grouped query over the request log. */
 export class RequestTimeseriesStore {
   constructor(
@@ -100,7 +89,8 @@ export class RequestTimeseriesStore {
   ) {}
 
   async buckets(range: TimeseriesRange): Promise<TimeseriesPoint[]> {
-    const bucket = bucketStart(this.dialect, range.bucketSeconds);
+    // Seconds since the epoch at which the bucket each row falls in starts (src/db/time-buckets.ts).
+    const bucket = this.dialect.timeBuckets.start(sql`created_at`, range.bucketSeconds);
     let query = this.db
       .selectFrom('request_logs')
       .select([

@@ -5,7 +5,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { ScimUsersTable } from '../db/tables.js';
-import type { Stores } from '../scim/service/transactions.js';
+import type { Stores } from '../scim/service/unit-of-work.js';
 import type { MemberRow } from '../scim/store/group-store.js';
 import type { ConnectionScope } from '../scim/store/scope.js';
 import { changedRoles, type GroupRoleChange } from './effective.js';

@@ -23,13 +23,14 @@ const roleProperties = {
   createdAt: { type: 'string', format: 'date-time' },
   updatedAt: { type: 'string', format: 'date-time' },
 } as const;
-const roleSchema = { type: 'object', properties: roleProperties } as const;
+const roleSchema = { type: 'object', required: ['key', 'name', 'description', 'permissions', 'isDefault', 'createdAt', 'updatedAt'], properties: roleProperties } as const;
 const keyParams = { type: 'object', required: ['key'], properties: { key: { type: 'string', pattern: ROLE_KEY_PATTERN } } } as const;
 const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as const;
 const description = { type: ['string', 'null'], maxLength: 1000 } as const;
 
 const groupRolesSchema = {
   type: 'object',
+  required: ['tenantId', 'groupId', 'roleKeys'],
   properties: { tenantId: { type: 'string' }, groupId: { type: 'string' }, roleKeys: { type: 'array', items: { type: 'string' } } },
 } as const;
 const groupParams = {
@@ -47,12 +48,19 @@ export const roleRoutes: FastifyPluginAsync<{ roles: RoleService; groupRoles: Gr
       tags,
       security,
       summary: 'The permissions Rollcall checks',
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, description: { type: 'string' } } } } } }, ...errorResponses(401) },
+      response: {
+        200: {
+          type: 'object',
+          required: ['items'],
+          properties: { items: { type: 'array', items: { type: 'object', required: ['key', 'description'], properties: { key: { type: 'string' }, description: { type: 'string' } } } } },
+        },
+        ...errorResponses(401),
+      },
     },
   }, async () => ({ items: KNOWN_PERMISSIONS }));
 
   app.get('/api/v1/roles', {
-    schema: { tags, security, summary: 'List roles', response: { 200: { type: 'object', properties: { items: { type: 'array', items: roleSchema } } }, ...errorResponses(401) } },
+    schema: { tags, security, summary: 'List roles', response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: roleSchema } } }, ...errorResponses(401) } },
   }, async () => ({ items: await roles.list() }));
 
   app.post<{ Body: { key: string; name: string; description?: string | null; permissions: string[]; isDefault?: boolean } }>(

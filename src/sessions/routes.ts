@@ -28,6 +28,7 @@ const tags = ['web UI sessions'];
 
 const dashboardSchema = {
   type: 'object',
+  required: ['kind', 'clientId', 'csrfToken', 'expiresAt'],
   properties: {
     kind: { type: 'string', enum: ['dashboard'] },
     clientId: { type: 'string' },
@@ -38,6 +39,7 @@ const dashboardSchema = {
 
 const portalSchema = {
   type: 'object',
+  required: ['kind', 'tenantId', 'userId', 'email', 'permissions', 'scimProvisioning', 'theme', 'csrfToken', 'expiresAt'],
   properties: {
     kind: { type: 'string', enum: ['portal'] },
     tenantId: { type: 'string' },
@@ -48,6 +50,7 @@ const portalSchema = {
     theme: {
       type: 'object',
       description: "The vendor's portal theme (builder settings)",
+      required: ['brandColor', 'logoUrl', 'productName'],
       properties: { brandColor: { type: ['string', 'null'] }, logoUrl: { type: ['string', 'null'] }, productName: { type: ['string', 'null'] } },
     },
     csrfToken: { type: 'string', description: 'Send as x-csrf-token on every unsafe request authenticated by the cookie' },
@@ -164,7 +167,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionRouteOptions> = async (app
       schema: {
         tags,
         summary: 'Who may embed the portal (FRAME_ANCESTORS), and so hand it a user token by postMessage',
-        response: { 200: { type: 'object', properties: { frameAncestors: { type: 'array', items: { type: 'string' } } } } },
+        response: { 200: { type: 'object', required: ['frameAncestors'], properties: { frameAncestors: { type: 'array', items: { type: 'string' } } } } },
       },
     },
     async () => ({ frameAncestors }),

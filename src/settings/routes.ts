@@ -17,14 +17,21 @@ const portalProperties = {
 
 const settingsSchema = {
   type: 'object',
+  required: ['selfService', 'portal'],
   properties: {
     selfService: {
       type: 'object',
+      required: ['scimProvisioning'],
       properties: {
         scimProvisioning: { type: 'boolean', description: 'Whether user tokens may list, read, create and delete SCIM configurations of their tenant' },
       },
     },
-    portal: { type: 'object', description: "The self-service portal's theme; null values mean Rollcall's defaults", properties: portalProperties },
+    portal: {
+      type: 'object',
+      description: "The self-service portal's theme; null values mean Rollcall's defaults",
+      required: ['brandColor', 'logoUrl', 'productName'],
+      properties: portalProperties,
+    },
   },
 } as const;
 

@@ -8,6 +8,7 @@ export const TENANT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$';
 
 const tenantSchema = {
   type: 'object',
+  required: ['tenantId', 'name', 'createdAt', 'updatedAt'],
   properties: {
     tenantId: { type: 'string' },
     name: { type: 'string' },
@@ -61,10 +62,12 @@ export const tenantRoutes: FastifyPluginAsync<{ tenants: TenantService }> = asyn
         response: {
           200: {
             type: 'object',
+            required: ['items', '_metadata'],
             properties: {
               items: { type: 'array', items: tenantSchema },
               _metadata: {
                 type: 'object',
+                required: ['totalItems', 'totalPages', 'limit', 'offset'],
                 properties: { totalItems: { type: 'integer' }, totalPages: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
               },
             },

@@ -56,16 +56,12 @@ export class DeliveryQueue {
    */
   async dispatch(webhookId: string, limit: number, at: string): Promise<number | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      let lock = trx.selectFrom('webhooks').selectAll().where('id', '=', webhookId).where('enabled', '=', 1);
-      if (this.dialect.name === 'postgres') {
-        // A second dispatcher skips this webhook for now rather than waiting for it.
-        lock = lock.forUpdate().skipLocked();
-      } else {
-        // SQLite has one writer: write first, so another process waits (busy_timeout) for the lock
-        // instead of failing when a read transaction tries to become a write one.
-        await trx.updateTable('webhooks').set((eb) => ({ cursor_seq: eb.ref('cursor_seq') })).where('id', '=', webhookId).execute();
-      }
-      const webhook = await lock.executeTakeFirst();
+      // Held until this transaction ends, so no two dispatchers read the same page (src/db/row-locks.ts);
+      // the second statement writes the row as it is, for a database that locks by writing.
+      const webhook = await this.dialect.rowLocks.lockRow(
+        trx.selectFrom('webhooks').selectAll().where('id', '=', webhookId).where('enabled', '=', 1),
+        trx.updateTable('webhooks').set((eb) => ({ cursor_seq: eb.ref('cursor_seq') })).where('id', '=', webhookId),
+      );
       if (!webhook) return undefined;
       const events = await new EventStore(trx, this.dialect).list({
         after: { txOrder: webhook.cursor_tx, seq: webhook.cursor_seq },
@@ -93,7 +89,6 @@ export class DeliveryQueue {
    * go out in order, one at a time). Claiming counts the attempt, so even a crash mid-attempt uses one.
    */
   async claimDue(at: string, leaseUntil: string, limit: number): Promise<Claim[]> {
-    const pg = this.dialect.name === 'postgres';
     const due = this.db
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
@@ -117,12 +112,12 @@ export class DeliveryQueue {
       )
       .orderBy('d.next_attempt_at')
       .orderBy('d.event_seq')
-      .limit(limit)
-      .$if(pg, (query) => query.forUpdate('d').skipLocked());
+      .limit(limit);
     return this.db
       .updateTable('webhook_deliveries')
       .set((eb) => ({ attempts: eb('attempts', '+', 1), locked_until: leaseUntil, last_attempt_at: at, updated_at: at }))
-      .where('id', 'in', due)
+      // Each claimer passes over the rows another is claiming (src/db/row-locks.ts).
+      .where('id', 'in', this.dialect.rowLocks.skipLocked(due, 'd'))
       // Re-checked on the row as updated: a claim that committed meanwhile is not taken twice.
       .where('status', '=', 'pending')
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', at)]))

@@ -9,7 +9,7 @@ import type { WebhookInput, WebhookService } from './service.js';
 const webhookProperties = {
   id: { type: 'string' },
   url: { type: 'string' },
-  events: { type: ['array', 'null'], items: { type: 'string' } },
+  events: { type: ['array', 'null'], items: { type: 'string', enum: [...EVENT_TYPES] } },
   tenantId: { type: ['string', 'null'] },
   enabled: { type: 'boolean' },
   disabledReason: { type: ['string', 'null'] },
@@ -18,10 +18,14 @@ const webhookProperties = {
   createdAt: { type: 'string', format: 'date-time' },
   updatedAt: { type: 'string', format: 'date-time' },
 } as const;
-const webhookSchema = { type: 'object', properties: webhookProperties } as const;
+/** Always sent, null where they can be null (toWebhook in ./service.ts): fast-json-stringify throws on a missing one. */
+const webhookRequired = ['id', 'url', 'events', 'tenantId', 'enabled', 'disabledReason', 'consecutiveFailures', 'failingSince', 'createdAt', 'updatedAt'] as const;
+const webhookSchema = { type: 'object', required: webhookRequired, properties: webhookProperties } as const;
 
 const deliverySchema = {
   type: 'object',
+  // All always sent, null where they can be null (toDelivery in ./service.ts).
+  required: ['id', 'webhookId', 'eventId', 'eventType', 'status', 'attempts', 'nextAttemptAt', 'lastStatusCode', 'lastError', 'lastAttemptAt', 'createdAt', 'updatedAt'],
   properties: {
     id: { type: 'string' },
     webhookId: { type: 'string' },
@@ -69,7 +73,10 @@ export const webhookRoutes: FastifyPluginAsync<{ webhooks: WebhookService }> = a
           'The response carries the signing secret once; it cannot be read again. Each event is POSTed as JSON with `Rollcall-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`.',
         security: environmentSecurity,
         body: { type: 'object', required: ['url'], additionalProperties: false, properties: inputProperties },
-        response: { 201: { type: 'object', properties: { ...webhookProperties, secret: { type: 'string' } } }, ...errorResponses(400, 401, 404) },
+        response: {
+          201: { type: 'object', required: [...webhookRequired, 'secret'], properties: { ...webhookProperties, secret: { type: 'string' } } },
+          ...errorResponses(400, 401, 404),
+        },
       },
     },
     async (request, reply) => reply.code(201).send(await webhooks.create(request.body)),
@@ -86,10 +93,12 @@ export const webhookRoutes: FastifyPluginAsync<{ webhooks: WebhookService }> = a
         response: {
           200: {
             type: 'object',
+            required: ['items', '_metadata'],
             properties: {
               items: { type: 'array', items: webhookSchema },
               _metadata: {
                 type: 'object',
+                required: ['totalItems', 'totalPages', 'limit', 'offset'],
                 properties: { totalItems: { type: 'integer' }, totalPages: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
               },
             },
@@ -151,7 +160,7 @@ export const webhookRoutes: FastifyPluginAsync<{ webhooks: WebhookService }> = a
           },
         },
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: deliverySchema }, nextCursor: { type: ['string', 'null'] } } },
+          200: { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: deliverySchema }, nextCursor: { type: ['string', 'null'] } } },
           ...errorResponses(400, 401, 404),
         },
       },

@@ -1,6 +1,7 @@
 /** Storage of webhook endpoints and of their delivery history, for the management API. */
-import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { FeedPosition } from '../events/cursor.js';
+import { EventStore } from '../events/store.js';
 import type { Dialect } from '../db/dialect.js';
 import type { Database, WebhookDeliveriesTable, WebhooksTable } from '../db/tables.js';
 
@@ -53,16 +54,10 @@ export class WebhookStore {
 
   /**
    * The last position of the feed that can no longer gain events before it: a new webhook starts
-   * there, so it receives what happens after its creation and not the retained history. On
-   * PostgreSQL the same rule as EventStore.list: only transactions older than every running one.
+   * there, so it receives what happens after its creation and not the retained history.
    */
-  async feedHead(): Promise<FeedPosition> {
-    let query = this.db.selectFrom('events').select(['tx_order', 'seq']);
-    if (this.dialect.name === 'postgres') {
-      query = query.where(sql<boolean>`tx_order < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
-    }
-    const row = await query.orderBy('tx_order', 'desc').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    return row ? { txOrder: row.tx_order, seq: row.seq } : { txOrder: 0, seq: 0 };
+  feedHead(): Promise<FeedPosition> {
+    return new EventStore(this.db, this.dialect).head();
   }
 
   /** Pending deliveries of a re-enabled webhook go out now rather than at their backed-off time. */

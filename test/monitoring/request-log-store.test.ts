@@ -46,7 +46,7 @@ for (const dialect of dialectsUnderTest()) {
 
     const stored = () => store.db.kysely.selectFrom('request_logs').selectAll().orderBy('seq').execute();
 
-    it('writes a flush of 450 rows as given, in order', async () => {
+    it('writes a flush of 450 rows as given, in order: one statement on PostgreSQL, a VALUES list per 200 rows on SQLite', async () => {
       const rows = Array.from({ length: 450 }, (_, i) => row(i));
       counter.count = 0;
       await logs.insert(rows);

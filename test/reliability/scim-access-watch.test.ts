@@ -47,7 +47,7 @@ for (const dialect of dialectsUnderTest()) {
       return conn;
     }
 
-    it('refuses a token that another connection deleted, though this process had resolved it', async () => {
+    it('refuses a token that another connection deleted, though this process had resolved it: at once on SQLite, once announced on PostgreSQL', async () => {
       const conn = await resolved();
       await other.kysely.deleteFrom('connection_tokens').where('connection_id', '=', conn.id).execute();
       // SQLite reads the version on every request; PostgreSQL hears of it when the change commits.
@@ -66,7 +66,7 @@ for (const dialect of dialectsUnderTest()) {
         payload: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'watched' },
       });
       expect(created.statusCode).toBe(201);
-      await t.app.services.scimTransactions.flush({ tenantId: `watch-${n - 1}`, connectionId: conn.id });
+      await t.app.services.scim.writes.flush({ tenantId: `watch-${n - 1}`, connectionId: conn.id });
       expect(await version()).toBe(before);
       await other.kysely.updateTable('connections').set({ connection_name: 'renamed' }).where('id', '=', conn.id).execute();
       expect(await version()).toBe(before);
@@ -75,7 +75,7 @@ for (const dialect of dialectsUnderTest()) {
     });
 
     if (dialect === 'postgres') {
-      it('trusts nothing cached while its listening connection is down, and again once it listens', async () => {
+      it('PostgreSQL only: trusts nothing cached while its listening connection is down, and again once it listens', async () => {
         const warnings: string[] = [];
         t.app.services.scimAccess.reportTo((message) => warnings.push(message));
         const conn = await resolved();

@@ -1,5 +1,5 @@
 /**
- * SQLite WAL checkpoints run on a worker thread (src/db/sqlite-checkpointer.ts): committed pages reach
+ * SQLite WAL checkpoints run on a worker thread (src/db/sqlite/checkpointer.ts): committed pages reach
  * the database file without a checkpoint on the request thread, and closing the database stops it.
  */
 import { statSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, sqlitePath } from '../../src/db/open.js';
-import { BACKSTOP_PAGES } from '../../src/db/sqlite-checkpointer.js';
+import { BACKSTOP_PAGES } from '../../src/db/sqlite/checkpointer.js';
 import { createTestDatabase } from '../support/databases.js';
 
 describe('SQLite checkpoints off the request thread', () => {

@@ -1,15 +1,14 @@
 /**
  * A Bulk's writes are made durable together, before it answers: each operation runs with
  * `flushAtEnd` (PostgreSQL then commits it without waiting for the WAL flush), and one
- * `ScimTransactions.flush` after them — whenever an operation was applied, failures included.
+ * `UnitOfWork.flush` after them — whenever an operation was applied, failures included.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
-import { WriteBatch } from '../../src/db/write-batch.js';
+import { WriteBatch } from '../../src/db/postgres/write-batch.js';
 import { BulkService, BULK_REQUEST_SCHEMA } from '../../src/scim/service/bulk-service.js';
 import { GroupService } from '../../src/scim/service/group-service.js';
-import { ScimTransactions } from '../../src/scim/service/transactions.js';
 import { UserService } from '../../src/scim/service/user-service.js';
 import type { ConnectionScope } from '../../src/scim/store/scope.js';
 import { dialectsUnderTest, type TestDatabase } from '../support/databases.js';
@@ -37,8 +36,9 @@ for (const dialect of dialectsUnderTest()) {
 
     /** A Bulk whose writes and flushes are recorded: the scope each create ran with, and each flush. */
     function recordedBulk() {
-      const tx = new ScimTransactions(db);
-      const users = new UserService(tx);
+      const storage = db.dialect.scim.storage(db);
+      const tx = storage.writes;
+      const users = new UserService(storage);
       const writes: ConnectionScope[] = [];
       const flushes: ConnectionScope[] = [];
       const recordingUsers = Object.assign(Object.create(users) as UserService, {
@@ -47,7 +47,7 @@ for (const dialect of dialectsUnderTest()) {
           return users.create(s, baseUrl, body);
         },
       });
-      const bulk = new BulkService(recordingUsers, new GroupService(tx), {
+      const bulk = new BulkService(recordingUsers, new GroupService(storage), {
         flush: async (s) => {
           flushes.push(s);
           await tx.flush(s);
@@ -87,15 +87,15 @@ for (const dialect of dialectsUnderTest()) {
       expect(none.flushes).toHaveLength(0);
     });
 
-    it('flush writes the connection\'s lastSync (on PostgreSQL, the synchronous commit that flushes the WAL)', async () => {
+    it('flush writes the connection\'s lastSync on PostgreSQL (the synchronous commit that flushes the WAL), nothing on SQLite (its commits are durable already)', async () => {
       await db.kysely.updateTable('connections').set({ last_sync_at: '2000-01-01T00:00:00.000Z' }).where('id', '=', 'c').execute();
-      await new ScimTransactions(db).flush(scope);
+      await db.dialect.scim.storage(db).writes.flush(scope);
       const row = await db.kysely.selectFrom('connections').select('last_sync_at').where('id', '=', 'c').executeTakeFirstOrThrow();
       expect(row.last_sync_at! > '2026-01-01').toBe(dialect === 'postgres');
     });
 
     // PostgreSQL only (SQLite writes no batch): registered there alone, so no run reports it skipped.
-    if (dialect === 'postgres') it('an asynchronous write batch applies its writes, guarded or not', async () => {
+    if (dialect === 'postgres') it('PostgreSQL only: an asynchronous write batch applies its writes, guarded or not', async () => {
       const plain = new WriteBatch();
       plain.commitAsync();
       plain.add('scim_counts', [{ tenant_id: 't', connection_id: 'probe', resource_type: 'User', shard: 0, n: 1 }]);

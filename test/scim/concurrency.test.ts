@@ -8,7 +8,6 @@ import { dialectsUnderTest } from '../support/databases.js';
 import { createTenant } from '../support/fixtures.js';
 import { ENTERPRISE_URN, GROUP_URN, USER_URN, newScimClient, patchOp, q, type ScimClient } from '../support/scim-requests.js';
 import { useTestApp } from '../support/test-app.js';
-import { ScimTransactions } from '../../src/scim/service/transactions.js';
 
 type Resource = Record<string, any>;
 
@@ -126,7 +125,7 @@ for (const dialect of dialectsUnderTest()) {
       const scope = { tenantId: 'race', connectionId: client.connectionId, emitEvents: false };
       for (const code of ['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', '40001', '40P01']) {
         let attempts = 0;
-        const result = await new ScimTransactions(t.db).write(scope, 'conflict', async (stores) => {
+        const result = await t.db.dialect.scim.storage(t.db).writes.write(scope, 'conflict', async (stores) => {
           attempts++;
           await stores.trx.insertInto('settings').values({ key: `retry-${code}-${attempts}`, value: 'x', updated_at: new Date().toISOString() }).execute();
           if (attempts === 1) throw Object.assign(new Error('simulated'), { code });
@@ -138,7 +137,7 @@ for (const dialect of dialectsUnderTest()) {
       }
       // Anything else is not retried.
       let attempts = 0;
-      await expect(new ScimTransactions(t.db).write(scope, 'conflict', async () => {
+      await expect(t.db.dialect.scim.storage(t.db).writes.write(scope, 'conflict', async () => {
         attempts++;
         throw Object.assign(new Error('broken'), { code: 'SQLITE_CORRUPT' });
       })).rejects.toThrow('broken');

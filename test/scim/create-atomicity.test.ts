@@ -1,8 +1,8 @@
 /**
  * A SCIM create is all or nothing: the user row, its email rows, its event, the kept count and
  * order block, and lastSync — on SQLite as one write of a group commit that may share a
- * transaction with other requests (src/db/group-commit.ts), on PostgreSQL as one statement
- * (src/db/write-batch.ts). A create that fails leaves no trace, also among concurrent ones.
+ * transaction with other requests (src/db/sqlite/group-commit.ts), on PostgreSQL as one statement
+ * (src/db/postgres/write-batch.ts). A create that fails leaves no trace, also among concurrent ones.
  */
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';

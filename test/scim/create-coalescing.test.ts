@@ -1,5 +1,5 @@
 /**
- * Concurrent SCIM creates share a statement on PostgreSQL (src/scim/service/create-coalescer.ts) and
+ * Concurrent SCIM creates share a statement on PostgreSQL (src/db/postgres/create-coalescer.ts) and
  * a commit on SQLite: each still applies whole or not at all, a taken userName fails only its own
  * create, and a statement that fails as a whole fails only the create that caused it.
  */
@@ -7,10 +7,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
 import { ScimError } from '../../src/scim/errors.js';
-import { CreateCoalescer } from '../../src/scim/service/create-coalescer.js';
-import { ScimTransactions } from '../../src/scim/service/transactions.js';
+import { CreateCoalescer } from '../../src/db/postgres/create-coalescer.js';
 import { UserService } from '../../src/scim/service/user-service.js';
-import { createStatement, CreateRows } from '../../src/scim/store/create-statement.js';
+import { createStatement, CreateRows } from '../../src/db/postgres/create-statement.js';
 import type { ConnectionScope } from '../../src/scim/store/scope.js';
 import { dialectsUnderTest, type TestDatabase } from '../support/databases.js';
 import { openTestDb } from '../support/test-app.js';
@@ -41,7 +40,7 @@ for (const dialect of dialectsUnderTest()) {
       for (const id of ['c', 'c2']) {
         await db.kysely.insertInto('connections').values({ id, tenant_id: 't', source: 'okta', connection_name: id, sync_to_user_management: 1, created_at: now, updated_at: now, last_sync_at: null }).execute();
       }
-      users = new UserService(new ScimTransactions(db));
+      users = new UserService(db.dialect.scim.storage(db));
     });
 
     afterAll(async () => {
@@ -53,7 +52,7 @@ for (const dialect of dialectsUnderTest()) {
     const count = async (table: 'scim_users' | 'scim_user_emails' | 'events', where: string) =>
       Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where ${sql.raw(where)}`.execute(db.kysely)).rows[0].n);
 
-    it('writes 40 concurrent creates in two connections whole: rows, emails, one event each, counted once', async () => {
+    it('writes 40 concurrent creates in two connections whole: rows, emails, one event each, counted once (on PostgreSQL in fewer statements than creates)', async () => {
       const names = Array.from({ length: 40 }, (_, i) => `many${i}`);
       const results = await outcomes(names.map((name, i) => create(i % 2 === 0 ? scope : other, name)));
       expect(results).toEqual(names.map(() => 'ok'));
@@ -97,100 +96,102 @@ for (const dialect of dialectsUnderTest()) {
     it("moves the connection's lastSync with its creates", async () => {
       await db.kysely.updateTable('connections').set({ last_sync_at: '2000-01-01T00:00:00.000Z' }).execute();
       // A fresh process: nothing of lastSync written yet, so the first create of each connection is due.
-      const fresh = new UserService(new ScimTransactions(db));
+      const fresh = new UserService(db.dialect.scim.storage(db));
       await Promise.all([fresh.create(scope, 'https://x/scim', user('sync1')), fresh.create(other, 'https://x/scim', user('sync2'))]);
       const rows = await db.kysely.selectFrom('connections').select(['id', 'last_sync_at']).orderBy('id').execute();
       expect(rows.map((r) => [r.id, r.last_sync_at! > '2026-01-01'])).toEqual([['c', true], ['c2', true]]);
     });
 
-    // PostgreSQL only (SQLite shares a commit, src/db/group-commit.ts): registered there alone.
+    // PostgreSQL only (SQLite shares a commit, src/db/sqlite/group-commit.ts): registered there alone.
     if (dialect === 'postgres') {
-      /** The rows of a create of `userName` in `tenant`/`connection`, with an email and an event. */
-      function rowsOf(userName: string, tenant = 't', connection = 'c'): CreateRows {
-        const rows = new CreateRows();
-        const id = `id-${userName}`;
-        rows.add('scim_users', [{ id, tenant_id: tenant, connection_id: connection, user_name: userName, user_name_norm: userName.toLowerCase(), external_id: null, display_name: null, display_name_norm: null, given_name: null, family_name: null, email_norm: null, active: 1, detached: 0, resource: '{}', version: 1, created_at: now, updated_at: now }]);
-        rows.add('scim_user_emails', [{ user_id: id, position: 0, connection_id: connection, value_norm: `${userName}@raw.test`, type: null, is_primary: 1 }]);
-        rows.add('events', [{ id: `ev-${userName}`, type: 'user.created', tenant_id: tenant, connection_id: connection, resource_id: id, occurred_at: now, data: '{}' }], [
-          { name: 'tx_order', sql: { postgres: 'pg_current_xact_id()::text::bigint', sqlite: '0' } },
-        ]);
-        return rows;
-      }
+      describe('PostgreSQL only: the statement that concurrent creates share', () => {
+        /** The rows of a create of `userName` in `tenant`/`connection`, with an email and an event. */
+        function rowsOf(userName: string, tenant = 't', connection = 'c'): CreateRows {
+          const rows = new CreateRows();
+          const id = `id-${userName}`;
+          rows.add('scim_users', [{ id, tenant_id: tenant, connection_id: connection, user_name: userName, user_name_norm: userName.toLowerCase(), external_id: null, display_name: null, display_name_norm: null, given_name: null, family_name: null, email_norm: null, active: 1, detached: 0, resource: '{}', version: 1, created_at: now, updated_at: now }]);
+          rows.add('scim_user_emails', [{ user_id: id, position: 0, connection_id: connection, value_norm: `${userName}@raw.test`, type: null, is_primary: 1 }]);
+          rows.add('events', [{ id: `ev-${userName}`, type: 'user.created', tenant_id: tenant, connection_id: connection, resource_id: id, occurred_at: now, data: '{}' }], [
+            { name: 'tx_order', sql: { postgres: 'pg_current_xact_id()::text::bigint', sqlite: '0' } },
+          ]);
+          return rows;
+        }
 
-      it('runs each create of a statement that failed as a whole alone: only the one that caused it fails', async () => {
-        const coalescer = new CreateCoalescer(db.kysely);
-        const sync = { asynchronous: false };
-        // Submitted in one tick, so they share the first statement; the tenant of the third does not exist.
-        const results = await outcomes([
-          coalescer.insert(rowsOf('raw1'), sync),
-          coalescer.insert(rowsOf('raw2'), sync),
-          coalescer.insert(rowsOf('raw3', 'no-such-tenant'), sync),
-          coalescer.insert(rowsOf('raw4'), sync),
-        ]);
-        expect(results.slice(0, 2)).toEqual(['ok', 'ok']);
-        expect((results[2] as { code?: string }).code).toBe('23503');
-        expect(results[3]).toBe('ok');
-        expect(await count('scim_users', "user_name like 'raw%'")).toBe(3);
-        expect(await count('scim_user_emails', "value_norm like 'raw%'")).toBe(3);
-        expect(await count('events', "id like 'ev-raw%'")).toBe(3);
-      });
+        it('runs each create of a statement that failed as a whole alone: only the one that caused it fails', async () => {
+          const coalescer = new CreateCoalescer(db.kysely);
+          const sync = { asynchronous: false };
+          // Submitted in one tick, so they share the first statement; the tenant of the third does not exist.
+          const results = await outcomes([
+            coalescer.insert(rowsOf('raw1'), sync),
+            coalescer.insert(rowsOf('raw2'), sync),
+            coalescer.insert(rowsOf('raw3', 'no-such-tenant'), sync),
+            coalescer.insert(rowsOf('raw4'), sync),
+          ]);
+          expect(results.slice(0, 2)).toEqual(['ok', 'ok']);
+          expect((results[2] as { code?: string }).code).toBe('23503');
+          expect(results[3]).toBe('ok');
+          expect(await count('scim_users', "user_name like 'raw%'")).toBe(3);
+          expect(await count('scim_user_emails', "value_norm like 'raw%'")).toBe(3);
+          expect(await count('events', "id like 'ev-raw%'")).toBe(3);
+        });
 
-      it('answers which creates were written: false for a taken key, whose rows are all skipped', async () => {
-        const coalescer = new CreateCoalescer(db.kysely);
-        const sync = { asynchronous: false };
-        const taken = rowsOf('RAW1');
-        (taken.tables[0].rows[0] as { id: string }).id = 'id-taken';
-        const results = await Promise.all([coalescer.insert(rowsOf('raw5'), sync), coalescer.insert(taken, sync)]);
-        expect(results).toEqual([true, false]);
-        expect(await count('events', "id = 'ev-RAW1'")).toBe(0);
-      });
+        it('answers which creates were written: false for a taken key, whose rows are all skipped', async () => {
+          const coalescer = new CreateCoalescer(db.kysely);
+          const sync = { asynchronous: false };
+          const taken = rowsOf('RAW1');
+          (taken.tables[0].rows[0] as { id: string }).id = 'id-taken';
+          const results = await Promise.all([coalescer.insert(rowsOf('raw5'), sync), coalescer.insert(taken, sync)]);
+          expect(results).toEqual([true, false]);
+          expect(await count('events', "id = 'ev-RAW1'")).toBe(0);
+        });
 
-      it('moves lastSync only for a connection that got a row', async () => {
-        await db.kysely.updateTable('connections').set({ last_sync_at: '2000-01-01T00:00:00.000Z' }).execute();
-        const coalescer = new CreateCoalescer(db.kysely);
-        const lastSync = (connectionId: string) => ({ asynchronous: false, lastSync: { tenantId: 't', connectionId, now: '2026-11-29T12:00:00.000Z', before: '2026-11-29T11:59:59.000Z' } });
-        const taken = rowsOf('raw6', 't', 'c2');
-        (taken.tables[0].rows[0] as { user_name_norm: string }).user_name_norm = 'stored';
-        expect(await Promise.all([coalescer.insert(rowsOf('raw7'), lastSync('c')), coalescer.insert(taken, lastSync('c2'))])).toEqual([true, false]);
-        const rows = await db.kysely.selectFrom('connections').select(['id', 'last_sync_at']).orderBy('id').execute();
-        expect(rows).toEqual([
-          { id: 'c', last_sync_at: '2026-11-29T12:00:00.000Z' },
-          { id: 'c2', last_sync_at: '2000-01-01T00:00:00.000Z' },
-        ]);
-      });
+        it('moves lastSync only for a connection that got a row', async () => {
+          await db.kysely.updateTable('connections').set({ last_sync_at: '2000-01-01T00:00:00.000Z' }).execute();
+          const coalescer = new CreateCoalescer(db.kysely);
+          const lastSync = (connectionId: string) => ({ asynchronous: false, lastSync: { tenantId: 't', connectionId, now: '2026-11-29T12:00:00.000Z', before: '2026-11-29T11:59:59.000Z' } });
+          const taken = rowsOf('raw6', 't', 'c2');
+          (taken.tables[0].rows[0] as { user_name_norm: string }).user_name_norm = 'stored';
+          expect(await Promise.all([coalescer.insert(rowsOf('raw7'), lastSync('c')), coalescer.insert(taken, lastSync('c2'))])).toEqual([true, false]);
+          const rows = await db.kysely.selectFrom('connections').select(['id', 'last_sync_at']).orderBy('id').execute();
+          expect(rows).toEqual([
+            { id: 'c', last_sync_at: '2026-11-29T12:00:00.000Z' },
+            { id: 'c2', last_sync_at: '2000-01-01T00:00:00.000Z' },
+          ]);
+        });
 
-      it("writes a connection's creates in the order their places were taken, whenever their rows are ready", async () => {
-        const coalescer = new CreateCoalescer(db.kysely);
-        const sync = { asynchronous: false };
-        const first = coalescer.reserve('t/c');
-        const second = coalescer.reserve('t/c');
-        const other = coalescer.reserve('t/c2');
-        const earlier = rowsOf('order1');
-        const later = rowsOf('order2');
-        (later.tables[0].rows[0] as { user_name_norm: string }).user_name_norm = 'order1';
-        // The later create is ready first, and a create of another connection is not held up by either.
-        const laterResult = second.insert(later, sync);
-        expect(await other.insert(rowsOf('order3', 't', 'c2'), sync)).toBe(true);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        expect(await count('scim_users', "id = 'id-order2'")).toBe(0);
-        expect(await Promise.all([first.insert(earlier, sync), laterResult])).toEqual([true, false]);
-      });
+        it("writes a connection's creates in the order their places were taken, whenever their rows are ready", async () => {
+          const coalescer = new CreateCoalescer(db.kysely);
+          const sync = { asynchronous: false };
+          const first = coalescer.reserve('t/c');
+          const second = coalescer.reserve('t/c');
+          const other = coalescer.reserve('t/c2');
+          const earlier = rowsOf('order1');
+          const later = rowsOf('order2');
+          (later.tables[0].rows[0] as { user_name_norm: string }).user_name_norm = 'order1';
+          // The later create is ready first, and a create of another connection is not held up by either.
+          const laterResult = second.insert(later, sync);
+          expect(await other.insert(rowsOf('order3', 't', 'c2'), sync)).toBe(true);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          expect(await count('scim_users', "id = 'id-order2'")).toBe(0);
+          expect(await Promise.all([first.insert(earlier, sync), laterResult])).toEqual([true, false]);
+        });
 
-      it('lets the creates after a place that was given up go', async () => {
-        const coalescer = new CreateCoalescer(db.kysely);
-        const abandoned = coalescer.reserve('t/c');
-        const next = coalescer.reserve('t/c').insert(rowsOf('order4'), { asynchronous: false });
-        abandoned.cancel();
-        expect(await next).toBe(true);
-      });
+        it('lets the creates after a place that was given up go', async () => {
+          const coalescer = new CreateCoalescer(db.kysely);
+          const abandoned = coalescer.reserve('t/c');
+          const next = coalescer.reserve('t/c').insert(rowsOf('order4'), { asynchronous: false });
+          abandoned.cancel();
+          expect(await next).toBe(true);
+        });
 
-      it('commits asynchronously only when asked, in its own transaction', async () => {
-        const job = { rows: rowsOf('raw8') };
-        expect(createStatement([job], true).sql).toContain("set_config('synchronous_commit', 'off', true)");
-        expect(createStatement([job], false).sql).not.toContain('synchronous_commit');
-        expect(await new CreateCoalescer(db.kysely).insert(rowsOf('raw8'), { asynchronous: true })).toBe(true);
-        const setting = await sql<{ value: string }>`select current_setting('synchronous_commit') as value`.execute(db.kysely);
-        expect(setting.rows[0].value).toBe('on');
+        it('commits asynchronously only when asked, in its own transaction', async () => {
+          const job = { rows: rowsOf('raw8') };
+          expect(createStatement([job], true).sql).toContain("set_config('synchronous_commit', 'off', true)");
+          expect(createStatement([job], false).sql).not.toContain('synchronous_commit');
+          expect(await new CreateCoalescer(db.kysely).insert(rowsOf('raw8'), { asynchronous: true })).toBe(true);
+          const setting = await sql<{ value: string }>`select current_setting('synchronous_commit') as value`.execute(db.kysely);
+          expect(setting.rows[0].value).toBe('on');
+        });
       });
     }
   });

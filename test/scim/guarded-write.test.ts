@@ -1,15 +1,15 @@
 /**
  * PostgreSQL: a group change read without a lock and written as one guarded statement
- * (src/scim/store/group-change-postgres.ts, src/db/write-batch.ts): applied whole when the group is
+ * (src/db/postgres/group-change.ts, src/db/postgres/write-batch.ts): applied whole when the group is
  * still at the version read, not at all when another write got there first.
  */
 import { postgresDialect } from '../../src/db/postgres/dialect.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
-import { WriteBatch } from '../../src/db/write-batch.js';
+import { WriteBatch } from '../../src/db/postgres/write-batch.js';
 import { EventStore } from '../../src/events/store.js';
-import { queueGroupChange, readGroupChange } from '../../src/scim/store/group-change-postgres.js';
+import { queueGroupChange, readGroupChange } from '../../src/db/postgres/group-change.js';
 import { GroupStore } from '../../src/scim/store/group-store.js';
 import { UserStore } from '../../src/scim/store/user-store.js';
 import { dialectsUnderTest, storeTestDatabase } from '../support/databases.js';

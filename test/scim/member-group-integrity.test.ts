@@ -76,59 +76,61 @@ for (const dialect of dialectsUnderTest()) {
     });
 
     if (dialect === 'postgres') {
-      /** A client of its own, for a transaction beside the pool's. */
-      async function client<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-        const c = new pg.Client({ connectionString: database.url });
-        await c.connect();
-        try {
-          return await fn(c);
-        } finally {
-          await c.end();
+      describe('PostgreSQL only: members and group deletes in concurrent transactions', () => {
+        /** A client of its own, for a transaction beside the pool's. */
+        async function client<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+          const c = new pg.Client({ connectionString: database.url });
+          await c.connect();
+          try {
+            return await fn(c);
+          } finally {
+            await c.end();
+          }
         }
-      }
-      const insertMember = (c: pg.Client, groupId: string, memberId: string) =>
-        c.query(`insert into scim_group_members (group_id, member_id, member_type, tenant_id, connection_id, created_at) values ($1, $2, 'User', 't1', 'c1', $3)`, [groupId, memberId, NOW]);
+        const insertMember = (c: pg.Client, groupId: string, memberId: string) =>
+          c.query(`insert into scim_group_members (group_id, member_id, member_type, tenant_id, connection_id, created_at) values ($1, $2, 'User', 't1', 'c1', $3)`, [groupId, memberId, NOW]);
 
-      it('a group deleted while members are being added to it keeps none of them', async () => {
-        await group('g1');
-        await client(async (adder) => {
-          await adder.query('begin');
-          await insertMember(adder, 'g1', 'u1');
-          // The delete waits for the adder's lock on the group, then sees its committed rows.
-          const deleted = db.kysely.deleteFrom('scim_groups').where('id', '=', 'g1').execute();
-          await new Promise((resolve) => setTimeout(resolve, 200));
-          await adder.query('commit');
-          await deleted;
+        it('a group deleted while members are being added to it keeps none of them', async () => {
+          await group('g1');
+          await client(async (adder) => {
+            await adder.query('begin');
+            await insertMember(adder, 'g1', 'u1');
+            // The delete waits for the adder's lock on the group, then sees its committed rows.
+            const deleted = db.kysely.deleteFrom('scim_groups').where('id', '=', 'g1').execute();
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            await adder.query('commit');
+            await deleted;
+          });
+          expect(await membersOf('g1')).toEqual([]);
         });
-        expect(await membersOf('g1')).toEqual([]);
-      });
 
-      it('members added to a group whose delete is under way are refused once it commits', async () => {
-        await group('g1');
-        await client(async (deleter) => {
-          await deleter.query('begin');
-          await deleter.query(`delete from scim_groups where id = 'g1'`);
-          const added = refusal(db.kysely.insertInto('scim_group_members').values(member('g1', 'u1')).execute());
-          await new Promise((resolve) => setTimeout(resolve, 200));
-          await deleter.query('commit');
-          expect(isForeignKeyViolation(await added)).toBe(true);
+        it('members added to a group whose delete is under way are refused once it commits', async () => {
+          await group('g1');
+          await client(async (deleter) => {
+            await deleter.query('begin');
+            await deleter.query(`delete from scim_groups where id = 'g1'`);
+            const added = refusal(db.kysely.insertInto('scim_group_members').values(member('g1', 'u1')).execute());
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            await deleter.query('commit');
+            expect(isForeignKeyViolation(await added)).toBe(true);
+          });
+          expect(await membersOf('g1')).toEqual([]);
         });
-        expect(await membersOf('g1')).toEqual([]);
-      });
 
-      it('migration 0011 rolled back puts the foreign key back, and forward again takes it away', async () => {
-        const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
-        const constraint = async () =>
-          (await sql<{ n: number }>`select count(*)::int as n from pg_constraint where conname = 'scim_group_members_group_id_fkey'`.execute(db.kysely)).rows[0].n;
-        expect(await constraint()).toBe(0);
-        expect((await migrator.migrateTo('0010-sqlite-insert-counting')).error).toBeUndefined();
-        expect(await constraint()).toBe(1);
-        const triggers = await sql<{ n: number }>`select count(*)::int as n from pg_trigger where tgname like 'scim_group%_group_%' or tgname = 'scim_groups_members_delete'`.execute(db.kysely);
-        expect(triggers.rows[0].n).toBe(0);
-        await group('g1');
-        expect(isForeignKeyViolation(await refusal(db.kysely.insertInto('scim_group_members').values(member('nope', 'u1')).execute()))).toBe(true);
-        expect((await migrator.migrateToLatest()).error).toBeUndefined();
-        expect(await constraint()).toBe(0);
+        it('migration 0011 rolled back puts the foreign key back, and forward again takes it away', async () => {
+          const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
+          const constraint = async () =>
+            (await sql<{ n: number }>`select count(*)::int as n from pg_constraint where conname = 'scim_group_members_group_id_fkey'`.execute(db.kysely)).rows[0].n;
+          expect(await constraint()).toBe(0);
+          expect((await migrator.migrateTo('0010-sqlite-insert-counting')).error).toBeUndefined();
+          expect(await constraint()).toBe(1);
+          const triggers = await sql<{ n: number }>`select count(*)::int as n from pg_trigger where tgname like 'scim_group%_group_%' or tgname = 'scim_groups_members_delete'`.execute(db.kysely);
+          expect(triggers.rows[0].n).toBe(0);
+          await group('g1');
+          expect(isForeignKeyViolation(await refusal(db.kysely.insertInto('scim_group_members').values(member('nope', 'u1')).execute()))).toBe(true);
+          expect((await migrator.migrateToLatest()).error).toBeUndefined();
+          expect(await constraint()).toBe(0);
+        });
       });
     }
   });

@@ -1,6 +1,6 @@
 /**
  * PostgreSQL: a PATCH that only adds or only removes members, as one statement
- * (src/scim/store/member-change-postgres.ts): what it writes, what it refuses without writing, and how
+ * (src/db/postgres/member-change.ts): what it writes, what it refuses without writing, and how
  * it meets concurrent writers of the same group; and that GroupService sends Okta's and Entra ID's
  * membership PATCHes that way, one query each, and everything else another way.
  */
@@ -11,9 +11,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
 import { RoleStore } from '../../src/roles/store.js';
 import { GroupService } from '../../src/scim/service/group-service.js';
-import { ScimTransactions } from '../../src/scim/service/transactions.js';
+import { postgresScimStorage, type PostgresScimStorage } from '../../src/db/postgres/scim-storage.js';
 import { GroupStore } from '../../src/scim/store/group-store.js';
-import { changeMembers, type MemberChange, type MemberStatement } from '../../src/scim/store/member-change-postgres.js';
+import { changeMembers, type MemberChange, type MemberStatement } from '../../src/db/postgres/member-change.js';
 import { UserStore } from '../../src/scim/store/user-store.js';
 import { dialectsUnderTest, storeTestDatabase } from '../support/databases.js';
 import { QueryCounter } from '../support/query-counter.js';
@@ -211,16 +211,16 @@ describe.runIf(postgres)('membership PATCH as one statement (postgres)', () => {
 
   describe('GroupService', () => {
     const counter = new QueryCounter();
-    let tx: ScimTransactions;
+    let tx: PostgresScimStorage;
     let service: GroupService;
     beforeAll(async () => {
-      tx = new ScimTransactions({ ...db, kysely: db.kysely.withPlugin(counter) });
+      tx = postgresScimStorage({ ...db, kysely: db.kysely.withPlugin(counter) });
       service = new GroupService(tx);
-      // The first write starts the statistics check (src/db/postgres-statistics.ts); its queries are not the PATCH's.
+      // The first write starts the statistics check (src/db/postgres/statistics.ts); its queries are not the PATCH's.
       await service.patch(scope, 'http://x/scim/v2', 'nested', { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'nested' }] });
-      await tx.statistics?.idle();
+      await tx.statistics.idle();
     });
-    afterAll(() => tx.statistics?.stop());
+    afterAll(() => tx.statistics.stop());
     const patch = async (groupId: string, operations: unknown[]) => {
       counter.count = 0;
       await service.patch(scope, 'http://x/scim/v2', groupId, { schemas: [PATCH], Operations: operations }, undefined, { exclude: [{ attr: 'members' }] });

@@ -13,11 +13,11 @@ import { migrations } from '../../src/db/migrations/index.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { normalizeResource } from '../../src/scim/resources/normalize.js';
 import type { ResourceTypeName } from '../../src/scim/schema/index.js';
-import { ScimTransactions } from '../../src/scim/service/transactions.js';
+import type { ScimStorage } from '../../src/scim/service/scim-storage.js';
 import { GroupService } from '../../src/scim/service/group-service.js';
 import { UserService } from '../../src/scim/service/user-service.js';
 import { nextStep, OrderBlockMaintenance } from '../../src/scim/store/order-maintenance.js';
-import { PostgresBlockIndex } from '../../src/scim/store/postgres-block-index.js';
+import { PostgresBlockIndex } from '../../src/db/postgres/block-index.js';
 import type { ConnectionScope } from '../../src/scim/store/scope.js';
 import { UserStore } from '../../src/scim/store/user-store.js';
 import { newId } from '../../src/security/ids.js';
@@ -97,7 +97,7 @@ describe('order block maintenance steps', () => {
 
 describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
   const t = useTestApp(dialect);
-  let tx: ScimTransactions;
+  let tx: ScimStorage;
   let users: UserService;
   let scope: ConnectionScope;
 
@@ -108,12 +108,12 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
     return ids;
   };
   /** The page read by OFFSET alone, for comparison. */
-  const byOffset = async (offset: number, limit: number) => (await tx.reads().users.list(scope, { offset, limit, sortOrder: 'ascending' })).map((r) => r.id);
+  const byOffset = async (offset: number, limit: number) => (await tx.writes.reads().users.list(scope, { offset, limit, sortOrder: 'ascending' })).map((r) => r.id);
   const settle = () => tx.blocks.settle({ ...scope, resourceType: 'User' });
 
   beforeAll(async () => {
     // Blocks kept on PostgreSQL are read again as soon as a page finds them out of date.
-    tx = new ScimTransactions(t.db, { orderBlockRows: BLOCK, blockReadIntervalMs: 0 });
+    tx = t.db.dialect.scim.storage(t.db, { orderBlockRows: BLOCK, blockReadIntervalMs: 0 });
     users = new UserService(tx);
     const tenantId = await createTenant(t);
     scope = { tenantId, connectionId: (await createConnection(t, tenantId)).id };
@@ -140,12 +140,12 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
       // Maintenance may be anywhere from not run to finished when pages are read.
       for (let s = random.int(round % 2 === 0 ? 3 : 1000); s > 0; s--) if (!(await tx.blocks.step({ ...scope, resourceType: 'User' }))) break;
       await expectExactCounts(t.db, scope, live.length);
-      const before = { ...tx.pages.stats };
+      const before = { ...tx.paging.pages.stats };
       for (let offset = 0; offset < live.length + 2; offset++) {
         const limit = 1 + random.int(7);
         expect(await page(offset, limit), `round ${round}, offset ${offset}, limit ${limit}`).toEqual(await byOffset(offset, limit));
       }
-      expect(tx.pages.stats.located - before.located).toBeGreaterThan(0);
+      expect(tx.paging.pages.stats.located - before.located).toBeGreaterThan(0);
     }
     // PostgreSQL: each round's first deep page found the kept blocks out of date (the round wrote) and looked its block up; the others were given theirs.
     if (tx.blockIndex instanceof PostgresBlockIndex) {
@@ -172,7 +172,7 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
     for (let i = 0; i < 4 * BLOCK; i++) ids.push(await insertAt(t.db, other, `k${i}@blocks.test`, new Date(day + i * 1000).toISOString()));
     await tx.blocks.settle({ ...other, resourceType: 'User' });
     const pageOf = async (offset: number) => (await users.list(other, BASE, { offset, limit: 3, sortOrder: 'ascending' }, { exclude: [] })).resources.map((r) => r.id as string);
-    const offsetOf = async (offset: number) => (await tx.reads().users.list(other, { offset, limit: 3, sortOrder: 'ascending' })).map((r) => r.id);
+    const offsetOf = async (offset: number) => (await tx.writes.reads().users.list(other, { offset, limit: 3, sortOrder: 'ascending' })).map((r) => r.id);
     const index = tx.blockIndex;
     const expectPages = async () => {
       // From the end backwards: no page starts where an earlier one ended (page-seek.ts), each looks its block up.
@@ -188,7 +188,7 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
     // Writes through this process to another list, and to other tables, leave the list's blocks as they are.
     await users.create(scope, BASE, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'elsewhere@blocks.test' });
     await t.db.kysely.updateTable('connections').set({ last_sync_at: '2026-02-02T00:00:00.000Z' }).where('id', '=', other.connectionId).execute();
-    tx.pages.changed(other.connectionId);
+    tx.paging.pages.changed(other.connectionId);
     const elsewhere = { ...index.stats };
     await expectPages();
     expect(index.stats.read - elsewhere.read).toBe(0);
@@ -204,7 +204,7 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
         () => second.kysely.deleteFrom('scim_users').where('id', '=', ids[2 * BLOCK]).execute(),
       ]) {
         await write();
-        tx.pages.changed(other.connectionId);
+        tx.paging.pages.changed(other.connectionId);
         const after = { ...index.stats };
         await expectPages();
         expect(index.stats.read - after.read).toBe(1);
@@ -223,7 +223,7 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
     for (let i = 0; i < 4 * BLOCK; i++) ids.push(await insertAt(t.db, other, `v${i}@blocks.test`, new Date(day + i * 1000).toISOString()));
     await tx.blocks.settle(target);
     const index = tx.blockIndex as PostgresBlockIndex;
-    const offsetOf = async (offset: number) => (await tx.reads().users.list(other, { offset, limit: 3, sortOrder: 'ascending' })).map((r) => r.id);
+    const offsetOf = async (offset: number) => (await tx.writes.reads().users.list(other, { offset, limit: 3, sortOrder: 'ascending' })).map((r) => r.id);
     let rows = 4 * BLOCK;
     /**
      * Every deep page, as OFFSET reads it, and how their statements found their blocks. Pages
@@ -231,7 +231,7 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
      * from the end backwards, leaves every page to the blocks.
      */
     const pages = async () => {
-      tx.pages.changed(other.connectionId);
+      tx.paging.pages.changed(other.connectionId);
       const before = { ...index.stats };
       for (let offset = rows - 1; offset >= BLOCK; offset--) expect(await page(offset, 3, other), `offset ${offset}`).toEqual(await offsetOf(offset));
       return { kept: index.stats.kept - before.kept, looked: index.stats.looked - before.looked, read: index.stats.read - before.read };
@@ -324,7 +324,7 @@ describe.each(dialectsUnderTest())('order blocks (%s)', (dialect) => {
     await tx.blocks.settle({ ...scope, resourceType: 'Group' });
     expect((await expectExactCounts(t.db, scope, 12, 'Group')).length).toBeGreaterThan(1);
     const listed = await groups.list(scope, BASE, { offset: 7, limit: 3, sortOrder: 'ascending' }, { exclude: [] });
-    expect(listed.resources.map((r) => r.id)).toEqual((await tx.reads().groups.list(scope, { offset: 7, limit: 3, sortOrder: 'ascending' })).map((r) => r.id));
+    expect(listed.resources.map((r) => r.id)).toEqual((await tx.writes.reads().groups.list(scope, { offset: 7, limit: 3, sortOrder: 'ascending' })).map((r) => r.id));
   });
 });
 
@@ -350,7 +350,7 @@ describe.each(dialectsUnderTest())('order blocks backfill (%s)', (dialect) => {
       await migrateToLatest(db);
       expect((await expectExactCounts(db, scope, 23)).length).toBe(1);
       // A new process's first pass looks at every connection: nothing has to write or read first.
-      const tx = new ScimTransactions(db, { orderBlockRows: BLOCK });
+      const tx = db.dialect.scim.storage(db, { orderBlockRows: BLOCK });
       while (await tx.blocks.pass());
       expect((await expectExactCounts(db, scope, 23)).length).toBe(4);
     } finally {

@@ -9,8 +9,7 @@ import { postgresDialect } from '../../src/db/postgres/dialect.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
 import { parseAttributeList, parseFilter } from '../../src/scim/filter/index.js';
-import { ScimTransactions } from '../../src/scim/service/transactions.js';
-import type { PostgresBlockIndex } from '../../src/scim/store/postgres-block-index.js';
+import { postgresScimStorage, type PostgresScimStorage } from '../../src/db/postgres/scim-storage.js';
 import type { ListQuery } from '../../src/scim/store/list-query.js';
 import { GroupStore } from '../../src/scim/store/group-store.js';
 import { UserStore, type ListedUser } from '../../src/scim/store/user-store.js';
@@ -22,7 +21,7 @@ const USERS = 30;
 describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (postgres)', () => {
   let store: Awaited<ReturnType<typeof storeTestDatabase>>;
   let db: Db;
-  let tx: ScimTransactions;
+  let tx: PostgresScimStorage;
   const scope = { tenantId: 't', connectionId: 'c' };
   const counter = new QueryCounter();
 
@@ -34,7 +33,7 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
       await users.insert(scope, `u${String(i).padStart(2, '0')}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `u${i}@pages.test` }, `2026-11-29T00:00:${String(i).padStart(2, '0')}.000Z`);
     }
     // Blocks of 10 rows, so pages from the 11th row on are deep ones.
-    tx = new ScimTransactions({ ...db, kysely: db.kysely.withPlugin(counter), genericPlans: db.genericPlans.withPlugin(counter) }, { orderBlockRows: 10, blockReadIntervalMs: 0 });
+    tx = postgresScimStorage({ ...db, kysely: db.kysely.withPlugin(counter), genericPlans: db.genericPlans.withPlugin(counter) }, { orderBlockRows: 10, blockReadIntervalMs: 0 });
   });
 
   afterAll(async () => {
@@ -44,11 +43,11 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
 
   /** A page, the queries it took (besides reads of the kept blocks, in the background), and how its statement found its block. */
   const page = async (query: Partial<ListQuery>, withGroups = false) => {
-    const index = tx.blockIndex as PostgresBlockIndex;
+    const index = tx.blockIndex;
     const before = { ...index.stats };
     counter.count = 0;
     const list: ListQuery = { offset: 0, limit: 10, sortOrder: 'ascending', ...query };
-    const result = await tx.page<ListedUser>(({ users }) => (withGroups ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users), scope, 'User', list);
+    const result = await tx.paging.page<ListedUser>(({ users }) => (withGroups ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users), scope, 'User', list);
     await index.idle();
     const blocks = { kept: index.stats.kept - before.kept, looked: index.stats.looked - before.looked, read: index.stats.read - before.read };
     return { ids: result.rows.map((r) => r.id), total: result.total, queries: counter.count - blocks.read, blocks, keys: Object.keys(result.rows[0] ?? {}) };
@@ -73,11 +72,11 @@ describe.runIf(dialectsUnderTest().includes('postgres'))('queries per page (post
     try {
       const expected = ['u13', 'u14', 'u15', 'u16', 'u17'];
       // One block of all 30 rows, as the inserts left it: found at 30 rows, more than twice 10.
-      const located = tx.pages.stats.located;
+      const located = tx.paging.pages.stats.located;
       // The first looks it up in its statement, and the list's blocks are read to be kept; the next is given the kept block.
       expect(await page({ offset: 13, limit: 5 })).toMatchObject({ ids: expected, total: USERS, queries: 1, blocks: { kept: 0, looked: 1, read: 1 } });
       expect(await page({ offset: 14, limit: 4 })).toMatchObject({ ids: expected.slice(1), total: USERS, queries: 1, blocks: { kept: 1, looked: 0, read: 0 } });
-      expect(tx.pages.stats.located).toBe(located + 2);
+      expect(tx.paging.pages.stats.located).toBe(located + 2);
       // Both found it too large, from the statement and from the kept blocks.
       expect(noted).toEqual([{ tenantId: 't', connectionId: 'c', resourceType: 'User' }, { tenantId: 't', connectionId: 'c', resourceType: 'User' }]);
       // Maintenance cuts the block: the version moves, the kept block is not used, and the blocks are read again.

@@ -1,14 +1,15 @@
 /**
- * PostgreSQL planner statistics during a first import (src/db/postgres-statistics.ts): once a
+ * PostgreSQL planner statistics during a first import (src/db/postgres/statistics.ts): once a
  * table's rows have changed enough, the process analyzes it itself instead of waiting a minute or
  * more for autovacuum, and the userName lookup every IdP sends before a create uses its index; rows
  * count, not requests, so one PATCH adding many members is enough for the membership table. Once
  * the writes pause, the tables they grew are vacuumed, so pages read their ids from the index alone;
  * and looked at again once PostgreSQL's idle backends have reported the last of the import.
  */
+import type { PostgresScimStorage } from '../../src/db/postgres/scim-storage.js';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { PostgresStatistics } from '../../src/db/postgres-statistics.js';
+import { PostgresStatistics } from '../../src/db/postgres/statistics.js';
 import { describe, expect, it } from 'vitest';
 import { dialectsUnderTest } from '../support/databases.js';
 import { createTenant } from '../support/fixtures.js';
@@ -17,7 +18,7 @@ import { useTestApp } from '../support/test-app.js';
 
 describe.runIf(dialectsUnderTest().includes('postgres'))('PostgreSQL statistics during an import', () => {
   const t = useTestApp('postgres');
-  const statistics = () => t.app.services.scimTransactions.statistics!;
+  const statistics = () => (t.app.services.scim as PostgresScimStorage).statistics;
   const lastAnalyze = async (table: string) =>
     (await sql<{ at: string | null }>`select last_analyze as at from pg_stat_user_tables where relname = ${table}`.execute(t.db.kysely)).rows[0]?.at ?? null;
 

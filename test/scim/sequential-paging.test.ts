@@ -14,7 +14,7 @@ const USERS = 60;
 describe.each(dialectsUnderTest())('sequential paging (%s)', (dialect) => {
   const t = useTestApp(dialect);
   let client: ScimClient;
-  const stats = () => t.app.services.scimTransactions.pages.stats;
+  const stats = () => t.app.services.scim.paging.pages.stats;
   const ids = async (path: string) => ((await client.get(path)).json().Resources as { id: string }[]).map((r) => r.id);
 
   /** Pages read from the last to the first: no page ends where a later request starts, so all by OFFSET. */

@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { trigramQuery } from '../../src/scim/store/substring-search.js';
+import { trigramQuery } from '../../src/db/sqlite/substring-search.js';
 import { dialectsUnderTest } from '../support/databases.js';
 import { createTenant } from '../support/fixtures.js';
 import { newScimClient, patchOp, q, type ScimClient } from '../support/scim-requests.js';

@@ -12,7 +12,7 @@ import { isPostgres } from './dialect.js';
  * concurrent creates on one connection do not queue on one row lock; readers sum the shards. Its
  * triggers are per statement with transition tables: deleting 100,000 users updates a few rows once.
  * SQLite has one writer at a time, so one row per connection and row-level triggers; since
- * migration 0010 its inserts are counted by the store that inserts (src/scim/store/insert-counting.ts).
+ * migration 0010 its inserts are counted by the store that inserts (src/db/sqlite/resource-counting.ts).
  */
 const SHARDS = 16;
 

@@ -3,7 +3,7 @@ import { isPostgres } from './dialect.js';
 
 /**
  * SQLite: new users and groups are counted by the store that inserts them
- * (src/scim/store/insert-counting.ts says why), so the AFTER INSERT triggers of migrations 0008 and
+ * (src/db/sqlite/resource-counting.ts says why), so the AFTER INSERT triggers of migrations 0008 and
  * 0009 go. Their AFTER DELETE triggers stay, and PostgreSQL keeps all of its triggers.
  */
 // The tables and the insert triggers of migrations 0008 and 0009, copied: a migration imports nothing from another.

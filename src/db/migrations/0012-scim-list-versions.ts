@@ -8,7 +8,7 @@ import { isPostgres } from './dialect.js';
  *
  * Each shard row of scim_counts gains `version`, which whatever counts rows into that shard adds one
  * to in the same statement — PostgreSQL's count trigger, SQLite's delete triggers and the SQLite
- * store that counts its inserts (src/scim/store/insert-counting.ts) — and block upkeep adds one to on
+ * store that counts its inserts (src/db/sqlite/resource-counting.ts) — and block upkeep adds one to on
  * a shard of its own (UPKEEP_SHARD, which no count picks) whenever it changes blocks. Rows are counted
  * by the same statements (PostgreSQL) or in the same transaction (SQLite) as their order blocks, so
  * every change to a list's blocks moves a shard's version with it. The list's version is its shards'

@@ -54,7 +54,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     return;
   }
   // The processes that keep resolved tokens, and the version each has acted on: a change waits for
-  // them before it answers (src/db/postgres-access-watch.ts). A row counts only while its listening
+  // them before it answers (src/db/postgres/access-watch.ts). A row counts only while its listening
   // backend (pid and start time) is alive, so a process that died is never waited for.
   await db.schema
     .createTable('scim_access_listeners')

@@ -2,12 +2,12 @@
  * Bulk (RFC 7644 §3.7): operations run one by one, each in its own transaction, in an order that
  * resolves `bulkId:` references (a reference to a later operation waits for it; a cycle fails
  * with 409). `failOnErrors` stops after that many failures. The operations' commits are made
- * durable together before the response (`ScimTransactions.flush`): on PostgreSQL one WAL flush per
+ * durable together before the response (`UnitOfWork.flush`): on PostgreSQL one WAL flush per
  * Bulk instead of one per operation.
  *
  * Consecutive user creates that refer to no bulkId — an import — are started together, up to
  * CREATE_WINDOW at a time, when no `failOnErrors` asks to stop early: they share a statement on
- * PostgreSQL (src/scim/service/create-coalescer.ts) and a commit on SQLite (src/db/group-commit.ts).
+ * PostgreSQL (src/db/postgres/create-coalescer.ts) and a commit on SQLite (src/db/sqlite/group-commit.ts).
  * The outcome is the one of running them one after the other: each is still its own change, and a
  * connection's creates are written in the order they were started, so of two with one userName the
  * earlier one is created and the later one answered 409.

@@ -4,7 +4,7 @@ import { matchingIndexes } from '../filter/evaluate.js';
 import type { MemberOp, MemberRef } from '../patch/types.js';
 import { groupSchema } from '../schema/index.js';
 import type { GroupStore, MemberRow } from '../store/group-store.js';
-import type { MemberChange } from '../store/member-change-postgres.js';
+import type { MemberChange } from '../../db/postgres/member-change.js';
 import { storable, type ConnectionScope } from '../store/scope.js';
 
 const MEMBERS_ATTRIBUTE = groupSchema.attributes.find((a) => a.name === 'members');

@@ -10,7 +10,9 @@ import type { ListQuery } from '../store/list-query.js';
 import type { ConnectionScope } from '../store/scope.js';
 import type { ListedUser } from '../store/user-store.js';
 import { checkIfMatch } from './preconditions.js';
-import { VersionConflict, type ScimTransactions, type Stores } from './transactions.js';
+import type { Paging } from './paging.js';
+import type { ScimStorage } from './scim-storage.js';
+import { VersionConflict, type Stores, type UnitOfWork } from './unit-of-work.js';
 
 /** A rendered resource and its version, for the ETag header. */
 export interface Rendered {
@@ -27,7 +29,13 @@ const ALL: Projection = { exclude: [] };
 
 /** Logic of the SCIM Users endpoint. */
 export class UserService {
-  constructor(private readonly tx: ScimTransactions) {}
+  private readonly writes: UnitOfWork;
+  private readonly paging: Paging;
+
+  constructor(storage: ScimStorage) {
+    this.writes = storage.writes;
+    this.paging = storage.paging;
+  }
 
   /** Rows as resources; the computed `groups` are read unless the rows came with them (`listWithGroups`). */
   private async render(stores: Stores, scope: ConnectionScope, baseUrl: string, rows: ListedUser[], projection: Projection) {
@@ -46,7 +54,7 @@ export class UserService {
 
   async create(scope: ConnectionScope, baseUrl: string, body: unknown): Promise<Rendered> {
     const { resource } = normalizeResource('User', body);
-    const row = await this.tx.insertOnly(scope, `userName "${resource.userName as string}" is already in use in this connection`, async (stores, now) => {
+    const row = await this.writes.create(scope, `userName "${resource.userName as string}" is already in use in this connection`, async (stores, now) => {
       const inserted = await stores.users.insert(scope, newId(), resource, now);
       // The resource as stored (row.resource is its JSON): no need to parse it back.
       userCreated(stores.events, inserted, resource);
@@ -56,7 +64,7 @@ export class UserService {
   }
 
   async get(scope: ConnectionScope, baseUrl: string, id: string, projection: Projection = ALL): Promise<Rendered> {
-    const stores = this.tx.reads();
+    const stores = this.writes.reads();
     const row = await stores.users.get(scope, id);
     if (!row) this.notFound(id);
     const [resource] = await this.render(stores, scope, baseUrl, [row], projection);
@@ -65,8 +73,8 @@ export class UserService {
 
   async list(scope: ConnectionScope, baseUrl: string, query: ListQuery, projection: Projection) {
     const withGroups = wants(projection, 'User', 'groups');
-    const { rows, total } = await this.tx.page<ListedUser>(({ users }) => (withGroups ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users), scope, 'User', query);
-    return { total, resources: await this.render(this.tx.reads(), scope, baseUrl, rows, projection) };
+    const { rows, total } = await this.paging.page<ListedUser>(({ users }) => (withGroups ? { list: users.listWithGroups.bind(users), count: users.count.bind(users) } : users), scope, 'User', query);
+    return { total, resources: await this.render(this.writes.reads(), scope, baseUrl, rows, projection) };
   }
 
   /** Applies `change` to the current resource in one transaction, honouring If-Match. */
@@ -78,7 +86,7 @@ export class UserService {
     change: (current: StoredResource) => StoredResource | undefined,
   ): Promise<Rendered> {
     let userName = '';
-    const row = await this.tx.write(scope, () => `userName "${userName}" is already in use in this connection`, async (stores, now) => {
+    const row = await this.writes.write(scope, () => `userName "${userName}" is already in use in this connection`, async (stores, now) => {
       const current = await stores.users.get(scope, id, true);
       if (!current) this.notFound(id);
       checkIfMatch(ifMatch, current.version);
@@ -91,7 +99,7 @@ export class UserService {
       return updated;
     });
     // Rendered from the row just written: only the computed `groups` needs a read.
-    const stores = this.tx.reads();
+    const stores = this.writes.reads();
     const [resource] = await this.render(stores, scope, baseUrl, [row], ALL);
     return { resource, version: row.version };
   }
@@ -116,7 +124,7 @@ export class UserService {
   }
 
   async delete(scope: ConnectionScope, id: string, ifMatch?: string): Promise<void> {
-    await this.tx.write(scope, '', async (stores) => {
+    await this.writes.write(scope, '', async (stores) => {
       const current = await stores.users.get(scope, id, true);
       if (!current) this.notFound(id);
       checkIfMatch(ifMatch, current.version);

@@ -5,13 +5,13 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Dialect } from '../../db/dialect.js';
+import type { JsonAccess, JsonElement } from '../../db/json-sql.js';
+import type { SearchedColumn } from '../../db/substring-search.js';
 import { invalidFilter } from '../errors.js';
 import type { AttrPath } from '../filter/ast.js';
 import { printAttrPath } from '../filter/attr-path.js';
 import { USER_SCHEMA, findSubAttribute, resolveAttribute, type ResourceTypeName } from '../schema/index.js';
 import type { AttributeDef } from '../schema/types.js';
-import type { SearchedColumn } from './substring-search.js';
-import { defaultFalse, existsJsonElement, jsonAt, jsonAtAnyCase, type JsonAccess, type JsonElement } from './sql-json.js';
 
 /** How a column stores its value. */
 export type ColumnForm = 'text' | 'lowerText' | 'flag' | 'datetime';
@@ -120,14 +120,14 @@ function jsonElements(dialect: Dialect, keys: string[], def: AttributeDef | unde
       if (path.sub !== undefined) notFilterable(path);
       const access = element.key(sub?.name ?? path.attr);
       // RFC 7643 §2.4: an element without "primary" is not primary (the emails table stores 0).
-      return { kind: 'json', access: sub?.name === 'primary' && sub.type === 'boolean' ? defaultFalse(dialect, access) : access, def: sub };
+      return { kind: 'json', access: sub?.name === 'primary' && sub.type === 'boolean' ? dialect.json.defaultFalse(access) : access, def: sub };
     },
   });
   const complex = !def || def.type === 'complex';
   return {
     kind: 'elements',
     exists: (cond) =>
-      existsJsonElement(dialect, RESOURCE, keys, (element) =>
+      dialect.json.existsElement(RESOURCE, keys, (element) =>
         cond(complex ? scopeOf(element) : { resolve: () => ({ kind: 'json', access: element.self(), def }) }),
       ),
     defaultSub: complex ? 'value' : undefined,
@@ -140,10 +140,10 @@ function complexObject(dialect: Dialect, keys: string[], def: AttributeDef): Ele
     resolve(path) {
       const sub = findSubAttribute(def, path.attr);
       if (!sub || path.sub !== undefined) notFilterable(path);
-      return { kind: 'json', access: jsonAt(dialect, RESOURCE, [...keys, sub.name]), def: sub };
+      return { kind: 'json', access: dialect.json.at(RESOURCE, [...keys, sub.name]), def: sub };
     },
   };
-  const whole = jsonAt(dialect, RESOURCE, keys).text;
+  const whole = dialect.json.at(RESOURCE, keys).text;
   // `name[not (givenName eq "x")]` holds for no user without a name: the value must be there.
   return { kind: 'elements', exists: (cond) => sql`(${whole} is not null and ${cond(scope)})`, defaultSub: 'value', present: sql`${whole} is not null` };
 }
@@ -154,7 +154,7 @@ function complexObject(dialect: Dialect, keys: string[], def: AttributeDef): Ele
  * (RFC 7644 §3.4.2.2), as the evaluator reads it.
  */
 function unknownAttribute(dialect: Dialect, keys: string[]): ElementsTarget {
-  const anyCase = jsonAtAnyCase(dialect, RESOURCE, keys);
+  const anyCase = dialect.json.atAnyCase(RESOURCE, keys);
   const access = anyCase.access;
   const single: ScalarTarget = { kind: 'json', access, def: undefined };
   const scopeOf = (target: ScalarTarget): Scope => ({ resolve: () => target });
@@ -211,9 +211,9 @@ export function resourceScope(resourceType: ResourceTypeName, dialect: Dialect, 
         }), sub?.name);
       }
       if (attr.multiValued) return withSub(jsonElements(dialect, [...base, name], attr), sub?.name);
-      if (sub) return { kind: 'json', access: jsonAt(dialect, RESOURCE, [...base, name, sub.name]), def: sub };
+      if (sub) return { kind: 'json', access: dialect.json.at(RESOURCE, [...base, name, sub.name]), def: sub };
       if (attr.type === 'complex') return complexObject(dialect, [...base, name], attr);
-      return { kind: 'json', access: jsonAt(dialect, RESOURCE, [...base, name]), def: attr };
+      return { kind: 'json', access: dialect.json.at(RESOURCE, [...base, name]), def: attr };
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Dialect } from '../../db/dialect.js';
+import { likeMatch } from '../../db/text-match.js';
 import { invalidFilter } from '../errors.js';
 import type { CompareOp, FilterNode, FilterValue } from '../filter/ast.js';
 import { printAttrPath } from '../filter/attr-path.js';
@@ -13,8 +14,6 @@ import { checkFilter } from '../filter/check-filter.js';
 import { parseDateTime } from '../filter/compare.js';
 import type { ResourceTypeName } from '../schema/index.js';
 import { resourceScope, type ScalarTarget, type Scope, type Target } from './filter-scopes.js';
-import { substringCandidates } from './substring-search.js';
-import { isJsonBoolean, isJsonNumber, isJsonString, jsonNumber, likeEscape } from './sql-json.js';
 
 type Bool = RawBuilder<unknown>;
 const TRUE: Bool = sql`(1 = 1)`;
@@ -25,39 +24,32 @@ function not(cond: Bool): Bool {
   return sql`not coalesce(${cond}, false)`;
 }
 
-/** Length in code points, as SQL's length()/substr() count. */
-function sqlLength(text: string): number {
-  return [...text].length;
-}
-
-/** A substring or equality test on text; `lowered` means both sides are already lower-case. */
+/**
+ * A substring or equality test on text; `lowered` means both sides are already lower-case, and
+ * LIKE serves on every database. Compared exactly, substrings are each database's own test.
+ */
 function textCompare(dialect: Dialect, expr: Bool, op: CompareOp, value: string, lowered: boolean): Bool {
+  const match = lowered ? likeMatch : dialect.textMatch;
   switch (op) {
     case 'eq':
       return sql`${expr} = ${value}`;
     case 'ne':
       return sql`(${expr} is null or ${expr} <> ${value})`;
-    // PostgreSQL's LIKE is case-sensitive, so it serves exact comparisons too (and pg_trgm indexes it);
-    // SQLite's folds ASCII case, so exact ones compare substrings.
     case 'co':
-      if (lowered || dialect.name === 'postgres') return sql`${expr} like ${`%${likeEscape(value)}%`} escape '\\'`;
-      return sql`instr(${expr}, ${value}) > 0`;
+      return match.contains(expr, value);
     case 'sw':
-      if (lowered || dialect.name === 'postgres') return sql`${expr} like ${`${likeEscape(value)}%`} escape '\\'`;
-      return sql`substr(${expr}, 1, ${sqlLength(value)}) = ${value}`;
+      return match.startsWith(expr, value);
     case 'ew':
-      if (lowered || dialect.name === 'postgres') return sql`${expr} like ${`%${likeEscape(value)}`} escape '\\'`;
-      return sql`substr(${expr}, ${-sqlLength(value)}) = ${value}`;
+      return match.endsWith(expr, value);
     default:
       return sql`${expr} ${sql.raw(ORDER_OPS[op])} ${value}`;
   }
 }
 
-/** A substring test on a searched SQLite column, given the trigram index's candidates first (src/scim/store/substring-search.ts). */
+/** A substring test on a column with a trigram index, in the form that lets the database use it (src/db/substring-search.ts). */
 function narrowed(dialect: Dialect, t: Extract<ScalarTarget, { kind: 'column' }>, op: CompareOp, value: string, exact: Bool): Bool {
-  if (dialect.name !== 'sqlite' || !t.searched || (op !== 'co' && op !== 'sw' && op !== 'ew')) return exact;
-  const candidates = substringCandidates(t.searched, value);
-  return candidates ? sql`(${candidates} and ${exact})` : exact;
+  if (!t.searched || (op !== 'co' && op !== 'sw' && op !== 'ew')) return exact;
+  return dialect.substringSearch.narrow(t.searched, value, exact);
 }
 
 /** An ISO instant as stored (`2026-01-01T00:00:00.000Z`), so text order is time order. */
@@ -92,20 +84,20 @@ function compareJson(dialect: Dialect, t: Extract<ScalarTarget, { kind: 'json' }
   const { access, def } = t;
   if (value === null) return op === 'eq' ? sql`${access.text} is null` : sql`${access.text} is not null`;
   if (typeof value === 'boolean') {
-    const eq = isJsonBoolean(dialect, access, value);
+    const eq = dialect.json.isBoolean(access, value);
     return op === 'eq' ? eq : not(eq);
   }
   if (typeof value === 'number') {
-    const number = jsonNumber(dialect, access);
+    const number = dialect.json.number(access);
     const cmp = op === 'eq' || op === 'ne' ? sql`${number} = ${value}` : sql`${number} ${sql.raw(ORDER_OPS[op] ?? '=')} ${value}`;
-    const matched = sql`(${isJsonNumber(dialect, access)} and ${cmp})`;
+    const matched = sql`(${dialect.json.isNumber(access)} and ${cmp})`;
     return op === 'ne' ? not(matched) : matched;
   }
   const stored = def?.type === 'dateTime' && ORDER_OPS[op] ? storedInstant(value) : value;
   const exact = def?.caseExact ?? false;
   const expr = exact ? access.text : sql`lower(${access.text})`;
   const matched = textCompare(dialect, expr, op === 'ne' ? 'eq' : op, exact ? stored : stored.toLowerCase(), !exact);
-  const typed = sql`(${isJsonString(dialect, access)} and ${matched})`;
+  const typed = sql`(${dialect.json.isString(access)} and ${matched})`;
   return op === 'ne' ? not(typed) : typed;
 }
 

@@ -5,7 +5,6 @@ import type { Database, ScimGroupsTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
 import type { RowMeta } from '../resources/render.js';
 import { pageExtras, pageQueries, startPage, type PageRow, type PageStart } from './page-seek.js';
-import { countInsertedSqlite } from './insert-counting.js';
 import { countResources } from './resource-counts.js';
 import { listCondition, orderBy, PAGE_COLUMNS, type ListQuery } from './list-query.js';
 import { assertStorable, chunks, storable, type ConnectionScope } from './scope.js';
@@ -56,16 +55,11 @@ export class GroupStore {
       created_at: now,
       updated_at: now,
     };
-    await this.db.insertInto('scim_groups').values(row).execute();
-    if (this.dialect.name === 'sqlite') await countInsertedSqlite(this.db, scope, 'Group', row);
+    await this.dialect.scim.insertResource(this.db, this.dialect, scope, { table: 'scim_groups', row });
     return row;
   }
 
-  /**
-   * The row, or undefined. `lock` (inside a write) locks it on PostgreSQL until the transaction
-   * ends, so concurrent writers of one resource queue up instead of failing their version check
-   * after a few retries; SQLite runs one write transaction at a time anyway.
-   */
+  /** The row, or undefined. `lock`: the read of a write, which locks the row where writers run side by side (Dialect.scim.lockForWrite). */
   get(scope: ConnectionScope, id: string, lock = false): Promise<GroupRow | undefined> {
     if (!storable(id)) return Promise.resolve(undefined);
     const select = this.db
@@ -75,7 +69,7 @@ export class GroupStore {
       .where('connection_id', '=', scope.connectionId)
       .where('tenant_id', '=', scope.tenantId)
       .where('detached', '=', 0);
-    return (lock && this.dialect.name === 'postgres' ? select.forUpdate() : select).executeTakeFirst();
+    return (lock ? this.dialect.scim.lockForWrite(select) : select).executeTakeFirst();
   }
 
   /** Writes a new resource (or just a new version, for membership changes) if still at `current.version`. */

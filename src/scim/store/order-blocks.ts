@@ -7,8 +7,7 @@
  * one block's rows from its start (src/scim/store/order-maintenance.ts keeps blocks near
  * BLOCK_ROWS).
  */
-import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Database } from '../../db/tables.js';
+import { sql, type RawBuilder } from 'kysely';
 import type { ResourceTypeName } from '../schema/index.js';
 import type { ConnectionScope } from './scope.js';
 
@@ -55,12 +54,15 @@ interface BlockRow {
   n: number | string;
 }
 
-const BLOCKS = `select start_at, start_id, sum(n) as n from scim_order_blocks
-  where tenant_id = ? and connection_id = ? and resource_type = ?
-  group by start_at, start_id order by start_at, start_id`;
-/** The list's version (migration 0012): each count shard's, in shard order; `listVersion` (resource-counts.ts) in SQLite's words. */
-const VERSION = `select coalesce(group_concat(shard || ':' || version, ',' order by shard), '') as version from scim_counts
-  where tenant_id = ? and connection_id = ? and resource_type = ?`;
+/**
+ * What an index of blocks tells the blocks' upkeep (src/scim/store/order-maintenance.ts): the size
+ * blocks are kept near, and a block found out of shape.
+ */
+export interface BlockNotes {
+  readonly blockRows: number;
+  note(target: { tenantId: string; connectionId: string; resourceType: ResourceTypeName }): void;
+}
+
 /** Lists whose blocks are kept; past it the oldest is dropped. */
 const MAX_LISTS = 256;
 
@@ -115,45 +117,3 @@ export function keepList<V>(lists: Map<string, V>, key: string, value: V): void 
 
 /** The key of a list among kept ones. */
 export const listKey = (scope: ConnectionScope, resourceType: ResourceTypeName) => `${scope.tenantId}\u0000${scope.connectionId}\u0000${resourceType}`;
-
-/**
- * SQLite: each list's blocks with the rows before each, kept while the list is unchanged, so a
- * deep page finds its block by a binary search instead of `blockAt` adding up every block before it
- * — 1,000 blocks at 1M users, about a third of a deep page's time.
- *
- * "Unchanged" is the list's version (migration 0012), read before each lookup: one indexed read of
- * its count rows. Every change to the list's blocks moves it in the same transaction, whichever
- * process made it; writes to other lists and tables (the request log's flushes) leave it alone.
- * Queries on the connection run one at a time (Kysely's SQLite driver holds it for a whole
- * transaction), so the version is never read inside a transaction. It is read before the blocks: a
- * commit landing between the two leaves blocks newer than their version, read again next time, never
- * the other way round. A write landing between the lookup and the page's query moves the page as it
- * would between any two queries.
- */
-export class SqliteBlockIndex {
-  private readonly lists = new Map<string, KeptBlocks>();
-  /** Lookups answered from kept blocks and lookups that read them; for tests. */
-  readonly stats = { kept: 0, read: 0 };
-
-  constructor(private readonly db: Kysely<Database>) {}
-
-  async locate(scope: ConnectionScope, resourceType: ResourceTypeName, offset: number): Promise<BlockPosition | undefined> {
-    return positionIn(await this.blocksOf(scope, resourceType), offset);
-  }
-
-  private async blocksOf(scope: ConnectionScope, resourceType: ResourceTypeName): Promise<KeptBlocks> {
-    const key = listKey(scope, resourceType);
-    const list = [scope.tenantId, scope.connectionId, resourceType];
-    const now = (await this.db.executeQuery<{ version: string }>(CompiledQuery.raw(VERSION, list))).rows[0].version;
-    const kept = this.lists.get(key);
-    if (kept?.version === now) {
-      this.stats.kept++;
-      return kept;
-    }
-    this.stats.read++;
-    const rows = (await this.db.executeQuery<{ start_at: string; start_id: string; n: number }>(CompiledQuery.raw(BLOCKS, list))).rows;
-    const blocks = keptBlocks(now, rows.map((row) => [row.start_at, row.start_id, row.n] as const));
-    keepList(this.lists, key, blocks);
-    return blocks;
-  }
-}

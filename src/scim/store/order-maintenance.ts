@@ -11,11 +11,12 @@
  * a step takes it exclusively: it starts once every counted row is committed, and triggers that run
  * after it see the new blocks.
  *
- * Which connections to look at: those this process wrote to (noted by ScimTransactions), those a
+ * Which connections to look at: those this process wrote to (noted by the unit of work, src/scim/service/unit-of-work.ts), those a
  * read found a block too large in (writes through another process), and all of them once in a while.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Db } from '../../db/open.js';
+import { isLockTimeout } from '../../db/errors.js';
 import type { Database } from '../../db/tables.js';
 import type { Job } from '../../jobs/scheduler.js';
 import type { ResourceTypeName } from '../schema/index.js';
@@ -145,11 +146,8 @@ export class OrderBlockMaintenance {
     if (!nextStep(await this.blocks(this.db.kysely, target), this.blockRows)) return false;
     try {
       return await this.db.kysely.transaction().execute(async (trx) => {
-        if (this.db.dialect.name === 'postgres') {
-          // Writers that arrive while this waits queue behind it: give up soon rather than stall them.
-          await sql`set local lock_timeout = '100ms'`.execute(trx);
-          await sql`select pg_advisory_xact_lock(hashtextextended(${`${target.connectionId}/${target.resourceType}`}, 0))`.execute(trx);
-        }
+        // Other processes may work on the same blocks: one at a time (Dialect.scim.lockBlocks).
+        await this.db.dialect.scim.lockBlocks(trx, `${target.connectionId}/${target.resourceType}`);
         // Again under the lock: another process may have done it meanwhile.
         const step = nextStep(await this.blocks(trx, target), this.blockRows);
         if (!step) return false;
@@ -158,7 +156,7 @@ export class OrderBlockMaintenance {
       });
     } catch (error) {
       // Lock timeout: writers held the connection the whole time; the next pass tries again.
-      if ((error as { code?: string }).code === '55P03') {
+      if (isLockTimeout(error)) {
         this.note(target);
         return false;
       }

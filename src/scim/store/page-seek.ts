@@ -15,7 +15,7 @@ import { sql, type AliasedRawBuilder, type Kysely, type QueryCreator, type Selec
 import type { Database } from '../../db/tables.js';
 import type { ResourceTypeName } from '../schema/index.js';
 import type { ListQuery } from './list-query.js';
-import { blockAt, type BlockPosition, type HeldBlock } from './order-blocks.js';
+import { blockAt, type HeldBlock } from './order-blocks.js';
 import { keptCount, listVersion } from './resource-counts.js';
 import type { ConnectionScope } from './scope.js';
 
@@ -90,22 +90,20 @@ export interface PageSource<Row> {
   list(scope: ConnectionScope, query: ListQuery, start?: PageStart, withTotal?: boolean): Promise<PageRow<Row>[]>;
 }
 
-/** Finds the order blocks of row positions (src/scim/store/order-blocks.ts). */
+/**
+ * Where deep pages of a list's default order start: each database's index of order blocks
+ * (src/db/sqlite/block-index.ts, src/db/postgres/block-index.ts).
+ */
 export interface Locator {
   /** From this offset on a block helps: within the first block's worth of rows OFFSET walks no more than a block would. */
   readonly minOffset: number;
   /**
-   * The block of the row at `offset`, apart from the page's query (SQLite: src/scim/store/order-blocks.ts's
-   * SqliteBlockIndex). Absent where pages look their block up in their own statement (PostgreSQL): a
-   * page read outside it then goes by OFFSET.
+   * Where the page at `offset` starts: a kept block's lower bound, or a block for the page's own
+   * statement to look up (`withTotal` pages). Undefined: by OFFSET.
    */
-  locate?(scope: ConnectionScope, resourceType: ResourceTypeName, offset: number): Promise<BlockPosition | undefined>;
-  /** A page that looked its block up in its own statement found it holding `blockRows` rows. */
-  found(scope: ConnectionScope, resourceType: ResourceTypeName, blockRows: number): void;
-  /** PostgreSQL: the kept block of the row at `offset`, for the page's statement to use if the list is still at its version. */
-  held?(scope: ConnectionScope, resourceType: ResourceTypeName, offset: number): HeldBlock | undefined;
-  /** PostgreSQL: a page's statement, given `held`, saw the list at `version`. */
-  seen?(scope: ConnectionScope, resourceType: ResourceTypeName, held: HeldBlock | undefined, version: string): void;
+  start(scope: ConnectionScope, resourceType: ResourceTypeName, offset: number): Promise<PageStart | undefined>;
+  /** A page that started at `start` was read; `first` is its first row, with what its statement saw of the block. */
+  pageRead(scope: ConnectionScope, resourceType: ResourceTypeName, start: PageStart, first: PageRow<unknown>): void;
 }
 
 /**
@@ -149,9 +147,8 @@ export function startPage<DB, TB extends keyof DB, O>(page: SelectQueryBuilder<D
 
 /**
  * Reads the page `query` names: after the row an earlier page ended with, else from the order block
- * holding its first row (a deep page of the default order), else by OFFSET. `inStatement` (an
- * unfiltered list on PostgreSQL): the page's own statement looks the block up and brings the list's
- * kept count on its rows.
+ * holding its first row (a deep page of the default order), else by OFFSET. `withTotal`: the page's
+ * rows carry the list's kept count (and, from a block start, what the statement saw of the block).
  */
 export async function readPage<Row extends { created_at: string; id: string }>(
   cache: PageSeekCache,
@@ -160,7 +157,7 @@ export async function readPage<Row extends { created_at: string; id: string }>(
   resourceType: ResourceTypeName,
   query: ListQuery,
   locator?: Locator,
-  inStatement = false,
+  withTotal = false,
 ): Promise<PageRow<Row>[]> {
   // The key is computed before reading: a write that lands meanwhile moves the generation on, and
   // the entry made from this (possibly older) read is never used.
@@ -169,59 +166,64 @@ export async function readPage<Row extends { created_at: string; id: string }>(
   const after = cache.get(here);
   let start: PageStart | undefined = after ? { after } : undefined;
   if (!start && locator && !query.filter && !query.sortBy && query.sortOrder === 'ascending' && query.offset >= locator.minOffset) {
-    if (inStatement) start = { block: query.offset, held: locator.held?.(scope, resourceType, query.offset) };
-    else if (locator.locate) {
-      const position = await locator.locate(scope, resourceType, query.offset);
-      // In the first block the bound is below every row: that is OFFSET `skip`, which is `offset`.
-      if (position?.from) start = { from: position.from, skip: position.skip };
-    }
+    start = await locator.start(scope, resourceType, query.offset);
   }
   if (!start) cache.stats.offsets++;
   else if ('after' in start) cache.stats.seeks++;
   else cache.stats.located++;
-  const rows = await source.list(scope, query, start, inStatement);
-  if (start && 'block' in start && rows.length > 0) {
-    locator?.found(scope, resourceType, Number(rows[0].block_rows));
-    locator?.seen?.(scope, resourceType, start.held, String(rows[0].list_version));
-  }
+  const rows = await source.list(scope, query, start, withTotal);
+  if (start && !('after' in start) && rows.length > 0) locator?.pageRead(scope, resourceType, start, rows[0]);
   const last = rows[rows.length - 1];
   if (last && rows.length === query.limit) cache.set(next, { createdAt: last.created_at, id: last.id });
   return rows;
 }
 
+/** A store that lists pages and counts what a list query matches. */
+export type CountedSource<Row> = PageSource<Row> & { count(scope: ConnectionScope, query: ListQuery): Promise<number> };
+
 /**
- * A list's page and its totalResults. From the start, the page comes first: one shorter than asked
- * for is the whole result and no count runs (a `userName eq` lookup is one query). Further on, the
- * count first: no page is read past the end.
- *
- * `concurrent` (PostgreSQL, where each query is a round trip): an unfiltered list's kept count (one
- * indexed read) comes with the page's rows, in the same statement and snapshot — a query less per
- * page of a full sync, whose round trip on a second connection cost about 0.5 ms of a 3 ms page; only
- * a page with no rows counts apart. A deep page looks its order block up in that statement too,
- * instead of by a query before it (0.5 ms less again). A filtered list's count runs beside the page
- * instead of before or after it whenever it is needed anyway. A page past the end is then read for
- * nothing, which costs an empty index range.
+ * A list's page and its totalResults, one query after the other. From the start, the page comes
+ * first: one shorter than asked for is the whole result and no count runs (a `userName eq` lookup
+ * is one query). Further on, the count first: no page is read past the end.
  */
-export async function readPageAndTotal<Row extends { created_at: string; id: string }>(
+export async function pageThenTotal<Row extends { created_at: string; id: string }>(
   cache: PageSeekCache,
-  source: PageSource<Row> & { count(scope: ConnectionScope, query: ListQuery): Promise<number> },
+  source: CountedSource<Row>,
   scope: ConnectionScope,
   resourceType: ResourceTypeName,
   query: ListQuery,
   locator?: Locator,
-  concurrent = false,
 ): Promise<{ rows: Row[]; total: number }> {
-  if (concurrent && !query.filter && query.limit > 0) {
-    const rows = await readPage(cache, source, scope, resourceType, query, locator, true);
-    const total = rows.length > 0 ? Number(rows[0].total ?? 0) : await source.count(scope, query);
-    return { rows: rows.map(({ total: _, block_rows: __, list_version: ___, ...row }) => row as Row), total };
-  }
-  if (concurrent && (query.offset > 0 || query.limit === 0)) {
-    const [rows, total] = await Promise.all([query.limit > 0 ? readPage(cache, source, scope, resourceType, query, locator) : [], source.count(scope, query)]);
-    return { rows, total };
-  }
   const counted = query.offset > 0 || query.limit === 0 ? await source.count(scope, query) : undefined;
   const rows = query.limit > 0 && (counted === undefined || query.offset < counted) ? await readPage(cache, source, scope, resourceType, query, locator) : [];
   const total = counted ?? (rows.length < query.limit ? rows.length : await source.count(scope, query));
   return { rows, total };
+}
+
+/**
+ * A list's page and its totalResults where each query is a round trip (PostgreSQL): an unfiltered
+ * list's kept count (one indexed read) comes with the page's rows, in the same statement and
+ * snapshot — a query less per page of a full sync; only a page with no rows counts apart. A deep
+ * page looks its order block up in that statement too, instead of by a query before it. A filtered
+ * list's count runs beside the page instead of before or after it whenever it is needed anyway. A
+ * page past the end is then read for nothing, which costs an empty index range.
+ */
+export async function pageWithTotal<Row extends { created_at: string; id: string }>(
+  cache: PageSeekCache,
+  source: CountedSource<Row>,
+  scope: ConnectionScope,
+  resourceType: ResourceTypeName,
+  query: ListQuery,
+  locator?: Locator,
+): Promise<{ rows: Row[]; total: number }> {
+  if (!query.filter && query.limit > 0) {
+    const rows = await readPage(cache, source, scope, resourceType, query, locator, true);
+    const total = rows.length > 0 ? Number(rows[0].total ?? 0) : await source.count(scope, query);
+    return { rows: rows.map(({ total: _, block_rows: __, list_version: ___, ...row }) => row as Row), total };
+  }
+  if (query.offset > 0 || query.limit === 0) {
+    const [rows, total] = await Promise.all([query.limit > 0 ? readPage(cache, source, scope, resourceType, query, locator) : [], source.count(scope, query)]);
+    return { rows, total };
+  }
+  return pageThenTotal(cache, source, scope, resourceType, query, locator);
 }

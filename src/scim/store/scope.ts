@@ -8,7 +8,7 @@ export interface ConnectionScope {
   readonly emitEvents?: boolean;
   /**
    * The writes belong to a request that makes them durable together before it answers (a Bulk,
-   * `ScimTransactions.flush`): PostgreSQL commits each without waiting for its WAL flush. Stores ignore it.
+   * `UnitOfWork.flush`): PostgreSQL commits each without waiting for its WAL flush. Stores ignore it.
    */
   readonly flushAtEnd?: boolean;
 }

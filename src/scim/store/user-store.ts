@@ -6,7 +6,6 @@ import type { Database, ScimUsersTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
 import type { ParsedRowMeta, RowMeta } from '../resources/render.js';
 import { pageExtras, pageQueries, startPage, type PageRow, type PageStart } from './page-seek.js';
-import { countInsertedSqlite } from './insert-counting.js';
 import { countResources } from './resource-counts.js';
 import { listCondition, orderBy, PAGE_COLUMNS, type ListQuery } from './list-query.js';
 import { assertStorable, chunks, storable, type ConnectionScope } from './scope.js';
@@ -26,12 +25,9 @@ export interface UserGroupRef {
  */
 export type ListedUser = (RowMeta | ParsedRowMeta) & { groups?: UserGroupRef[] };
 
-/** A user of a PostgreSQL page as `listWithGroups` reads it: id, version, created, modified, groups, resource. */
-type PageEntry = [string, number, string, string, [string, string][], Record<string, unknown>];
-
 /** Storage port of SCIM users; construct one per transaction. */
 export class UserStore {
-  /** `batch` (PostgreSQL, where triggers count the rows): inserts are added to it instead of run, for a caller to send. */
+  /** `batch` (PostgreSQL's create statement, whose rows its triggers count): inserts are added to it instead of run, for a caller to send. */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
@@ -58,17 +54,12 @@ export class UserStore {
       return row;
     }
     // Prepared texts, not Kysely's builder: this is the hot path of every create (src/db/prepared-insert.ts).
-    await insertRows(this.db, this.dialect, 'scim_users', [row]);
-    if (this.dialect.name === 'sqlite') await countInsertedSqlite(this.db, scope, 'User', row);
+    await this.dialect.scim.insertResource(this.db, this.dialect, scope, { table: 'scim_users', row });
     await insertRows(this.db, this.dialect, 'scim_user_emails', emails);
     return row;
   }
 
-  /**
-   * The row, or undefined. `lock` (inside a write) locks it on PostgreSQL until the transaction
-   * ends, so concurrent writers of one resource queue up instead of failing their version check
-   * after a few retries; SQLite runs one write transaction at a time anyway.
-   */
+  /** The row, or undefined. `lock`: the read of a write, which locks the row where writers run side by side (Dialect.scim.lockForWrite). */
   get(scope: ConnectionScope, id: string, lock = false): Promise<UserRow | undefined> {
     if (!storable(id)) return Promise.resolve(undefined);
     const select = this.db
@@ -78,7 +69,7 @@ export class UserStore {
       .where('connection_id', '=', scope.connectionId)
       .where('tenant_id', '=', scope.tenantId)
       .where('detached', '=', 0);
-    return (lock && this.dialect.name === 'postgres' ? select.forUpdate() : select).executeTakeFirst();
+    return (lock ? this.dialect.scim.lockForWrite(select) : select).executeTakeFirst();
   }
 
   /** Replaces the stored resource if the row is still at `version`; undefined when it moved on. */
@@ -149,57 +140,21 @@ export class UserStore {
   }
 
   /**
-   * A page with each user's groups. On PostgreSQL they come with the page, in one query: one round
-   * trip instead of two, most of a `userName eq` lookup's time. The memberships are joined and
-   * grouped per user (0.76 ms for a page of 100 at 100k users, against 1.2 ms with a subquery per
-   * row), and the page's own conditions come last in the text, so its LIMIT can be written in
-   * (src/db/pg-prepared.ts). On SQLite, where a query costs no round trip, the caller reads them
-   * with `groupsOf`.
-   *
-   * The page comes back as one row holding one JSON text: an array with an array per user, whose
-   * last element is the stored resource written in as it is (it is JSON text already). One string
-   * and one JSON.parse, instead of pg decoding seven values per user into objects, and a JSON.parse
-   * per resource after it: far less of Node's CPU for a page of 100, most of it the garbage
-   * collector's work on the many short-lived values.
+   * A page with each user's groups: read with the page where the database does that in the same
+   * query (PostgreSQL), without them otherwise (the service reads them with `groupsOf`).
    */
-  async listWithGroups(scope: ConnectionScope, query: ListQuery, start?: PageStart, withTotal = false): Promise<PageRow<ListedUser>[]> {
-    if (this.dialect.name !== 'postgres') return this.list(scope, query, start, withTotal);
+  listWithGroups(scope: ConnectionScope, query: ListQuery, start?: PageStart, withTotal = false): Promise<PageRow<ListedUser>[]> {
     const order = sql`${orderBy(query, 'User', this.dialect)}`;
-    const direction = sql.raw(query.sortOrder === 'descending' ? 'desc' : 'asc');
-    const extras = pageExtras(scope, 'User', start, withTotal);
-    const users = this.db
-      .selectFrom('scim_users as r')
-      // The order and the conditions of groupsOf.
-      .leftJoin('scim_group_members as m', (join) => join.onRef('m.member_id', '=', 'r.id').on('m.connection_id', '=', scope.connectionId))
-      .leftJoin('scim_groups as g', (join) => join.onRef('g.id', '=', 'm.group_id').on('g.connection_id', '=', scope.connectionId))
-      .select(['r.created_at', 'r.id'])
-      // Every column of r depends on its key, so the page's order can still name them.
-      .$if(query.sortBy !== undefined, (q) => q.select(sql<number>`row_number() over (order by ${order})`.as('place')))
-      .select(
-        sql<string>`'[' || to_json(r.id)::text || ',' || r.version || ',' || to_json(r.created_at)::text || ',' || to_json(r.updated_at)::text || ','
-          || coalesce(json_agg(json_build_array(g.id, g.display_name) order by g.display_name_norm) filter (where g.id is not null), '[]')::text || ','
-          || r.resource || ']'`.as('entry'),
-      )
-      .where('r.id', 'in', this.pageIds(scope, query, order, start))
-      .groupBy('r.id');
-    // The default order from the page's own columns; a sortBy order, whose key may read other tables, as numbered above.
-    const entryOrder = query.sortBy === undefined ? sql`p.created_at ${direction}, p.id ${direction}` : sql`p.place`;
-    const [page] = await pageQueries(this.db, scope, 'User', start)
-      .selectFrom(users.as('p'))
-      .select(sql<string>`'[' || coalesce(string_agg(p.entry, ',' order by ${entryOrder}), '') || ']'`.as('entries'))
-      // Before the page's conditions in the text, so they stay last (src/db/pg-prepared.ts).
-      .$if(extras.length > 0, (q) => q.select(extras))
-      .execute();
-    const { entries, ...extra } = page as PageRow<{ entries: string }>;
-    return (JSON.parse(entries) as PageEntry[]).map(([id, version, created_at, updated_at, groups, resource]) => ({
-      id,
-      version,
-      created_at,
-      updated_at,
-      resource,
-      groups: groups.map(([value, display]) => ({ value, display })),
-      ...extra,
-    }));
+    return this.dialect.scim.usersWithGroups({
+      db: this.db,
+      scope,
+      query,
+      start,
+      withTotal,
+      order,
+      pageIds: () => this.pageIds(scope, query, order, start),
+      plain: () => this.list(scope, query, start, withTotal),
+    });
   }
 
   /** The ids of a page, in list `order` (the ORDER BY of `query`); `start` as in `startPage`. */

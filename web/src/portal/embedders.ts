@@ -4,6 +4,7 @@
  * without this check any site could open the portal and sign it in to the sender's own tenant.
  */
 import { api } from '../shared/api.js';
+import type { ApiBody } from '../shared/types.js';
 
 /** Whether `origin` matches a CSP source expression of frame-ancestors (CSP3 §6.7.2, the forms Rollcall accepts). */
 export function sourceMatches(source: string, origin: string, own: string): boolean {
@@ -33,7 +34,7 @@ let cached: Promise<string[]> | undefined;
 
 /** The frame-ancestors sources, fetched once. */
 export function embedderSources(): Promise<string[]> {
-  cached ??= api.get<{ frameAncestors: string[] }>('/ui/portal/embedding').then(
+  cached ??= api.get<ApiBody<'/ui/portal/embedding', 'get'>>('/ui/portal/embedding').then(
     (body) => body.frameAncestors,
     () => [],
   );

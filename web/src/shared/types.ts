@@ -1,82 +1,42 @@
-/** Shapes of the API answers the UI reads (see the OpenAPI document at /docs). */
+/**
+ * Shapes of the API answers the UI reads: names for the types generated from the server's OpenAPI
+ * document (./api-types.ts, written by `npm run openapi:types`; see docs/internals.md).
+ */
+import type { paths } from './api-types.js';
 
-export interface Tenant {
-  tenantId: string;
-  name: string;
-  createdAt: string;
-  updatedAt: string;
-}
+type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
+
+/** The JSON body `method path` answers with `status`: `ApiBody<'/api/v1/roles', 'get'>`. */
+export type ApiBody<Path extends keyof paths, M extends Method, Status extends number = 200> =
+  paths[Path][M] extends { responses: { [S in Status]: { content: { 'application/json': infer Body } } } } ? Body : never;
+
+export type Tenant = ApiBody<'/tenants/resources/tenants/v1/{tenantId}', 'get'>;
+
+/** GET /tenants/resources/tenants/v1: a page of tenants with offset paging. */
+export type TenantPage = ApiBody<'/tenants/resources/tenants/v1', 'get'>;
 
 /** A SCIM connection as the configuration API lists it (never a token). */
-export interface Connection {
-  id: string;
-  tenantId: string;
-  connectionName: string;
-  source: string;
-  syncToUserManagement: boolean;
-  lastSync: string | null;
-  createdAt: string;
-  provisioningUrl: string;
-}
+export type Connection = ApiBody<'/directory/resources/v1/configurations/scim2/{id}', 'get'>;
 
 /** POST /directory/resources/v1/configurations/scim2: the connection with its token, shown once. */
-export interface CreatedConnection extends Connection {
-  token: string;
-}
+export type CreatedConnection = ApiBody<'/directory/resources/v1/configurations/scim2', 'post', 201>;
+
+/** GET /api/v1/tenants/:tenantId/connections: the tenant's connections with counts and health. */
+export type ConnectionOverviewList = ApiBody<'/api/v1/tenants/{tenantId}/connections', 'get'>;
+
+export type ConnectionOverview = ConnectionOverviewList['items'][number];
 
 /** The failed request shown as a connection's health. */
-export interface LastError {
-  at: string;
-  status: number;
-  scimType: string | null;
-  detail: string | null;
-  method: string;
-  path: string;
-}
-
-/** GET /api/v1/tenants/:tenantId/connections: a connection with counts and health. */
-export interface ConnectionOverview extends Connection {
-  users: number;
-  groups: number;
-  requests24h: number;
-  errors24h: number;
-  lastRequestAt: string | null;
-  lastError: LastError | null;
-}
-
-/** A cursor-paged list of the /api/v1 directory and log APIs. */
-export interface CursorPage<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+export type LastError = NonNullable<ConnectionOverview['lastError']>;
 
 /** The dashboard session (POST/GET /ui/session). */
-export interface DashboardSession {
-  kind: 'dashboard';
-  clientId: string;
-  csrfToken: string;
-  expiresAt: string;
-}
-
-/** The portal theme a vendor sets in the builder. */
-export interface PortalTheme {
-  brandColor: string | null;
-  logoUrl: string | null;
-  productName: string | null;
-}
+export type DashboardSession = ApiBody<'/ui/session', 'get'>;
 
 /** The portal session (POST/GET /ui/portal/session). */
-export interface PortalSession {
-  kind: 'portal';
-  tenantId: string;
-  userId: string;
-  email?: string | null;
-  permissions: string[];
-  scimProvisioning: boolean;
-  csrfToken: string;
-  expiresAt: string;
-  theme?: PortalTheme;
-}
+export type PortalSession = ApiBody<'/ui/portal/session', 'get'>;
+
+/** The portal theme a vendor sets in the builder. */
+export type PortalTheme = PortalSession['theme'];
 
 export const PERMISSIONS = {
   read: 'fe.secure.read.provisioningConfiguration',

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api } from '../../../shared/api.js';
 import { formatCount, formatDateTime } from '../../../shared/format.js';
 import { Link, navigate, seg, setQuery, useLocation } from '../../../shared/router.js';
-import type { Tenant } from '../../../shared/types.js';
+import type { TenantPage } from '../../../shared/types.js';
 import { Button } from '../../../shared/ui/Button.js';
 import { Card, PageHeader, Pager } from '../../../shared/ui/Layout.js';
 import { SearchField } from '../../../shared/ui/SearchField.js';
@@ -12,11 +12,6 @@ import { useApi } from '../../../shared/use-api.js';
 import { CreateAccountDialog } from './CreateAccountDialog.js';
 
 const PAGE_SIZE = 25;
-
-interface TenantPage {
-  items: Tenant[];
-  _metadata: { totalItems: number; totalPages: number; limit: number; offset: number };
-}
 
 function offsetOf(raw: string | null): number {
   const n = Number(raw);

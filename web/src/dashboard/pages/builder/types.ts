@@ -1,11 +1,8 @@
 /** GET|PATCH /api/v1/settings (src/settings/routes.ts). */
-import type { PortalTheme } from '../../../shared/types.js';
+import type { ApiBody } from '../../../shared/types.js';
 
-export interface BuilderSettings {
-  selfService: { scimProvisioning: boolean };
-  /** null values mean Rollcall's defaults. */
-  portal: PortalTheme;
-}
+/** The builder settings; null values in `portal` mean Rollcall's defaults. */
+export type BuilderSettings = ApiBody<'/api/v1/settings', 'get'>;
 
 /** The colour the portal uses when the vendor sets none (--brand in styles.css). */
 export const DEFAULT_BRAND = '#4f46e5';

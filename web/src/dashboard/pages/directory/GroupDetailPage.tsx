@@ -9,7 +9,8 @@ import { AccountLayout } from '../accounts/AccountLayout.js';
 import { ConnectionName } from './ConnectionFilter.js';
 import { FieldList } from './FieldList.js';
 import { GroupMembers } from './GroupMembers.js';
-import type { DirectoryGroup } from './types.js';
+import type { GroupRoles as GroupRoleMapping } from '../roles/types.js';
+import type { DirectoryGroupDetail } from './types.js';
 import { useTenantConnections } from './useTenantConnections.js';
 
 export function GroupDetailPage({ tenantId, groupId }: { tenantId: string; groupId: string }) {
@@ -17,7 +18,7 @@ export function GroupDetailPage({ tenantId, groupId }: { tenantId: string; group
 }
 
 function GroupDetail({ tenantId, groupId }: { tenantId: string; groupId: string }) {
-  const group = useApi(() => api.get<DirectoryGroup>(`/api/v1/groups/${seg(groupId)}`), [groupId]);
+  const group = useApi(() => api.get<DirectoryGroupDetail>(`/api/v1/groups/${seg(groupId)}`), [groupId]);
   const connections = useTenantConnections(tenantId);
   const base = `/dashboard/accounts/${seg(tenantId)}`;
   const back = (
@@ -79,7 +80,7 @@ function GroupDetail({ tenantId, groupId }: { tenantId: string; groupId: string 
 
 /** The roles this group's members get; edited on the account's Roles page. */
 function GroupRoles({ tenantId, groupId }: { tenantId: string; groupId: string }) {
-  const roles = useApi(() => api.get<{ roleKeys: string[] }>(`/api/v1/tenants/${seg(tenantId)}/groups/${seg(groupId)}/roles`), [tenantId, groupId]);
+  const roles = useApi(() => api.get<GroupRoleMapping>(`/api/v1/tenants/${seg(tenantId)}/groups/${seg(groupId)}/roles`), [tenantId, groupId]);
   return (
     <Card title="Roles" actions={<Link to={`/dashboard/accounts/${seg(tenantId)}/roles`}>Manage roles</Link>}>
       {roles.error ? (

@@ -1,17 +1,16 @@
 /** A group's direct members (users and nested groups), cursor-paged. */
 import { api } from '../../../shared/api.js';
 import { Link, seg } from '../../../shared/router.js';
-import type { CursorPage } from '../../../shared/types.js';
 import { Badge, CursorPager } from '../../../shared/ui/Layout.js';
 import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi, useCursorPager } from '../../../shared/use-api.js';
-import type { GroupMember } from './types.js';
+import type { MemberPage } from './types.js';
 
 const PAGE_SIZE = 50;
 
 export function GroupMembers({ tenantId, groupId }: { tenantId: string; groupId: string }) {
   const pager = useCursorPager(groupId);
-  const members = useApi(() => api.get<CursorPage<GroupMember>>(`/api/v1/groups/${seg(groupId)}/members`, { cursor: pager.cursor, limit: PAGE_SIZE }), [groupId, pager.cursor]);
+  const members = useApi(() => api.get<MemberPage>(`/api/v1/groups/${seg(groupId)}/members`, { cursor: pager.cursor, limit: PAGE_SIZE }), [groupId, pager.cursor]);
   const base = `/dashboard/accounts/${seg(tenantId)}`;
   if (members.error) return <ErrorState error={members.error} retry={members.reload} title="The members could not be loaded" />;
   if (!members.data) return <Loading label="Loading members…" />;

@@ -2,7 +2,6 @@
 import { api } from '../../../shared/api.js';
 import { formatCount, formatDateTime } from '../../../shared/format.js';
 import { Link, seg, setQuery, useLocation } from '../../../shared/router.js';
-import type { CursorPage } from '../../../shared/types.js';
 import { Button } from '../../../shared/ui/Button.js';
 import { Badge, Card, CursorPager } from '../../../shared/ui/Layout.js';
 import { SearchField } from '../../../shared/ui/SearchField.js';
@@ -10,14 +9,13 @@ import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi, useCursorPager } from '../../../shared/use-api.js';
 import { AccountLayout } from '../accounts/AccountLayout.js';
 import { ConnectionFilter, ConnectionHint, ConnectionName } from './ConnectionFilter.js';
-import type { DirectoryGroup } from './types.js';
+import type { DirectoryGroup, GroupPage } from './types.js';
 import { useTenantConnections } from './useTenantConnections.js';
 
 const PAGE_SIZE = 50;
 
-/** A member count when the answer carries one (the list API may not). */
+/** A member count when the SCIM resource lists its members (the list API has no count of its own). */
 function memberCountOf(group: DirectoryGroup): number | undefined {
-  if (typeof group.memberCount === 'number') return group.memberCount;
   return Array.isArray(group.scim.members) ? group.scim.members.length : undefined;
 }
 
@@ -35,8 +33,8 @@ function GroupList({ tenantId }: { tenantId: string }) {
   const groups = useApi(() => {
     const params = { q, cursor: pager.cursor, limit: PAGE_SIZE };
     return connectionId
-      ? api.get<CursorPage<DirectoryGroup>>(`/api/v1/connections/${seg(connectionId)}/groups`, params)
-      : api.get<CursorPage<DirectoryGroup>>(`/api/v1/tenants/${seg(tenantId)}/groups`, params);
+      ? api.get<GroupPage>(`/api/v1/connections/${seg(connectionId)}/groups`, params)
+      : api.get<GroupPage>(`/api/v1/tenants/${seg(tenantId)}/groups`, params);
   }, [tenantId, q, connectionId, pager.cursor]);
 
   const base = `/dashboard/accounts/${seg(tenantId)}`;

@@ -2,7 +2,6 @@
 import { api } from '../../../shared/api.js';
 import { formatDateTime } from '../../../shared/format.js';
 import { Link, seg, setQuery, useLocation } from '../../../shared/router.js';
-import type { CursorPage } from '../../../shared/types.js';
 import { Button } from '../../../shared/ui/Button.js';
 import { SelectField } from '../../../shared/ui/Field.js';
 import { Badge, Card, CursorPager } from '../../../shared/ui/Layout.js';
@@ -11,7 +10,7 @@ import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi, useCursorPager } from '../../../shared/use-api.js';
 import { AccountLayout } from '../accounts/AccountLayout.js';
 import { ConnectionFilter, ConnectionHint, ConnectionName } from './ConnectionFilter.js';
-import type { DirectoryUser } from './types.js';
+import type { UserPage } from './types.js';
 import { useTenantConnections } from './useTenantConnections.js';
 
 const PAGE_SIZE = 50;
@@ -32,8 +31,8 @@ function UserList({ tenantId }: { tenantId: string }) {
   const users = useApi(() => {
     const params = { q, active, cursor: pager.cursor, limit: PAGE_SIZE };
     return connectionId
-      ? api.get<CursorPage<DirectoryUser>>(`/api/v1/connections/${seg(connectionId)}/users`, params)
-      : api.get<CursorPage<DirectoryUser>>(`/api/v1/tenants/${seg(tenantId)}/users`, params);
+      ? api.get<UserPage>(`/api/v1/connections/${seg(connectionId)}/users`, params)
+      : api.get<UserPage>(`/api/v1/tenants/${seg(tenantId)}/users`, params);
   }, [tenantId, q, connectionId, active, pager.cursor]);
 
   const filtered = Boolean(q || active);

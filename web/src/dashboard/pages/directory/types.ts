@@ -1,39 +1,25 @@
-/** Shapes of the directory API (src/directory/shape.ts and schemas.ts). */
+/** Shapes of the directory API (src/directory/shape.ts and schemas.ts), from ../../../shared/api-types.ts. */
+import type { ApiBody } from '../../../shared/types.js';
 
-export interface DirectoryUser {
-  id: string;
-  tenantId: string;
-  connectionId: string;
-  userName: string;
-  email: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  displayName: string | null;
-  active: boolean;
-  detached: boolean;
-  /** Direct groups (list and detail answers). */
-  groups?: { id: string; displayName: string }[];
-  /** Effective role keys: the default role plus the roles of the direct groups. */
-  roles?: string[];
-  createdAt: string;
-  updatedAt: string;
-  /** The SCIM resource as the identity provider sent it. */
-  scim: Record<string, unknown>;
-}
+/** GET /api/v1/tenants/:tenantId/users (and a connection's users): a page of users. */
+export type UserPage = ApiBody<'/api/v1/tenants/{tenantId}/users', 'get'>;
 
-export interface DirectoryGroup {
-  id: string;
-  tenantId: string;
-  connectionId: string;
-  displayName: string;
-  externalId: string | null;
-  detached: boolean;
-  /** Only on GET /api/v1/groups/:id. */
-  memberCount?: number;
-  createdAt: string;
-  updatedAt: string;
-  scim: Record<string, unknown>;
-}
+/** A provisioned user, with its direct groups and effective role keys; `scim` is the resource as the IdP sent it. */
+export type DirectoryUser = ApiBody<'/api/v1/users/{id}', 'get'>;
+
+/** GET /api/v1/tenants/:tenantId/groups (and a connection's groups): a page of groups. */
+export type GroupPage = ApiBody<'/api/v1/tenants/{tenantId}/groups', 'get'>;
+
+export type DirectoryGroup = GroupPage['items'][number];
+
+/** GET /api/v1/groups/:id: the group and its direct member count. */
+export type DirectoryGroupDetail = ApiBody<'/api/v1/groups/{id}', 'get'>;
 
 /** A member of a group: a user, or a nested group (`type: 'group'`). */
 export type GroupMember = ({ type: 'user' } & DirectoryUser) | ({ type: 'group' } & DirectoryGroup);
+
+/**
+ * GET /api/v1/groups/:id/members. The schema lists a member's fields as one object (those of a user
+ * and a group together); `type` tells which of the two each member is.
+ */
+export type MemberPage = Omit<ApiBody<'/api/v1/groups/{id}/members', 'get'>, 'items'> & { items: GroupMember[] };

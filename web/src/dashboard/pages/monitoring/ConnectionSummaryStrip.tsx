@@ -4,11 +4,11 @@ import { formatCount, formatRelative } from '../../../shared/format.js';
 import { Badge } from '../../../shared/ui/Layout.js';
 import { ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi } from '../../../shared/use-api.js';
-import type { ConnectionSummary } from './types.js';
+import type { LogSummary } from './types.js';
 import './monitoring.css';
 
 export function ConnectionSummaryStrip({ tenantId, connectionId, hours, nameOf, refreshKey }: { tenantId: string; connectionId: string; hours: number; nameOf: (id: string) => string; refreshKey: number }) {
-  const summary = useApi(() => api.get<{ items: ConnectionSummary[] }>('/api/v1/logs/summary', { tenantId, sinceHours: hours }), [tenantId, hours, refreshKey]);
+  const summary = useApi(() => api.get<LogSummary>('/api/v1/logs/summary', { tenantId, sinceHours: hours }), [tenantId, hours, refreshKey]);
   if (summary.error) return <ErrorState error={summary.error} retry={summary.reload} title="The connection summary could not be loaded" />;
   if (!summary.data) return <Loading label="Loading the summary…" />;
   const items = summary.data.items.filter((s) => !connectionId || s.connectionId === connectionId).sort((a, b) => b.requests - a.requests);

@@ -6,7 +6,6 @@
 import { useState } from 'react';
 import { api } from '../../../shared/api.js';
 import { useLocation } from '../../../shared/router.js';
-import type { CursorPage } from '../../../shared/types.js';
 import { Card, CursorPager, PageHeader } from '../../../shared/ui/Layout.js';
 import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi, useCursorPager } from '../../../shared/use-api.js';
@@ -15,7 +14,7 @@ import { bucketFor, RANGE_LABELS, readFilters, summaryHours, timeWindow, type Lo
 import { MonitoringFilters } from './MonitoringFilters.js';
 import { RequestChart } from './RequestChart.js';
 import { RequestLogTable } from './RequestLogTable.js';
-import type { LogEntry, Timeseries } from './types.js';
+import type { LogPage, Timeseries } from './types.js';
 import { useConnections } from './useConnections.js';
 
 const PAGE_SIZE = 50;
@@ -54,7 +53,7 @@ function MonitoringResults({ filters, from, to, refreshKey, nameOf }: { filters:
   const series = useApi(() => api.get<Timeseries>('/api/v1/logs/timeseries', { tenantId, connectionId, from, to, bucket }), [tenantId, connectionId, from, to, bucket, refreshKey]);
   const pager = useCursorPager(JSON.stringify([tenantId, connectionId, status, from, to, refreshKey]));
   const log = useApi(
-    () => api.get<CursorPage<LogEntry>>('/api/v1/logs', { tenantId, connectionId, status, from, to, cursor: pager.cursor, limit: PAGE_SIZE }),
+    () => api.get<LogPage>('/api/v1/logs', { tenantId, connectionId, status, from, to, cursor: pager.cursor, limit: PAGE_SIZE }),
     [tenantId, connectionId, status, from, to, pager.cursor, refreshKey],
   );
   // The summary API counts back from now: a custom range is summarised from its start until now.

@@ -3,7 +3,7 @@
  * tenant ID text box when there are too many accounts to list.
  */
 import { api } from '../../../shared/api.js';
-import type { Tenant } from '../../../shared/types.js';
+import type { TenantPage } from '../../../shared/types.js';
 import { SelectField } from '../../../shared/ui/Field.js';
 import { SearchField } from '../../../shared/ui/SearchField.js';
 import { useApi } from '../../../shared/use-api.js';
@@ -11,7 +11,7 @@ import { useApi } from '../../../shared/use-api.js';
 const MAX_LISTED = 500;
 
 export function TenantSelect({ value, onChange }: { value: string; onChange: (tenantId: string) => void }) {
-  const tenants = useApi(() => api.get<{ items: Tenant[]; _metadata: { totalItems: number } }>('/tenants/resources/tenants/v1', { _limit: MAX_LISTED, _offset: 0 }), []);
+  const tenants = useApi(() => api.get<TenantPage>('/tenants/resources/tenants/v1', { _limit: MAX_LISTED, _offset: 0 }), []);
   const tooMany = (tenants.data?._metadata.totalItems ?? 0) > MAX_LISTED;
   if (tenants.error || tooMany) return <SearchField label="Account (tenant ID)" placeholder="All accounts" value={value} onSearch={onChange} />;
   const items = tenants.data?.items ?? [];

@@ -1,58 +1,20 @@
-/** Shapes of the monitoring and event APIs (src/monitoring/routes.ts, src/events/routes.ts). */
-import type { LastError } from '../../../shared/types.js';
+/** Shapes of the monitoring and event APIs (src/monitoring/routes.ts, src/events/routes.ts), from ../../../shared/api-types.ts. */
+import type { ApiBody } from '../../../shared/types.js';
 
-/** One SCIM request of the log. */
-export interface LogEntry {
-  id: number;
-  at: string;
-  /** Empty or null when the request could not be tied to a tenant (a refused token). */
-  tenantId: string | null;
-  connectionId: string;
-  method: string;
-  /** Below the connection: `/Users/…`. */
-  path: string;
-  query: string | null;
-  status: number;
-  durationMs: number;
-  scimType: string | null;
-  detail: string | null;
-  userAgent: string | null;
-  /** The redacted request body: JSON, or text when it was truncated. */
-  body: unknown;
-}
+/** GET /api/v1/logs: a page of the SCIM request log, newest first. */
+export type LogPage = ApiBody<'/api/v1/logs', 'get'>;
 
-export interface TimeseriesPoint {
-  at: string;
-  connectionId: string;
-  requests: number;
-  errors: number;
-}
+/** One SCIM request of the log; `body` is the redacted request body (JSON, or text when it was truncated). */
+export type LogEntry = LogPage['items'][number];
 
 /** GET /api/v1/logs/timeseries */
-export interface Timeseries {
-  bucketSeconds: number;
-  from: string;
-  to: string;
-  items: TimeseriesPoint[];
-}
+export type Timeseries = ApiBody<'/api/v1/logs/timeseries', 'get'>;
 
-/** One item of GET /api/v1/logs/summary */
-export interface ConnectionSummary {
-  connectionId: string;
-  tenantId: string;
-  requests: number;
-  errors: number;
-  lastRequestAt: string | null;
-  lastSuccessAt: string | null;
-  lastError: LastError | null;
-}
+/** GET /api/v1/logs/summary: per-connection counts, last success and last error. */
+export type LogSummary = ApiBody<'/api/v1/logs/summary', 'get'>;
+
+/** GET /api/v1/events: a page of the event feed. */
+export type FeedPage = ApiBody<'/api/v1/events', 'get'>;
 
 /** One event of GET /api/v1/events */
-export interface FeedEvent {
-  id: string;
-  type: string;
-  tenantId: string;
-  connectionId: string | null;
-  occurredAt: string;
-  data: Record<string, unknown>;
-}
+export type FeedEvent = FeedPage['items'][number];

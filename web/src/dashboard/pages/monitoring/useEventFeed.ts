@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../../../shared/api.js';
-import type { FeedEvent } from './types.js';
+import type { FeedEvent, FeedPage } from './types.js';
 
 export function useEventFeed(filter: { tenantId: string; type: string }, pageSize: number) {
   const [events, setEvents] = useState<FeedEvent[]>([]);
@@ -21,7 +21,7 @@ export function useEventFeed(filter: { tenantId: string; type: string }, pageSiz
       setLoading(true);
       setError(undefined);
       try {
-        const page = await api.get<{ items: FeedEvent[]; nextCursor: string }>('/api/v1/events', { after, limit: pageSize, tenantId: filter.tenantId, types: filter.type });
+        const page = await api.get<FeedPage>('/api/v1/events', { after, limit: pageSize, tenantId: filter.tenantId, types: filter.type });
         if (mine !== generation.current) return;
         setEvents((current) => (reset ? page.items : [...current, ...page.items]));
         setCursor(page.nextCursor);

@@ -8,7 +8,7 @@ import { ConnectionSetupDialog } from '../../../shared/connections/ConnectionSet
 import { CreateConnectionDialog } from '../../../shared/connections/CreateConnectionDialog.js';
 import { DeleteConnectionDialog } from '../../../shared/connections/DeleteConnectionDialog.js';
 import { seg } from '../../../shared/router.js';
-import type { Connection, ConnectionOverview } from '../../../shared/types.js';
+import type { Connection, ConnectionOverview, ConnectionOverviewList } from '../../../shared/types.js';
 import { Button } from '../../../shared/ui/Button.js';
 import { Card } from '../../../shared/ui/Layout.js';
 import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
@@ -18,7 +18,7 @@ import { ConnectionsTable } from './ConnectionsTable.js';
 import { TokensDialog } from './TokensDialog.js';
 
 export function ProvisioningPage({ tenantId }: { tenantId: string }) {
-  const overview = useApi(() => api.get<{ items: ConnectionOverview[] }>(`/api/v1/tenants/${seg(tenantId)}/connections`), [tenantId]);
+  const overview = useApi(() => api.get<ConnectionOverviewList>(`/api/v1/tenants/${seg(tenantId)}/connections`), [tenantId]);
   const [creating, setCreating] = useState(false);
   const [setup, setSetup] = useState<Connection | undefined>();
   const [tokens, setTokens] = useState<Connection | undefined>();

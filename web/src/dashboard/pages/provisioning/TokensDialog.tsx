@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { api, ApiError } from '../../../shared/api.js';
 import { formatDateTime, formatRelative } from '../../../shared/format.js';
 import { seg } from '../../../shared/router.js';
-import type { Connection } from '../../../shared/types.js';
+import type { ApiBody, Connection } from '../../../shared/types.js';
 import { Button } from '../../../shared/ui/Button.js';
 import { CopyField } from '../../../shared/ui/CopyField.js';
 import { Dialog } from '../../../shared/ui/Dialog.js';
@@ -14,14 +14,9 @@ import { Badge } from '../../../shared/ui/Layout.js';
 import { EmptyState, ErrorState, FormError, Loading } from '../../../shared/ui/States.js';
 import { useApi } from '../../../shared/use-api.js';
 
-interface ConnectionToken {
-  id: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  expired: boolean;
-}
+type TokenList = ApiBody<'/api/v1/connections/{id}/tokens', 'get'>;
+/** POST …/tokens: the token record with the token itself, shown once. */
+type IssuedToken = ApiBody<'/api/v1/connections/{id}/tokens', 'post', 201>;
 
 const asApiError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, 'Something went wrong. Try again.'));
 
@@ -31,8 +26,8 @@ export function TokensDialog({ connection, onClose }: { connection: Connection |
 
 function TokensContent({ connection, onClose }: { connection: Connection; onClose: () => void }) {
   const base = `/api/v1/connections/${seg(connection.id)}/tokens`;
-  const tokens = useApi(() => api.get<{ items: ConnectionToken[] }>(base), [base]);
-  const [issued, setIssued] = useState<(ConnectionToken & { token: string }) | undefined>();
+  const tokens = useApi(() => api.get<TokenList>(base), [base]);
+  const [issued, setIssued] = useState<IssuedToken | undefined>();
   const [issuing, setIssuing] = useState(false);
   const [issueError, setIssueError] = useState<ApiError | undefined>();
   const [confirming, setConfirming] = useState<string | undefined>();
@@ -43,7 +38,7 @@ function TokensContent({ connection, onClose }: { connection: Connection; onClos
     setIssuing(true);
     setIssueError(undefined);
     try {
-      setIssued(await api.post<ConnectionToken & { token: string }>(base, {}));
+      setIssued(await api.post<IssuedToken>(base, {}));
       tokens.reload();
     } catch (e) {
       setIssueError(asApiError(e));

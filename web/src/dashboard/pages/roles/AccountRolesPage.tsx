@@ -2,14 +2,14 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../../shared/api.js';
 import { Link, seg } from '../../../shared/router.js';
-import type { CursorPage } from '../../../shared/types.js';
 import { TextField } from '../../../shared/ui/Field.js';
 import { Card, CursorPager } from '../../../shared/ui/Layout.js';
 import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi, useCursorPager } from '../../../shared/use-api.js';
 import { AccountLayout } from '../accounts/AccountLayout.js';
-import { GroupRolesRow, type AccountGroup } from './GroupRolesRow.js';
-import type { Role } from './types.js';
+import { GroupRolesRow } from './GroupRolesRow.js';
+import type { GroupPage } from '../directory/types.js';
+import type { RoleList } from './types.js';
 import './roles.css';
 
 const PAGE_SIZE = 25;
@@ -28,10 +28,10 @@ function GroupRoleMapping({ tenantId }: { tenantId: string }) {
   }, [search]);
   const pager = useCursorPager(q);
   const groups = useApi(
-    () => api.get<CursorPage<AccountGroup>>(`/api/v1/tenants/${seg(tenantId)}/groups`, { limit: PAGE_SIZE, cursor: pager.cursor, q }),
+    () => api.get<GroupPage>(`/api/v1/tenants/${seg(tenantId)}/groups`, { limit: PAGE_SIZE, cursor: pager.cursor, q }),
     [tenantId, q, pager.cursor],
   );
-  const roles = useApi(() => api.get<{ items: Role[] }>('/api/v1/roles'), []);
+  const roles = useApi(() => api.get<RoleList>('/api/v1/roles'), []);
 
   let body;
   if (groups.error) body = <ErrorState error={groups.error} retry={groups.reload} title="Groups could not be loaded" />;

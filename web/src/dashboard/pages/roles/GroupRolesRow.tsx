@@ -5,16 +5,12 @@ import { Link, seg } from '../../../shared/router.js';
 import { Button } from '../../../shared/ui/Button.js';
 import { Badge } from '../../../shared/ui/Layout.js';
 import { useApi } from '../../../shared/use-api.js';
+import type { DirectoryGroup } from '../directory/types.js';
 import { EditGroupRolesDialog } from './EditGroupRolesDialog.js';
 import type { GroupRoles, Role } from './types.js';
 
-export interface AccountGroup {
-  id: string;
-  displayName: string;
-  externalId: string | null;
-  connectionId: string;
-  detached: boolean;
-}
+/** The fields of a directory group the row shows. */
+export type AccountGroup = Pick<DirectoryGroup, 'id' | 'displayName' | 'externalId' | 'connectionId' | 'detached'>;
 
 export function GroupRolesRow({ tenantId, group, roles }: { tenantId: string; group: AccountGroup; roles: Role[] }) {
   const mapping = useApi(() => api.get<GroupRoles>(`/api/v1/tenants/${seg(tenantId)}/groups/${seg(group.id)}/roles`), [tenantId, group.id]);

@@ -8,12 +8,12 @@ import { useApi } from '../../../shared/use-api.js';
 import { DeleteRoleDialog } from './DeleteRoleDialog.js';
 import { PermissionList } from './PermissionList.js';
 import { RoleDialog } from './RoleDialog.js';
-import type { Permission, Role } from './types.js';
+import type { Permissions, Role, RoleList } from './types.js';
 import './roles.css';
 
 export function RolesPage() {
   const loaded = useApi(
-    () => Promise.all([api.get<{ items: Role[] }>('/api/v1/roles'), api.get<{ items: Permission[] }>('/api/v1/permissions')]).then(([roles, permissions]) => ({ roles: roles.items, permissions: permissions.items })),
+    () => Promise.all([api.get<RoleList>('/api/v1/roles'), api.get<Permissions>('/api/v1/permissions')]).then(([roles, permissions]) => ({ roles: roles.items, permissions: permissions.items })),
     [],
   );
   const [creating, setCreating] = useState(false);

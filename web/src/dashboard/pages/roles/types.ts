@@ -1,29 +1,19 @@
 /** Shapes of the roles API (src/roles/routes.ts) and the names people read for permission keys. */
-import { PERMISSIONS } from '../../../shared/types.js';
+import { PERMISSIONS, type ApiBody } from '../../../shared/types.js';
 
-export interface Role {
-  key: string;
-  name: string;
-  description: string | null;
-  permissions: string[];
-  /** Every provisioned user has the default role; at most one role is the default. */
-  isDefault: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A role; every provisioned user has the default role, and at most one role is the default. */
+export type Role = ApiBody<'/api/v1/roles/{key}', 'get'>;
+
+/** GET /api/v1/roles */
+export type RoleList = ApiBody<'/api/v1/roles', 'get'>;
 
 /** GET /api/v1/permissions: the permissions Rollcall itself checks. */
-export interface Permission {
-  key: string;
-  description: string;
-}
+export type Permissions = ApiBody<'/api/v1/permissions', 'get'>;
+
+export type Permission = Permissions['items'][number];
 
 /** GET /api/v1/tenants/:tenantId/groups/:groupId/roles */
-export interface GroupRoles {
-  tenantId: string;
-  groupId: string;
-  roleKeys: string[];
-}
+export type GroupRoles = ApiBody<'/api/v1/tenants/{tenantId}/groups/{groupId}/roles', 'get'>;
 
 const LABELS: Record<string, string> = {
   [PERMISSIONS.read]: 'View provisioning',

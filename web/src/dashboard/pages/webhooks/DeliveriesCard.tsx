@@ -8,9 +8,8 @@ import { SelectField } from '../../../shared/ui/Field.js';
 import { Card, CursorPager } from '../../../shared/ui/Layout.js';
 import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi, useCursorPager } from '../../../shared/use-api.js';
-import type { CursorPage } from '../../../shared/types.js';
 import { DeliveryStatusBadge } from './DeliveryStatusBadge.js';
-import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus } from './types.js';
+import { DELIVERY_STATUSES, type Delivery, type DeliveryPage, type DeliveryStatus } from './types.js';
 
 const PAGE_SIZE = 25;
 type Feedback = { tone: 'good' | 'bad'; text: string };
@@ -19,7 +18,7 @@ export function DeliveriesCard({ webhookId }: { webhookId: string }) {
   const [status, setStatus] = useState<DeliveryStatus | ''>('');
   const pager = useCursorPager(status);
   const page = useApi(
-    () => api.get<CursorPage<Delivery>>(`/api/v1/webhooks/${seg(webhookId)}/deliveries`, { limit: PAGE_SIZE, cursor: pager.cursor, status }),
+    () => api.get<DeliveryPage>(`/api/v1/webhooks/${seg(webhookId)}/deliveries`, { limit: PAGE_SIZE, cursor: pager.cursor, status }),
     [webhookId, status, pager.cursor],
   );
   const [changed, setChanged] = useState<Record<string, Delivery>>({});

@@ -13,7 +13,9 @@ export interface WebhookDraft {
 export const emptyDraft: WebhookDraft = { url: '', allEvents: true, events: [], tenantId: '' };
 
 export function draftOf(webhook: Webhook): WebhookDraft {
-  return { url: webhook.url, allEvents: webhook.events === null, events: webhook.events ?? [], tenantId: webhook.tenantId ?? '' };
+  // The answer's schema types the subscribed events as strings: keep those this UI offers.
+  const subscribed = webhook.events ?? [];
+  return { url: webhook.url, allEvents: webhook.events === null, events: EVENT_TYPES.filter((t) => subscribed.includes(t)), tenantId: webhook.tenantId ?? '' };
 }
 
 /** The request body of a draft, or a message saying what is missing. */
