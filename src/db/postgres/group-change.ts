@@ -35,12 +35,12 @@ export async function readGroupChange(db: Kysely<Database>, scope: ConnectionSco
   const query = CompiledQuery.raw(
     `select g.*,
       (select coalesce(json_agg(json_build_array(x.id, x.type)), '[]') from (
-        select id, 'User' as type from scim_users where id ${named} and connection_id = $1 and detached = 0
+        select id, 'User' as type from scim_users where id ${named} and connection_id = $1 and tenant_id = $2 and detached = 0
         union all
-        select id, 'Group' from scim_groups where id ${named} and connection_id = $1 and detached = 0
+        select id, 'Group' from scim_groups where id ${named} and connection_id = $1 and tenant_id = $2 and detached = 0
       ) x) as found,
       (select coalesce(json_agg(json_build_array(m.member_id, m.member_type)), '[]') from scim_group_members m
-        where m.group_id = g.id and m.member_id ${named} and m.connection_id = $1) as current,
+        where m.group_id = g.id and m.member_id ${named} and m.connection_id = $1 and m.tenant_id = $2) as current,
       exists (select 1 from group_roles r where r.group_id = g.id) as mapped
     from scim_groups g
     where g.id = $3 and g.connection_id = $1 and g.tenant_id = $2 and g.detached = 0`,
@@ -81,7 +81,7 @@ export function queueGroupChange(
     // One id as a scalar, as in readGroupChange: the statement keeps its generic plan.
     batch.addStatement(
       (p) =>
-        `delete from scim_group_members where group_id = (select id from ${GUARD}) and connection_id = ${p(scope.connectionId)} and member_id ${removed.length === 1 ? `= ${p(removed[0])}` : `= any(${p(arrayLiteral(removed))}::text[])`}`,
+        `delete from scim_group_members where group_id = (select id from ${GUARD}) and connection_id = ${p(scope.connectionId)} and tenant_id = ${p(scope.tenantId)} and member_id ${removed.length === 1 ? `= ${p(removed[0])}` : `= any(${p(arrayLiteral(removed))}::text[])`}`,
     );
   }
   batch.add(

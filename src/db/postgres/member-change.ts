@@ -6,7 +6,7 @@
  * deletes the member rows, and only when a row really changed bumps the group's version and appends
  * a group.user_added / group.user_removed event per user member; the connection's lastSync goes with
  * it. A change that needs more than this (attributes, replace, filters on members, roles mapped to the
- * group) goes the two-round-trip way of group-change-postgres.ts, or through a transaction.
+ * group) goes the two-round-trip way of group-change.ts, or through a transaction.
  *
  * Concurrent changes of one group queue on its row lock, as transactions do; an id added by another
  * request since the statement's snapshot is skipped by ON CONFLICT, so it neither moves the version
@@ -92,23 +92,23 @@ export function memberStatement(s: MemberStatement): CompiledQuery {
   const unmapped = s.events ? ' and not exists (select 1 from group_roles r where r.group_id = grp.id)' : '';
   if (adding) {
     clauses.push(
-      `found as (select id, 'User'::text as type from scim_users where id ${isNamed} and connection_id = ${connection} and detached = 0
-        union all select id, 'Group' from scim_groups where id ${isNamed} and connection_id = ${connection} and detached = 0)`,
+      `found as (select id, 'User'::text as type from scim_users where id ${isNamed} and connection_id = ${connection} and tenant_id = ${tenant} and detached = 0
+        union all select id, 'Group' from scim_groups where id ${isNamed} and connection_id = ${connection} and tenant_id = ${tenant} and detached = 0)`,
       `ok as (select id from grp where (select count(distinct id) from found) = ${p(change.ids.length)}${unmapped})`,
     );
   } else {
     clauses.push(`ok as (select id from grp where true${unmapped})`);
   }
-  clauses.push(`locked as (select * from scim_groups where id = (select id from ok) and connection_id = ${connection} for no key update)`);
+  clauses.push(`locked as (select * from scim_groups where id = (select id from ok) and connection_id = ${connection} and tenant_id = ${tenant} for no key update)`);
   clauses.push(
     adding
       ? `changed as (insert into scim_group_members (group_id, member_id, member_type, tenant_id, connection_id, created_at)
           select l.id, n.member_id, f.type, ${tenant}, ${connection}, ${at} from locked l, named n join found f on f.id = n.member_id
           on conflict do nothing returning member_id, member_type)`
       : `changed as (delete from scim_group_members m using locked l
-          where m.group_id = l.id and m.connection_id = ${connection} and m.member_id ${isNamed} returning m.member_id, m.member_type)`,
+          where m.group_id = l.id and m.connection_id = ${connection} and m.tenant_id = ${tenant} and m.member_id ${isNamed} returning m.member_id, m.member_type)`,
     `upd as (update scim_groups set version = version + 1, updated_at = ${at}
-      where id = (select id from locked) and connection_id = ${connection} and exists (select 1 from changed) returning *)`,
+      where id = (select id from locked) and connection_id = ${connection} and tenant_id = ${tenant} and exists (select 1 from changed) returning *)`,
   );
   if (s.events) {
     const type = membershipEventType(adding);

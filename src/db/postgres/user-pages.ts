@@ -29,8 +29,8 @@ const { db, scope, query, start, withTotal, order } = parts;
   const users = db
     .selectFrom('scim_users as r')
     // The order and the conditions of groupsOf.
-    .leftJoin('scim_group_members as m', (join) => join.onRef('m.member_id', '=', 'r.id').on('m.connection_id', '=', scope.connectionId))
-    .leftJoin('scim_groups as g', (join) => join.onRef('g.id', '=', 'm.group_id').on('g.connection_id', '=', scope.connectionId))
+    .leftJoin('scim_group_members as m', (join) => join.onRef('m.member_id', '=', 'r.id').on('m.connection_id', '=', scope.connectionId).on('m.tenant_id', '=', scope.tenantId))
+    .leftJoin('scim_groups as g', (join) => join.onRef('g.id', '=', 'm.group_id').on('g.connection_id', '=', scope.connectionId).on('g.tenant_id', '=', scope.tenantId))
     .select(['r.created_at', 'r.id'])
     // Every column of r depends on its key, so the page's order can still name them.
     .$if(query.sortBy !== undefined, (q) => q.select(sql<number>`row_number() over (order by ${order})`.as('place')))

@@ -10,7 +10,7 @@
  * write changed anything (a 409 at the INSERT, a 400 or 404 before it), and a failed statement is
  * undone by SQLite itself; so writes run bare, and only a write that fails after changing rows
  * rolls the whole group back. The group then runs again with a savepoint per write, in the same
- * order (src/scim/service/transactions.ts writes are safe to run again: they retry on conflicts).
+ * order (a unit of work is safe to run again: src/scim/service/unit-of-work.ts retries it on conflicts).
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../tables.js';

@@ -5,19 +5,9 @@
 import type { Db } from '../../db/open.js';
 import type { ResourceTypeName } from '../schema/index.js';
 import type { ListQuery } from '../store/list-query.js';
-import { PageSeekCache, type CountedSource, type Locator } from '../store/page-seek.js';
+import { PageSeekCache, type CountedSource, type Locator, type PageAndTotal } from '../store/page-seek.js';
 import type { ConnectionScope } from '../store/scope.js';
 import type { Stores, UnitOfWork } from './unit-of-work.js';
-
-/** How a database reads a page and its total (page-seek.ts's pageThenTotal or pageWithTotal). */
-export type PageAndTotal = <Row extends { created_at: string; id: string }>(
-  cache: PageSeekCache,
-  source: CountedSource<Row>,
-  scope: ConnectionScope,
-  resourceType: ResourceTypeName,
-  query: ListQuery,
-  locator?: Locator,
-) => Promise<{ rows: Row[]; total: number }>;
 
 export class Paging {
   /** Where pages of the default order ended, for sequential paging without OFFSET. */

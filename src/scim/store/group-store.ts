@@ -100,7 +100,7 @@ export class GroupStore {
       .where('detached', '=', 0)
       .executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) return false;
-    await this.db.deleteFrom('scim_group_members').where('member_id', '=', id).where('connection_id', '=', scope.connectionId).execute();
+    await this.db.deleteFrom('scim_group_members').where('member_id', '=', id).where('connection_id', '=', scope.connectionId).where('tenant_id', '=', scope.tenantId).execute();
     return true;
   }
 
@@ -147,10 +147,10 @@ export class GroupStore {
   async findMembers(scope: ConnectionScope, ids: readonly string[]): Promise<Map<string, 'User' | 'Group'>> {
     const found = new Map<string, 'User' | 'Group'>();
     for (const part of chunks([...new Set(ids)].filter(storable), 500)) {
-      const users = await this.db.selectFrom('scim_users').select('id').where('connection_id', '=', scope.connectionId).where('detached', '=', 0).where('id', 'in', part).execute();
+      const users = await this.db.selectFrom('scim_users').select('id').where('connection_id', '=', scope.connectionId).where('tenant_id', '=', scope.tenantId).where('detached', '=', 0).where('id', 'in', part).execute();
       for (const u of users) found.set(u.id, 'User');
       if (users.length === part.length) continue;
-      const groups = await this.db.selectFrom('scim_groups').select('id').where('connection_id', '=', scope.connectionId).where('detached', '=', 0).where('id', 'in', part).execute();
+      const groups = await this.db.selectFrom('scim_groups').select('id').where('connection_id', '=', scope.connectionId).where('tenant_id', '=', scope.tenantId).where('detached', '=', 0).where('id', 'in', part).execute();
       for (const g of groups) found.set(g.id, 'Group');
     }
     return found;
@@ -180,6 +180,7 @@ export class GroupStore {
         .deleteFrom('scim_group_members')
         .where('group_id', '=', groupId)
         .where('connection_id', '=', scope.connectionId)
+        .where('tenant_id', '=', scope.tenantId)
         .where('member_id', 'in', part)
         .returning(['member_id', 'member_type'])
         .execute();
@@ -194,6 +195,7 @@ export class GroupStore {
       .deleteFrom('scim_group_members')
       .where('group_id', '=', groupId)
       .where('connection_id', '=', scope.connectionId)
+      .where('tenant_id', '=', scope.tenantId)
       .returning(['member_id', 'member_type'])
       .execute();
     return rows.map(asMember);
@@ -211,7 +213,8 @@ export class GroupStore {
         sql<'User' | 'Group'>`m.member_type`.as('type'),
         sql<string | null>`coalesce(u.display_name, u.user_name, g.display_name)`.as('display'),
       ])
-      .where('m.connection_id', '=', scope.connectionId);
+      .where('m.connection_id', '=', scope.connectionId)
+      .where('m.tenant_id', '=', scope.tenantId);
   }
 
   /**

@@ -66,7 +66,7 @@ export interface BlockNotes {
 /** Lists whose blocks are kept; past it the oldest is dropped. */
 const MAX_LISTS = 256;
 
-/** A list's blocks as a process keeps them (SqliteBlockIndex; PostgresBlockIndex in postgres-block-index.ts). */
+/** A list's blocks as a process keeps them (src/db/sqlite/block-index.ts, src/db/postgres/block-index.ts). */
 export interface KeptBlocks {
   /** What the database was at when the blocks were read. */
   version: string;

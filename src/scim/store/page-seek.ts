@@ -181,24 +181,27 @@ export async function readPage<Row extends { created_at: string; id: string }>(
 /** A store that lists pages and counts what a list query matches. */
 export type CountedSource<Row> = PageSource<Row> & { count(scope: ConnectionScope, query: ListQuery): Promise<number> };
 
-/**
- * A list's page and its totalResults, one query after the other. From the start, the page comes
- * first: one shorter than asked for is the whole result and no count runs (a `userName eq` lookup
- * is one query). Further on, the count first: no page is read past the end.
- */
-export async function pageThenTotal<Row extends { created_at: string; id: string }>(
+/** How a database reads a list's page and its totalResults (`pageThenTotal` or `pageWithTotal`). */
+export type PageAndTotal = <Row extends { created_at: string; id: string }>(
   cache: PageSeekCache,
   source: CountedSource<Row>,
   scope: ConnectionScope,
   resourceType: ResourceTypeName,
   query: ListQuery,
   locator?: Locator,
-): Promise<{ rows: Row[]; total: number }> {
+) => Promise<{ rows: Row[]; total: number }>;
+
+/**
+ * A list's page and its totalResults, one query after the other. From the start, the page comes
+ * first: one shorter than asked for is the whole result and no count runs (a `userName eq` lookup
+ * is one query). Further on, the count first: no page is read past the end.
+ */
+export const pageThenTotal: PageAndTotal = async (cache, source, scope, resourceType, query, locator) => {
   const counted = query.offset > 0 || query.limit === 0 ? await source.count(scope, query) : undefined;
   const rows = query.limit > 0 && (counted === undefined || query.offset < counted) ? await readPage(cache, source, scope, resourceType, query, locator) : [];
   const total = counted ?? (rows.length < query.limit ? rows.length : await source.count(scope, query));
   return { rows, total };
-}
+};
 
 /**
  * A list's page and its totalResults where each query is a round trip (PostgreSQL): an unfiltered
@@ -208,22 +211,15 @@ export async function pageThenTotal<Row extends { created_at: string; id: string
  * list's count runs beside the page instead of before or after it whenever it is needed anyway. A
  * page past the end is then read for nothing, which costs an empty index range.
  */
-export async function pageWithTotal<Row extends { created_at: string; id: string }>(
-  cache: PageSeekCache,
-  source: CountedSource<Row>,
-  scope: ConnectionScope,
-  resourceType: ResourceTypeName,
-  query: ListQuery,
-  locator?: Locator,
-): Promise<{ rows: Row[]; total: number }> {
+export const pageWithTotal: PageAndTotal = async (cache, source, scope, resourceType, query, locator) => {
   if (!query.filter && query.limit > 0) {
     const rows = await readPage(cache, source, scope, resourceType, query, locator, true);
     const total = rows.length > 0 ? Number(rows[0].total ?? 0) : await source.count(scope, query);
-    return { rows: rows.map(({ total: _, block_rows: __, list_version: ___, ...row }) => row as Row), total };
+    return { rows: rows.map(({ total: _, block_rows: __, list_version: ___, ...row }) => row as typeof rows[number]), total };
   }
   if (query.offset > 0 || query.limit === 0) {
     const [rows, total] = await Promise.all([query.limit > 0 ? readPage(cache, source, scope, resourceType, query, locator) : [], source.count(scope, query)]);
     return { rows, total };
   }
   return pageThenTotal(cache, source, scope, resourceType, query, locator);
-}
+};

@@ -1,6 +1,9 @@
 import { invalidValue } from '../errors.js';
 
-/** The connection a SCIM store call works in. Every query filters by both ids. */
+/**
+ * The connection a SCIM store call works in. The stores' queries filter by both ids on every table
+ * that has them; `scim_user_emails` has no tenant column and is reached through its user's row.
+ */
 export interface ConnectionScope {
   readonly tenantId: string;
   readonly connectionId: string;

@@ -105,6 +105,7 @@ export class UserStore {
       .deleteFrom('scim_group_members')
       .where('member_id', '=', id)
       .where('connection_id', '=', scope.connectionId)
+      .where('tenant_id', '=', scope.tenantId)
       .returning('group_id')
       .execute();
     return left.map((m) => m.group_id);
@@ -182,7 +183,9 @@ export class UserStore {
         .select(['m.member_id as memberId', 'g.id as groupId', 'g.display_name as display'])
         .where('m.member_id', 'in', part)
         .where('m.connection_id', '=', scope.connectionId)
+        .where('m.tenant_id', '=', scope.tenantId)
         .where('g.connection_id', '=', scope.connectionId)
+        .where('g.tenant_id', '=', scope.tenantId)
         .orderBy('g.display_name_norm')
         .execute();
       for (const row of rows) {
