@@ -7,6 +7,7 @@ import { AuthStore } from './auth/store.js';
 import type { Config } from './config.js';
 import type { Job } from './jobs/scheduler.js';
 import { connectionRoutes } from './connections/routes.js';
+import { fronteggRoutes } from './frontegg/routes.js';
 import { ConnectionService } from './connections/service.js';
 import { ConnectionStore } from './connections/store.js';
 import { ConnectionOverviewService } from './connections/overview.js';
@@ -57,6 +58,7 @@ import { scimGuard } from './limits/scim-guard.js';
 import { TokenBuckets } from './limits/token-bucket.js';
 import { WorkBudgets } from './limits/work-budget.js';
 import { onQueryTime } from './db/query-time.js';
+import { registerMetrics } from './metrics/plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -181,6 +183,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSecurityHeaders(app, headers);
   const { authFailureLimit, authFailureWindowSeconds, scimRateLimit, scimRateBurst, scimCostLimit, scimCostBurst, scimConcurrencyLimit } = config.protection;
   if (authFailureLimit > 0) registerAuthThrottle(app, new FailureThrottle(authFailureLimit, authFailureWindowSeconds * 1000));
+  const requestLog = new RequestLogWriter(services.monitoring.store, app.log);
+  // GET /metrics and the request counters, only when METRICS_TOKEN is set (src/metrics).
+  await registerMetrics(app, { token: config.metricsToken, db, requestLog });
   await registerReadiness(app, db);
   await registerOpenApi(app, config.publicUrl);
   await app.register(healthRoutes, { db });
@@ -196,6 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     management.addHook('onRequest', requireEnvironmentToken(services.auth, selfServiceAuthenticator(services), cookies));
     await management.register(tenantRoutes, { tenants: services.tenants });
     await management.register(connectionRoutes, { connections: services.connections, audit: services.audit });
+    await management.register(fronteggRoutes, { connections: services.connections, audit: services.audit, directory: services.directory, groupRoles: services.groupRoles });
     await management.register(connectionOverviewRoutes, { overview: services.connectionOverview });
     await management.register(eventRoutes, { events: services.events });
     await management.register(directoryRoutes, { directory: services.directory });
@@ -212,7 +218,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onReady', async () => {
     await services.roles.seedDefaults();
   });
-  const requestLog = new RequestLogWriter(services.monitoring.store, app.log);
   app.addHook('onClose', () => requestLog.flush());
   services.scimAccess.reportTo((message) => app.log.warn(message));
   app.addHook('onClose', () => services.scimAccess.close());

@@ -33,6 +33,8 @@ export interface Config {
   readonly maxConnectionsPerTenant: number;
   /** Abuse limits, trusted proxies and browser headers (src/limits, src/http/security-headers.ts). */
   readonly protection: ProtectionConfig;
+  /** The bearer token of `GET /metrics` (METRICS_TOKEN); without it the route does not exist (src/metrics). */
+  readonly metricsToken?: string;
   /** Graceful shutdown on SIGTERM (src/server.ts). */
   readonly shutdown: {
     /** Seconds /readyz answers 503 while still serving, so load balancers move traffic away (SHUTDOWN_DRAIN_SECONDS). */
@@ -159,6 +161,19 @@ function userTokens(env: Env): UserTokenConfig {
   return Object.freeze({ signingKey, maxLifetimeSeconds, vendor: Object.freeze({ source, keys: Object.freeze(vendorKeys(env, source)), issuer, audience }) });
 }
 
+/**
+ * The metrics scraper's bearer token: it opens a view of the whole environment's traffic, so it must be
+ * long enough not to be guessed, and made of RFC 6750 §2.1 token characters so that it fits the header.
+ */
+function metricsToken(env: Env): string | undefined {
+  const token = env.METRICS_TOKEN?.trim();
+  if (!token) return undefined;
+  if (token.length < 16 || token.length > 512 || !/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {
+    throw new ConfigError('METRICS_TOKEN must be 16–512 characters of letters, digits, "-", ".", "_", "~", "+" or "/" (e.g. openssl rand -hex 32)');
+  }
+  return token;
+}
+
 /** A value from a parser that throws plain errors naming the variable. */
 function parsed<T>(parse: () => T): T {
   try {
@@ -208,6 +223,7 @@ export function loadConfig(env: Env = process.env): Config {
     userTokens: userTokens(env),
     maxConnectionsPerTenant: integer(env, 'MAX_CONNECTIONS_PER_TENANT', 10, 1, 100_000),
     protection: protection(env),
+    metricsToken: metricsToken(env),
     shutdown: Object.freeze({
       drainSeconds: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 5, 0, 300),
       timeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 30, 1, 3600),

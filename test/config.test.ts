@@ -24,9 +24,19 @@ describe('configuration', () => {
     [{ ROLLCALL_CLIENT_ID: 'bot' }, /must be set together/],
     [{ ROLLCALL_CLIENT_ID: 'bot', ROLLCALL_CLIENT_SECRET: 'short' }, /24–256 characters/],
     [{ ENV_TOKEN_TTL_SECONDS: '5' }, /ENV_TOKEN_TTL_SECONDS must be between/],
+    [{ METRICS_TOKEN: 'fifteen-chars15' }, /METRICS_TOKEN must be 16–512 characters/],
+    [{ METRICS_TOKEN: 'sixteen chars with a space' }, /METRICS_TOKEN must be 16–512 characters/],
   ])('rejects %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads METRICS_TOKEN, and leaves /metrics off without it', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: ' 0123456789abcdef ' }).metricsToken).toBe('0123456789abcdef');
+    // The message names the rule, never the value.
+    expect(() => loadConfig({ METRICS_TOKEN: 'leaked-secret-1' })).toThrow(/^(?!.*leaked-secret)/);
   });
 
   it('never prints a database password', () => {

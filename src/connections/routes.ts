@@ -31,7 +31,7 @@ const idParams = { type: 'object', required: ['id'], properties: { id: { type: '
 const tenantIdRegex = new RegExp(TENANT_ID_PATTERN);
 
 /** The tenant named by `frontegg-tenant-id` (or its alias `x-tenant-id`). */
-function tenantHeader(request: FastifyRequest): string {
+export function tenantHeader(request: FastifyRequest): string {
   const raw = request.headers['frontegg-tenant-id'] ?? request.headers['x-tenant-id'];
   const value = Array.isArray(raw) ? raw[0] : raw;
   if (!value) throw validationFailed('The frontegg-tenant-id header (or x-tenant-id) is required', 'headers.frontegg-tenant-id');

@@ -37,7 +37,17 @@ export interface Db {
    * to lose) until the returned function is called.
    */
   onConnectionLost(listener: (lost: LostConnection) => void): () => void;
+  /** How the main connection pool is used, for metrics (src/metrics); undefined on SQLite, which has no pool. */
+  poolStats(): PoolStats | undefined;
   close(): Promise<void>;
+}
+
+/** Connections of a pool: open, idle among them, the most it opens, and queries waiting for one. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  max: number;
+  waiting: number;
 }
 
 /** A database connection that was lost, as it may be logged: never the connection string. */
@@ -77,6 +87,7 @@ function openSqlite(url: string): Db {
     dialect: sqliteDialect,
     genericPlans: kysely,
     onConnectionLost: () => () => {},
+    poolStats: () => undefined,
     async close() {
       await checkpointer?.stop();
       await kysely.destroy();
@@ -96,14 +107,17 @@ function openPostgres(url: string, poolSize: number, preparedStatements: boolean
     const lost: LostConnection = { ...(typeof error.code === 'string' ? { code: error.code } : {}), reason: error.message };
     for (const listener of listeners) listener(lost);
   };
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: postgresPool(config, report) }), log: recordQueryTime });
-  if (!preparedStatements) return { kysely, dialect: postgresDialect, genericPlans: kysely, onConnectionLost, close: () => kysely.destroy() };
+  const pool = postgresPool(config, report);
+  const poolStats = (): PoolStats => ({ total: pool.totalCount, idle: pool.idleCount, max: pool.options.max ?? poolSize, waiting: pool.waitingCount });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: recordQueryTime });
+  if (!preparedStatements) return { kysely, dialect: postgresDialect, genericPlans: kysely, onConnectionLost, poolStats, close: () => kysely.destroy() };
   const genericPlans = new Kysely<Database>({ dialect: new PostgresDialect({ pool: () => genericPlansPool({ ...config, max: Math.ceil(poolSize / 2) }, report) }), log: recordQueryTime });
   return {
     kysely,
     dialect: postgresDialect,
     genericPlans,
     onConnectionLost,
+    poolStats,
     async close() {
       await Promise.all([kysely.destroy(), genericPlans.destroy()]);
     },

@@ -65,6 +65,9 @@ function pageOf<R>(rows: R[], limit: number): { rows: R[]; last: R | undefined }
 
 const keyOf = (row: { created_at: string; id: string }): Position => ({ createdAt: row.created_at, id: row.id });
 
+/** Rows read per query when a whole list is answered at once. */
+const ALL_GROUPS_BATCH = 1000;
+
 /** Logic of the directory domain. */
 export class DirectoryService {
   private readonly store: DirectoryStore;
@@ -116,6 +119,40 @@ export class DirectoryService {
   async tenantGroups(tenantId: string, params: ListParams): Promise<Page<DirectoryGroup>> {
     await this.requireTenant(tenantId);
     return this.groupPage({ tenantId, connectionId: params.connectionId, directoryOnly: true }, params);
+  }
+
+  /**
+   * Every group of the tenant directory, in creation order, read page by page (Frontegg's groups
+   * API answers with all of them). An unknown tenant has none.
+   */
+  async allTenantGroups(tenantId: string): Promise<DirectoryGroup[]> {
+    const out: DirectoryGroup[] = [];
+    const scope: ListScope = { tenantId, directoryOnly: true };
+    let after: Position | undefined;
+    for (;;) {
+      const rows = await this.store.listGroups(scope, {}, { after, limit: ALL_GROUPS_BATCH });
+      out.push(...rows.map(toDirectoryGroup));
+      if (rows.length < ALL_GROUPS_BATCH) return out;
+      after = keyOf(rows.at(-1)!);
+    }
+  }
+
+  /** A group of the tenant directory; another tenant's, or a staging connection's, is a 404. */
+  async tenantGroup(tenantId: string, id: string): Promise<DirectoryGroup> {
+    const row = await this.store.findDirectoryGroup(tenantId, id);
+    if (!row) throw notFound(`Group "${id}" not found`);
+    return toDirectoryGroup(row);
+  }
+
+  /** The user members of each of these groups of the tenant (groups without any are absent). */
+  async userMembersOf(tenantId: string, groupIds: readonly string[]): Promise<Map<string, DirectoryUser[]>> {
+    const out = new Map<string, DirectoryUser[]>();
+    for (const { group_id: groupId, ...row } of await this.store.userMembersOf(tenantId, groupIds)) {
+      const users = out.get(groupId);
+      if (users) users.push(toDirectoryUser(row));
+      else out.set(groupId, [toDirectoryUser(row)]);
+    }
+    return out;
   }
 
   async connectionUsers(connectionId: string, params: ListParams): Promise<Page<DirectoryUser>> {

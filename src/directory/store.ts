@@ -125,6 +125,38 @@ export class DirectoryStore {
     return query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
   }
 
+  /** The group if it shows in the tenant directory (see `ListScope.directoryOnly`). */
+  findDirectoryGroup(tenantId: string, id: string): Promise<GroupRow | undefined> {
+    return this.db
+      .selectFrom('scim_groups')
+      .selectAll()
+      .where((eb) => listConditions(common(eb), { tenantId, directoryOnly: true }, undefined, undefined))
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** The user members of each of these groups of the tenant, with the group they belong to. */
+  async userMembersOf(tenantId: string, groupIds: readonly string[]): Promise<(UserRow & { group_id: string })[]> {
+    const rows: (UserRow & { group_id: string })[] = [];
+    for (const part of chunks([...new Set(groupIds)], 500)) {
+      rows.push(
+        ...(await this.db
+          .selectFrom('scim_group_members as m')
+          .innerJoin('scim_users as u', 'u.id', 'm.member_id')
+          .selectAll('u')
+          .select('m.group_id')
+          .where('m.tenant_id', '=', tenantId)
+          .where('u.tenant_id', '=', tenantId)
+          .where('m.member_type', '=', 'User')
+          .where('m.group_id', 'in', part)
+          .orderBy('m.group_id')
+          .orderBy('u.id')
+          .execute()),
+      );
+    }
+    return rows;
+  }
+
   /** How many direct members (users and nested groups) a group has; a range of the membership primary key. */
   async countMembers(tenantId: string, groupId: string): Promise<number> {
     const row = await this.db

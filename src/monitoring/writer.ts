@@ -18,16 +18,26 @@ export class RequestLogWriter {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private dropped = 0;
+  /** Rows dropped since the process started, for metrics (`dropped` restarts once it is logged). */
+  private droppedTotal = 0;
+  /** Rows taken from the buffer by the write under way. */
+  private writing = 0;
 
   constructor(
     private readonly store: RequestLogStore,
     private readonly log: FastifyBaseLogger,
   ) {}
 
+  /** Rows not yet written (buffered or being written) and rows dropped since start, for metrics (src/metrics). */
+  stats(): { queued: number; dropped: number } {
+    return { queued: this.buffer.length + this.writing, dropped: this.droppedTotal };
+  }
+
   /** Queues one row; cheap enough for the SCIM hot path. */
   push(row: PendingLog): void {
     if (this.buffer.length >= MAX_BUFFERED) {
       this.dropped++;
+      this.droppedTotal++;
       return;
     }
     this.buffer.push(row);
@@ -48,8 +58,10 @@ export class RequestLogWriter {
     if (this.buffer.length === 0) return;
     const rows = this.buffer;
     this.buffer = [];
+    this.writing = rows.length;
     this.flushing = this.write(rows).finally(() => {
       this.flushing = undefined;
+      this.writing = 0;
     });
     await this.flushing;
   }

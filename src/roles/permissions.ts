@@ -12,11 +12,21 @@ export const PROVISIONING_PERMISSIONS = {
 /** One of the provisioning permission keys. */
 export type ProvisioningPermission = (typeof PROVISIONING_PERMISSIONS)[keyof typeof PROVISIONING_PERMISSIONS];
 
+/** The permissions of Frontegg's groups API that Rollcall serves (src/frontegg/group-routes.ts), with Frontegg's keys. */
+export const GROUP_PERMISSIONS = {
+  /** See the tenant's provisioned groups, their roles and their members. */
+  read: 'fe.secure.read.groups',
+  /** Add roles to and remove roles from the tenant's provisioned groups. */
+  writeRoles: 'fe.secure.write.groupsRoles',
+} as const;
+
 /** The permissions Rollcall itself checks, as GET /api/v1/permissions lists them. */
 export const KNOWN_PERMISSIONS = [
   { key: PROVISIONING_PERMISSIONS.read, description: 'See the provisioning tab and the existing SCIM configurations of the tenant' },
   { key: PROVISIONING_PERMISSIONS.write, description: 'Create SCIM configurations for the tenant' },
   { key: PROVISIONING_PERMISSIONS.delete, description: 'Delete SCIM configurations of the tenant' },
+  { key: GROUP_PERMISSIONS.read, description: 'See the tenant’s provisioned groups, their roles and members (Frontegg’s groups API)' },
+  { key: GROUP_PERMISSIONS.writeRoles, description: 'Add roles to and remove roles from the tenant’s provisioned groups' },
 ] as const;
 
 /**

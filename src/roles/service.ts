@@ -31,7 +31,8 @@ export interface RoleChanges {
 /** The settings row that records the seeding, so a role the vendor deleted is not seeded back. */
 const SEED_CLAIM = 'seed.roles';
 
-function toRole(row: RoleRow): Role {
+/** A stored role as the API shows it. */
+export function toRole(row: RoleRow): Role {
   return {
     key: row.key,
     name: row.name,

@@ -90,6 +90,25 @@ export class RoleStore {
     return rows.map((r) => r.role_key);
   }
 
+  /** The roles mapped to each of these groups of the tenant, by role key. */
+  async rolesOfGroups(tenantId: string, groupIds: readonly string[]): Promise<(RoleRow & { group_id: string })[]> {
+    const out: (RoleRow & { group_id: string })[] = [];
+    for (const part of chunks([...new Set(groupIds)], 500)) {
+      const rows = await this.db
+        .selectFrom('group_roles as gr')
+        .innerJoin('roles as r', 'r.key', 'gr.role_key')
+        .selectAll('r')
+        .select('gr.group_id')
+        .where('gr.tenant_id', '=', tenantId)
+        .where('gr.group_id', 'in', part)
+        .orderBy('gr.group_id')
+        .orderBy('r.key')
+        .execute();
+      out.push(...rows);
+    }
+    return out;
+  }
+
   async replaceGroupRoles(tenantId: string, groupId: string, roleKeys: readonly string[], at: string): Promise<void> {
     await this.db.deleteFrom('group_roles').where('group_id', '=', groupId).where('tenant_id', '=', tenantId).execute();
     if (roleKeys.length === 0) return;

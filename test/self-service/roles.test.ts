@@ -24,7 +24,7 @@ for (const dialect of dialectsUnderTest()) {
       expect(roles.find((r: { key: string }) => r.key === 'admin')).toMatchObject({ name: 'Admin', permissions: [READ, WRITE, DELETE], isDefault: false });
       expect(roles.find((r: { key: string }) => r.key === 'read-only')).toMatchObject({ name: 'Read-only', permissions: [READ], isDefault: true });
       const permissions = (await request('GET', '/api/v1/permissions')).json().items.map((p: { key: string }) => p.key);
-      expect(permissions).toEqual([READ, WRITE, DELETE]);
+      expect(permissions).toEqual([READ, WRITE, DELETE, 'fe.secure.read.groups', 'fe.secure.write.groupsRoles']);
     });
 
     it('creates, reads, updates and deletes roles', async () => {

@@ -1352,6 +1352,577 @@ export interface paths {
         };
         trace?: never;
     };
+    "/identity/resources/groups/v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tenant’s provisioned groups
+         * @description The groups of the tenant directory (connections that sync to user management, and detached groups), all at once. With an environment token, frontegg-tenant-id names the tenant. Also accepts a user token carrying fe.secure.read.groups while the builder setting selfService.scimProvisioning is on: the tenant is the token's, and naming another tenant is a 403.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Adds the groups’ roles, users, or both */
+                    _groupsRelations?: "roles" | "users" | "rolesAndUsers";
+                };
+                header?: {
+                    "frontegg-tenant-id"?: string;
+                    "x-tenant-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            groups: {
+                                /** @description The directory (SCIM) group id */
+                                id: string;
+                                /** @description The SCIM displayName */
+                                name: string;
+                                /** @description Always null: SCIM groups have none */
+                                description: string | null;
+                                /** @description Always null: SCIM groups have none */
+                                metadata: string | null;
+                                /** @enum {string} */
+                                managedBy: "scim2";
+                                /** @description With _groupsRelations=roles or rolesAndUsers */
+                                roles?: {
+                                    /** @description The role key (Rollcall roles have no other id) */
+                                    id: string;
+                                    key: string;
+                                    name: string;
+                                    description: string | null;
+                                    isDefault: boolean;
+                                    permissions: string[];
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                }[];
+                                /** @description Direct user members, with _groupsRelations=users or rolesAndUsers */
+                                users?: {
+                                    /** @description The directory user id */
+                                    id: string;
+                                    /** @description The primary email the identity provider sent */
+                                    email: string | null;
+                                    /** @description displayName, else userName */
+                                    name: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/resources/groups/v1/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a provisioned group
+         * @description Another tenant's group, or a staging connection's, is a 404. With an environment token, frontegg-tenant-id names the tenant. Also accepts a user token carrying fe.secure.read.groups while the builder setting selfService.scimProvisioning is on: the tenant is the token's, and naming another tenant is a 403.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Adds the groups’ roles, users, or both */
+                    _groupsRelations?: "roles" | "users" | "rolesAndUsers";
+                };
+                header?: {
+                    "frontegg-tenant-id"?: string;
+                    "x-tenant-id"?: string;
+                };
+                path: {
+                    groupId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The directory (SCIM) group id */
+                            id: string;
+                            /** @description The SCIM displayName */
+                            name: string;
+                            /** @description Always null: SCIM groups have none */
+                            description: string | null;
+                            /** @description Always null: SCIM groups have none */
+                            metadata: string | null;
+                            /** @enum {string} */
+                            managedBy: "scim2";
+                            /** @description With _groupsRelations=roles or rolesAndUsers */
+                            roles?: {
+                                /** @description The role key (Rollcall roles have no other id) */
+                                id: string;
+                                key: string;
+                                name: string;
+                                description: string | null;
+                                isDefault: boolean;
+                                permissions: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description Direct user members, with _groupsRelations=users or rolesAndUsers */
+                            users?: {
+                                /** @description The directory user id */
+                                id: string;
+                                /** @description The primary email the identity provider sent */
+                                email: string | null;
+                                /** @description displayName, else userName */
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/resources/groups/v1/{groupId}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add roles to a provisioned group
+         * @description Its user members get these roles. Roles the group has already stay; an unknown role id is a 400 naming it. Answers with the group and its roles. With an environment token, frontegg-tenant-id names the tenant. Also accepts a user token carrying fe.secure.write.groupsRoles while the builder setting selfService.scimProvisioning is on: the tenant is the token's, and naming another tenant is a 403.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "frontegg-tenant-id"?: string;
+                    "x-tenant-id"?: string;
+                };
+                path: {
+                    groupId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Role keys */
+                        roleIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The directory (SCIM) group id */
+                            id: string;
+                            /** @description The SCIM displayName */
+                            name: string;
+                            /** @description Always null: SCIM groups have none */
+                            description: string | null;
+                            /** @description Always null: SCIM groups have none */
+                            metadata: string | null;
+                            /** @enum {string} */
+                            managedBy: "scim2";
+                            /** @description With _groupsRelations=roles or rolesAndUsers */
+                            roles?: {
+                                /** @description The role key (Rollcall roles have no other id) */
+                                id: string;
+                                key: string;
+                                name: string;
+                                description: string | null;
+                                isDefault: boolean;
+                                permissions: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description Direct user members, with _groupsRelations=users or rolesAndUsers */
+                            users?: {
+                                /** @description The directory user id */
+                                id: string;
+                                /** @description The primary email the identity provider sent */
+                                email: string | null;
+                                /** @description displayName, else userName */
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Remove roles from a provisioned group
+         * @description The body names the roles, as for adding them. Roles the group does not have are no change; an unknown role id is a 400 naming it. Answers with the group and the roles it keeps. With an environment token, frontegg-tenant-id names the tenant. Also accepts a user token carrying fe.secure.write.groupsRoles while the builder setting selfService.scimProvisioning is on: the tenant is the token's, and naming another tenant is a 403.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "frontegg-tenant-id"?: string;
+                    "x-tenant-id"?: string;
+                };
+                path: {
+                    groupId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Role keys */
+                        roleIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The directory (SCIM) group id */
+                            id: string;
+                            /** @description The SCIM displayName */
+                            name: string;
+                            /** @description Always null: SCIM groups have none */
+                            description: string | null;
+                            /** @description Always null: SCIM groups have none */
+                            metadata: string | null;
+                            /** @enum {string} */
+                            managedBy: "scim2";
+                            /** @description With _groupsRelations=roles or rolesAndUsers */
+                            roles?: {
+                                /** @description The role key (Rollcall roles have no other id) */
+                                id: string;
+                                key: string;
+                                name: string;
+                                description: string | null;
+                                isDefault: boolean;
+                                permissions: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description Direct user members, with _groupsRelations=users or rolesAndUsers */
+                            users?: {
+                                /** @description The directory user id */
+                                id: string;
+                                /** @description The primary email the identity provider sent */
+                                email: string | null;
+                                /** @description displayName, else userName */
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenantId}/connections": {
         parameters: {
             query?: never;

@@ -19,6 +19,8 @@ const LABELS: Record<string, string> = {
   [PERMISSIONS.read]: 'View provisioning',
   [PERMISSIONS.write]: 'Add connections',
   [PERMISSIONS.delete]: 'Delete connections',
+  'fe.secure.read.groups': 'View groups',
+  'fe.secure.write.groupsRoles': 'Edit group roles',
 };
 
 /** "View provisioning" for Rollcall's keys; a vendor's own key as it is. */
