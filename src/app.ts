@@ -220,6 +220,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onClose', () => requestLog.flush());
   services.scimAccess.reportTo((message) => app.log.warn(message));
+  // Once per episode, without the token: the vendor's JWKS (VENDOR_JWT_JWKS_URL) cannot be fetched (src/user-tokens/remote-jwks.ts).
+  services.userTokens.reportTo((message) => app.log.warn(message));
   app.addHook('onClose', () => services.scimAccess.close());
   app.addHook('onClose', () => services.scim.close());
   app.decorate('requestLog', requestLog);

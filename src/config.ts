@@ -53,8 +53,11 @@ export interface UserTokenConfig {
   /** Tokens the vendor signs itself (VENDOR_JWT_*); without it only Rollcall's own user tokens are accepted. */
   readonly vendor?: {
     /** The variable the keys came from, for messages. */
-    readonly source: 'VENDOR_JWT_SECRET' | 'VENDOR_JWT_PUBLIC_KEY' | 'VENDOR_JWT_JWKS_FILE';
+    readonly source: (typeof VENDOR_KEY_SOURCES)[number];
+    /** The keys, read at start-up; none with `jwksUrl`, whose keys are fetched when tokens need them. */
     readonly keys: readonly VerificationKey[];
+    /** A JWKS served over HTTP(S) (VENDOR_JWT_JWKS_URL), fetched and cached by src/user-tokens/remote-jwks.ts. */
+    readonly jwksUrl?: string;
     readonly issuer?: string;
     readonly audience?: string;
   };
@@ -123,9 +126,30 @@ function bootstrapCredential(env: Env): Config['bootstrapCredential'] {
   return { clientId, secret };
 }
 
-const VENDOR_KEY_SOURCES = ['VENDOR_JWT_SECRET', 'VENDOR_JWT_PUBLIC_KEY', 'VENDOR_JWT_JWKS_FILE'] as const;
+const VENDOR_KEY_SOURCES = ['VENDOR_JWT_SECRET', 'VENDOR_JWT_PUBLIC_KEY', 'VENDOR_JWT_JWKS_FILE', 'VENDOR_JWT_JWKS_URL'] as const;
 
-function vendorKeys(env: Env, source: (typeof VENDOR_KEY_SOURCES)[number]): VerificationKey[] {
+/** Hosts a JWKS may be fetched from over plain http: this machine (tests, a sidecar). */
+const LOCAL_HOSTS = ['localhost', '127.0.0.1'];
+
+/** VENDOR_JWT_JWKS_URL: https, or http to this machine; keys fetched in clear text could be swapped on the way. */
+function jwksUrl(raw: string): string {
+  const value = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`VENDOR_JWT_JWKS_URL must be an absolute https URL, got "${value}"`);
+  }
+  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.includes(url.hostname)))) {
+    // Without its user name, password or query, which may hold secrets.
+    const shown = url.protocol === 'http:' ? `${url.origin}${url.pathname}` : url.protocol;
+    throw new ConfigError(`VENDOR_JWT_JWKS_URL must be an https URL (http only for localhost or 127.0.0.1), got "${shown}"`);
+  }
+  if (url.username || url.password) throw new ConfigError('VENDOR_JWT_JWKS_URL must not carry a user name or password');
+  return url.href;
+}
+
+function vendorKeys(env: Env, source: Exclude<(typeof VENDOR_KEY_SOURCES)[number], 'VENDOR_JWT_JWKS_URL'>): VerificationKey[] {
   const value = env[source]!;
   try {
     if (source === 'VENDOR_JWT_SECRET') return [hmacKey(value)];
@@ -155,8 +179,11 @@ function userTokens(env: Env): UserTokenConfig {
   if (sources.length > 1) throw new ConfigError(`Set only one of ${sources.join(', ')}`);
   const [source] = sources;
   if (!source) {
-    if (issuer || audience) throw new ConfigError('VENDOR_JWT_ISSUER and VENDOR_JWT_AUDIENCE need VENDOR_JWT_SECRET, VENDOR_JWT_PUBLIC_KEY or VENDOR_JWT_JWKS_FILE');
+    if (issuer || audience) throw new ConfigError('VENDOR_JWT_ISSUER and VENDOR_JWT_AUDIENCE need VENDOR_JWT_SECRET, VENDOR_JWT_PUBLIC_KEY, VENDOR_JWT_JWKS_FILE or VENDOR_JWT_JWKS_URL');
     return Object.freeze({ signingKey, maxLifetimeSeconds });
+  }
+  if (source === 'VENDOR_JWT_JWKS_URL') {
+    return Object.freeze({ signingKey, maxLifetimeSeconds, vendor: Object.freeze({ source, keys: Object.freeze([]), jwksUrl: jwksUrl(env[source]!), issuer, audience }) });
   }
   return Object.freeze({ signingKey, maxLifetimeSeconds, vendor: Object.freeze({ source, keys: Object.freeze(vendorKeys(env, source)), issuer, audience }) });
 }

@@ -12,7 +12,8 @@ import type { RoleService } from '../roles/service.js';
 import type { SelfServiceCaller } from '../self-service/caller.js';
 import { TENANT_ID_PATTERN } from '../tenants/routes.js';
 import type { TenantStore } from '../tenants/store.js';
-import { claimProblem, decodeJwt, signHs256, verifySignature } from './jwt.js';
+import { decodeJwt, signHs256, verifyJwt, type DecodedJwt, type JwtCheck, type VerificationKey } from './jwt.js';
+import { JwksUnavailable, RemoteJwks } from './remote-jwks.js';
 import type { SigningKeys } from './signing-key.js';
 
 /** What the vendor's backend asks for. */
@@ -56,12 +57,21 @@ export class UserTokenService {
   /** `iss` of the tokens Rollcall mints; `aud` names the portal. */
   readonly issuer: string;
   readonly audience: string;
+  /** The vendor's keys when they are fetched from VENDOR_JWT_JWKS_URL. */
+  private readonly remoteKeys?: RemoteJwks;
 
   constructor(
     private readonly deps: { keys: SigningKeys; roles: RoleService; tenants: TenantStore; audit: AuditService; publicUrl: string; config: UserTokenConfig },
   ) {
     this.issuer = deps.publicUrl;
     this.audience = `${deps.publicUrl}/portal`;
+    const jwksUrl = deps.config.vendor?.jwksUrl;
+    if (jwksUrl) this.remoteKeys = new RemoteJwks(jwksUrl);
+  }
+
+  /** Where to report that the vendor's JWKS cannot be fetched (a warning, once per episode). */
+  reportTo(warn: (message: string) => void): void {
+    this.remoteKeys?.reportTo(warn);
   }
 
   /**
@@ -85,7 +95,7 @@ export class UserTokenService {
     const now = Math.floor(Date.now() / 1000);
     const key = await this.deps.keys.get();
     const jti = randomUUID();
-    const token = signHs256(
+    const token = await signHs256(
       {
         iss: this.issuer,
         aud: this.audience,
@@ -121,27 +131,11 @@ export class UserTokenService {
   async check(token: string): Promise<UserTokenCheck> {
     const jwt = decodeJwt(token);
     if (!jwt) return refused('not a compact JWS of JSON objects');
-    const nowSeconds = Date.now() / 1000;
-    const { payload } = jwt;
-    const maxLifetimeSeconds = this.deps.config.maxLifetimeSeconds;
-    let issuer: SelfServiceCaller['issuer'];
-    if (payload.iss === this.issuer) {
-      const key = await this.deps.keys.get();
-      if (!verifySignature(jwt, [key.verification])) return refused('signature does not verify with Rollcall\'s key');
-      // exp exactly; then the lifetime, with room for another instance's clock on iat.
-      const problem =
-        claimProblem(payload, { issuer: this.issuer, audience: this.audience, nowSeconds, toleranceSeconds: 0 }) ??
-        claimProblem(payload, { nowSeconds, toleranceSeconds: INSTANCE_CLOCK_TOLERANCE_SECONDS, maxLifetimeSeconds });
-      if (problem) return refused(problem);
-      issuer = 'rollcall';
-    } else {
-      const vendor = this.deps.config.vendor;
-      if (!vendor) return refused('not issued by Rollcall, and no vendor key is configured (VENDOR_JWT_*)');
-      if (!verifySignature(jwt, vendor.keys)) return refused('signature does not verify with the vendor\'s keys');
-      const problem = claimProblem(payload, { issuer: vendor.issuer, audience: vendor.audience, nowSeconds, toleranceSeconds: VENDOR_CLOCK_TOLERANCE_SECONDS, maxLifetimeSeconds });
-      if (problem) return refused(problem);
-      issuer = 'vendor';
-    }
+    // Rollcall's issuer is what selects Rollcall's key; any other token is the vendor's.
+    const issuer: SelfServiceCaller['issuer'] = jwt.payload.iss === this.issuer ? 'rollcall' : 'vendor';
+    const verified = issuer === 'rollcall' ? await this.verifyOwn(jwt) : await this.verifyVendor(jwt);
+    if (verified.payload === undefined) return refused(verified.problem);
+    const { payload } = verified;
     const { sub, tenantId, email, permissions = [], roles = [] } = payload;
     if (typeof sub !== 'string' || sub === '' || sub.length > 256) return refused('sub is missing or not a string of 1-256 characters');
     if (typeof tenantId !== 'string' || !tenantIdRegex.test(tenantId)) return refused('tenantId is missing or not a valid tenant id');
@@ -150,6 +144,43 @@ export class UserTokenService {
     // Rollcall's tokens carry permissions resolved at minting; a vendor's may name roles instead.
     const granted = issuer === 'vendor' && roles.length > 0 ? [...permissions, ...(await this.deps.roles.permissionsOf(roles)).permissions] : permissions;
     return { caller: { userId: sub, tenantId, ...(typeof email === 'string' ? { email } : {}), permissions: new Set(granted), issuer } };
+  }
+
+  /** A token Rollcall minted, checked against its key: `exp` exactly, the lifetime with room for another instance's clock on `iat`. */
+  private async verifyOwn(jwt: DecodedJwt): Promise<JwtCheck> {
+    const key = await this.deps.keys.get();
+    const verified = await verifyJwt(jwt, [key.verification], {
+      issuer: this.issuer,
+      audience: this.audience,
+      nowSeconds: Date.now() / 1000,
+      toleranceSeconds: 0,
+      iatToleranceSeconds: INSTANCE_CLOCK_TOLERANCE_SECONDS,
+      maxLifetimeSeconds: this.deps.config.maxLifetimeSeconds,
+    });
+    return verified.problem !== undefined && verified.signature ? { ...verified, problem: `${verified.problem} with Rollcall's key` } : verified;
+  }
+
+  /** A token the vendor signed, checked against its keys (VENDOR_JWT_*), with the vendor's clock tolerance. */
+  private async verifyVendor(jwt: DecodedJwt): Promise<JwtCheck> {
+    const vendor = this.deps.config.vendor;
+    if (!vendor) return { problem: 'not issued by Rollcall, and no vendor key is configured (VENDOR_JWT_*)', signature: true };
+    let keys: readonly VerificationKey[] = vendor.keys;
+    if (this.remoteKeys) {
+      try {
+        keys = await this.remoteKeys.keysFor(jwt.header);
+      } catch (error) {
+        if (error instanceof JwksUnavailable) return { problem: error.message, signature: true };
+        throw error;
+      }
+    }
+    const verified = await verifyJwt(jwt, keys, {
+      issuer: vendor.issuer,
+      audience: vendor.audience,
+      nowSeconds: Date.now() / 1000,
+      toleranceSeconds: VENDOR_CLOCK_TOLERANCE_SECONDS,
+      maxLifetimeSeconds: this.deps.config.maxLifetimeSeconds,
+    });
+    return verified.problem !== undefined && verified.signature ? { ...verified, problem: `${verified.problem} with the vendor's keys` } : verified;
   }
 
   /**
