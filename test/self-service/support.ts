@@ -50,5 +50,21 @@ export async function storedSigningKey(t: TestApp): Promise<string> {
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+/** The issuer and audience of vendor-signed test tokens (VENDOR_JWT_ISSUER, VENDOR_JWT_AUDIENCE). */
+export const VENDOR_ISSUER = 'https://auth.vendor.example';
+export const VENDOR_AUDIENCE = 'rollcall';
+
+/** Claims of a vendor token for acme that may read. */
+export const vendorClaims = (extra: Record<string, unknown> = {}) => ({
+  iss: VENDOR_ISSUER,
+  aud: VENDOR_AUDIENCE,
+  sub: 'user-1',
+  tenantId: 'acme',
+  permissions: [READ],
+  iat: nowSeconds(),
+  exp: nowSeconds() + 600,
+  ...extra,
+});
+
 /** A short description of a response for assertion messages. */
 export const show = (res: LightMyRequestResponse) => `${res.statusCode} ${res.body}`;

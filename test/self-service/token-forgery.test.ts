@@ -11,11 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dialectsUnderTest } from '../support/databases.js';
 import { createConnection, createTenant } from '../support/fixtures.js';
 import { PUBLIC_URL, useTestApp, type TestApp } from '../support/test-app.js';
-import { BASE, READ, WRITE, bearer, es256, hs256, jwt, mintToken, nowSeconds, payloadOf, rs256, setSelfService, show, storedSigningKey } from './support.js';
+import { BASE, READ, VENDOR_AUDIENCE, VENDOR_ISSUER, WRITE, bearer, es256, hs256, jwt, mintToken, nowSeconds, payloadOf, rs256, setSelfService, show, storedSigningKey, vendorClaims } from './support.js';
 
 const VENDOR_SECRET = 'vendor-shared-secret-0123456789abcdef';
-const VENDOR_ISSUER = 'https://auth.vendor.example';
-const VENDOR_AUDIENCE = 'rollcall';
 
 /** Forgery cases are many 401s from one address: the failed-authentication throttle is off here. */
 const NO_THROTTLE = { AUTH_FAILURE_LIMIT: '0' };
@@ -39,34 +37,14 @@ function setUp(t: TestApp) {
   });
 }
 
-/** Claims of a vendor token for acme that may read. */
-const vendorClaims = (extra: Record<string, unknown> = {}) => ({
-  iss: VENDOR_ISSUER,
-  aud: VENDOR_AUDIENCE,
-  sub: 'user-1',
-  tenantId: 'acme',
-  permissions: [READ],
-  iat: nowSeconds(),
-  exp: nowSeconds() + 600,
-  ...extra,
-});
-
 for (const dialect of dialectsUnderTest()) {
   describe(`Rollcall-minted tokens, forged [${dialect}]`, () => {
     const t = useTestApp(dialect, { ...NO_THROTTLE, VENDOR_JWT_SECRET: VENDOR_SECRET, VENDOR_JWT_ISSUER: VENDOR_ISSUER, VENDOR_JWT_AUDIENCE: VENDOR_AUDIENCE });
     setUp(t);
     let genuine: string;
     let key: string;
-    const own = (extra: Record<string, unknown> = {}) => ({
-      iss: PUBLIC_URL,
-      aud: `${PUBLIC_URL}/portal`,
-      sub: 'user-1',
-      tenantId: 'acme',
-      permissions: [READ],
-      iat: nowSeconds(),
-      exp: nowSeconds() + 600,
-      ...extra,
-    });
+    // The claims Rollcall mints: a vendor token's, issued by Rollcall for its portal.
+    const own = (extra: Record<string, unknown> = {}) => vendorClaims({ iss: PUBLIC_URL, aud: `${PUBLIC_URL}/portal`, ...extra });
     const header = () => JSON.parse(Buffer.from(genuine.split('.')[0], 'base64url').toString('utf8'));
 
     beforeAll(async () => {

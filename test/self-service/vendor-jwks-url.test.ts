@@ -15,10 +15,8 @@ import { CACHE_MAX_AGE_MS, COOLDOWN_MS, RETRY_AFTER_FAILURE_MS } from '../../src
 import { dialectsUnderTest } from '../support/databases.js';
 import { createConnection, createTenant } from '../support/fixtures.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';
-import { BASE, READ, bearer, hs256, jwt, nowSeconds, setSelfService, show } from './support.js';
+import { BASE, VENDOR_AUDIENCE, VENDOR_ISSUER, bearer, hs256, jwt, nowSeconds, setSelfService, show, vendorClaims } from './support.js';
 
-const VENDOR_ISSUER = 'https://auth.vendor.example';
-const VENDOR_AUDIENCE = 'rollcall';
 const JWKS_PATH = '/.well-known/jwks.json';
 
 /** A JWKS server on 127.0.0.1: what it serves, what it answers, and how often it was asked. */
@@ -73,16 +71,7 @@ function useClock() {
 }
 
 /** Claims of a vendor token for acme that may read. */
-const claims = (extra: Record<string, unknown> = {}): JWTPayload => ({
-  iss: VENDOR_ISSUER,
-  aud: VENDOR_AUDIENCE,
-  sub: 'user-1',
-  tenantId: 'acme',
-  permissions: [READ],
-  iat: nowSeconds(),
-  exp: nowSeconds() + 600,
-  ...extra,
-});
+const claims = (extra: Record<string, unknown> = {}): JWTPayload => vendorClaims(extra);
 
 const sign = (key: CryptoKey | Uint8Array, header: { alg: string; kid?: string }, extra: Record<string, unknown> = {}) =>
   new SignJWT(claims(extra)).setProtectedHeader(header).sign(key);
