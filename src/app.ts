@@ -35,6 +35,7 @@ import { MonitoringService } from './monitoring/service.js';
 import { RequestLogWriter } from './monitoring/writer.js';
 import { selfServiceAuthenticator } from './self-service/guard.js';
 import { sessionCookieAuthenticator } from './sessions/cookie-auth.js';
+import { registerSessionCookies } from './sessions/cookies.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { SessionService } from './sessions/service.js';
 import { SessionStore } from './sessions/store.js';
@@ -45,17 +46,19 @@ import { TenantStore } from './tenants/store.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { WebhookService } from './webhooks/service.js';
 import { connectionTokenRoutes } from './connections/token-routes.js';
+import { compatibilityRoutes } from './connections/compatibility-routes.js';
+import { CompatibilityService } from './connections/compatibility-service.js';
 import { ConnectionTokenService } from './connections/token-service.js';
 import { registerReadiness } from './health/readiness.js';
 import { watchScimAccess, type ScimAccessWatch } from './db/scim-access-watch.js';
-import { registerSecurityHeaders, securityHeaders } from './http/security-headers.js';
+import { SecurityHeaders } from './http/security-headers.js';
 import { exclusive } from './jobs/exclusive.js';
 import { defaultWebRoot } from './web/assets.js';
 import { webRoutes } from './web/routes.js';
 import { registerAuthThrottle } from './limits/auth-throttle.js';
 import { FailureThrottle } from './limits/failure-throttle.js';
 import { scimGuard } from './limits/scim-guard.js';
-import { TokenBuckets } from './limits/token-bucket.js';
+import { SharedRateLimit } from './limits/shared-rate-limit.js';
 import { WorkBudgets } from './limits/work-budget.js';
 import { onQueryTime } from './db/query-time.js';
 import { registerMetrics } from './metrics/plugin.js';
@@ -96,6 +99,8 @@ export interface Services extends SelfServiceServices {
   webhooks: WebhookService;
   /** A connection's further tokens and its IP allowlist. */
   connectionTokens: ConnectionTokenService;
+  /** A connection's compatibility switches (src/connections/compatibility.ts). */
+  compatibility: CompatibilityService;
   /** Changes to SCIM access made by any process (revocations, allowlists…): src/db/scim-access-watch.ts. */
   scimAccess: ScimAccessWatch;
   /** Cookie sessions of the web UI (dashboard and portal). */
@@ -113,7 +118,7 @@ export function buildServices({ config, db }: AppDeps): Services {
   const users = new UserService(scim);
   const groups = new GroupService(scim);
   const events = new EventService(db, config.eventRetentionDays);
-  const webhooks = new WebhookService(db, tenantStore, config.eventRetentionDays);
+  const webhooks = new WebhookService(db, tenantStore, config.eventRetentionDays, config.encryption);
   const monitoring = new MonitoringService(db, config.requestLogRetentionDays, config.requestLogMaxRows);
   const auth = new AuthService(new AuthStore(db.kysely), config.envTokenTtlSeconds);
   const selfService = buildSelfServiceServices(config, db, tenantStore);
@@ -143,6 +148,7 @@ export function buildServices({ config, db }: AppDeps): Services {
     connections,
     connectionOverview: new ConnectionOverviewService({ connections, tenants: tenantStore, counts: new ResourceCounts(db.kysely), monitoring }),
     connectionTokens: new ConnectionTokenService(db.kysely, () => connections.scimAccessChanged()),
+    compatibility: new CompatibilityService(db.kysely, () => connections.scimAccessChanged()),
     scimAccess,
     sessions,
     ...selfService,
@@ -153,7 +159,7 @@ export function buildServices({ config, db }: AppDeps): Services {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const services = buildServices(deps);
-  const headers = securityHeaders({ frameAncestors: config.protection.frameAncestors, https: config.publicUrl.startsWith('https:') });
+  const securityHeaders = new SecurityHeaders({ frameAncestors: config.protection.frameAncestors, https: config.publicUrl.startsWith('https:') });
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
     // Two log lines per request would cost more than some SCIM requests; the SCIM request log
@@ -165,8 +171,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The client address (throttles, IP allowlists) from X-Forwarded-For only when TRUST_PROXY says so.
     trustProxy: config.protection.trustProxy,
     // Malformed percent-encoding and over-long path segments are answered before routing: give
-    // them the same error bodies as everything else (SCIM bodies on SCIM paths).
-    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply.headers(headers)),
+    // them the same error bodies and security headers as everything else (SCIM bodies on SCIM paths).
+    frameworkErrors: (error, request, reply) => {
+      securityHeaders.apply(request, reply);
+      errorHandler(error, request, reply);
+    },
   });
   app.decorateRequest('principal', null);
   app.decorateRequest('selfService', null);
@@ -180,7 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // Root hooks first, so that every route below gets them (src/http/security-headers.ts, src/limits).
-  registerSecurityHeaders(app, headers);
+  securityHeaders.register(app);
   const { authFailureLimit, authFailureWindowSeconds, scimRateLimit, scimRateBurst, scimCostLimit, scimCostBurst, scimConcurrencyLimit } = config.protection;
   if (authFailureLimit > 0) registerAuthThrottle(app, new FailureThrottle(authFailureLimit, authFailureWindowSeconds * 1000));
   const requestLog = new RequestLogWriter(services.monitoring.store, app.log);
@@ -197,21 +206,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (management) => {
     // User tokens are accepted only on routes that name a self-service permission (src/self-service/guard.ts).
     // Without an Authorization header, a web UI session cookie stands in for the token (src/sessions/cookie-auth.ts).
+    await registerSessionCookies(management);
     const cookies = sessionCookieAuthenticator({ sessions: services.sessions, settings: services.settings, publicUrl: config.publicUrl });
     management.addHook('onRequest', requireEnvironmentToken(services.auth, selfServiceAuthenticator(services), cookies));
     await management.register(tenantRoutes, { tenants: services.tenants });
-    await management.register(connectionRoutes, { connections: services.connections, audit: services.audit });
-    await management.register(fronteggRoutes, { connections: services.connections, audit: services.audit, directory: services.directory, groupRoles: services.groupRoles });
+    await management.register(connectionRoutes, { connections: services.connections });
+    await management.register(fronteggRoutes, { connections: services.connections, directory: services.directory, groupRoles: services.groupRoles });
     await management.register(connectionOverviewRoutes, { overview: services.connectionOverview });
     await management.register(eventRoutes, { events: services.events });
     await management.register(directoryRoutes, { directory: services.directory });
     await management.register(monitoringRoutes, { monitoring: services.monitoring });
     await management.register(webhookRoutes, { webhooks: services.webhooks });
-    await management.register(connectionTokenRoutes, { tokens: services.connectionTokens, audit: services.audit });
+    await management.register(connectionTokenRoutes, { tokens: services.connectionTokens });
+    await management.register(compatibilityRoutes, { compatibility: services.compatibility });
     await management.register(selfServiceRoutes, { services });
   });
 
-  await app.register(webRoutes, { root: deps.webRoot ?? defaultWebRoot(), csp: headers['content-security-policy'] });
+  await app.register(webRoutes, { root: deps.webRoot ?? defaultWebRoot() });
 
   app.decorate('services', services);
   // The default roles, once per environment; safe when several instances start together.
@@ -231,6 +242,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const stop = onQueryTime((parameters, ms) => workBudgets.chargeQuery(parameters, ms));
     app.addHook('onClose', async () => stop());
   }
+  // SCIM_RATE_LIMIT holds across every process on the database: each takes tokens from a shared bucket per connection in chunks.
+  const rateLimit = scimRateLimit > 0 ? new SharedRateLimit({ db, ratePerSecond: scimRateLimit, burst: scimRateBurst, log: app.log }) : undefined;
+  if (rateLimit) app.addHook('onClose', async () => rateLimit.close());
   await app.register(scimPlugin, {
     prefix: `${SCIM_PREFIX}/:connectionId`,
     connections: services.connections,
@@ -240,7 +254,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestLog,
     bodyLimit: SCIM_BODY_LIMIT,
     afterAuthentication: scimGuard({
-      rate: scimRateLimit > 0 ? new TokenBuckets(scimRateLimit, scimRateBurst) : undefined,
+      rate: rateLimit,
       work: workBudgets,
       touch: (tokenId) => services.connectionTokens.touch(tokenId),
     }),

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-/** The `rollcall` command: serve, migrate, credentials create. */
+/** The `rollcall` command: serve, migrate, credentials create, secrets status|rotate. */
 import { Command } from 'commander';
 import { AuthService } from './auth/service.js';
 import { AuthStore } from './auth/store.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { inspectStoredSecrets, rotateStoredSecrets, unreadableMessage } from './db/stored-secrets.js';
+import { rotationText, statusJson, statusText } from './security/secrets-report.js';
 import { prepare, startServer } from './server.js';
 
 function config(): Config {
@@ -77,6 +79,39 @@ credentials
     } finally {
       await db.close();
     }
+  });
+
+const secrets = program.command('secrets').description('the encryption of stored secrets with ROLLCALL_ENCRYPTION_KEY (docs/security.md)');
+secrets
+  .command('status')
+  .description('count the stored secrets by how they are kept: under the current key, a previous key, or in plain text; exit 1 if any cannot be read')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const cfg = config();
+    const db = await prepare(cfg).catch(fail);
+    try {
+      const reports = await inspectStoredSecrets(db.kysely, cfg.encryption);
+      process.stdout.write(options.json ? statusJson(reports, cfg.encryption) : statusText(reports, cfg.encryption));
+      const unreadable = reports.flatMap((report) => report.unreadable);
+      if (unreadable.length > 0) process.stderr.write(`rollcall: ${unreadableMessage(unreadable, cfg.encryption)}\n`);
+      process.exitCode = unreadable.length > 0 ? 1 : 0;
+    } finally {
+      await db.close();
+    }
+  });
+secrets
+  .command('rotate')
+  .description('encrypt every stored secret with ROLLCALL_ENCRYPTION_KEY: those in plain text and those under a previous key')
+  .action(async () => {
+    const cfg = config();
+    const db = await prepare(cfg).catch(fail);
+    try {
+      process.stdout.write(rotationText(await rotateStoredSecrets(db.kysely, cfg.encryption), cfg.encryption));
+    } catch (error) {
+      await db.close();
+      fail(error);
+    }
+    await db.close();
   });
 
 await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 /** Configuration from environment variables, validated once at start-up and frozen. */
 import { readFileSync } from 'node:fs';
+import { KEY_VARIABLE, Keyring, PREVIOUS_KEYS_VARIABLE, parseEncryptionKey, type EncryptionKey } from './security/encryption.js';
 import type { VerificationKey } from './user-tokens/jwt.js';
 import { hmacKey, jwksKeys, pemKey } from './user-tokens/keys.js';
 import { parseFrameAncestors, parseTrustProxy, type ProtectionConfig } from './limits/config-values.js';
@@ -33,6 +34,8 @@ export interface Config {
   readonly maxConnectionsPerTenant: number;
   /** Abuse limits, trusted proxies and browser headers (src/limits, src/http/security-headers.ts). */
   readonly protection: ProtectionConfig;
+  /** Keys of the stored secrets' encryption (ROLLCALL_ENCRYPTION_KEY, ROLLCALL_PREVIOUS_ENCRYPTION_KEYS; src/security/encryption.ts). */
+  readonly encryption: Keyring;
   /** The bearer token of `GET /metrics` (METRICS_TOKEN); without it the route does not exist (src/metrics). */
   readonly metricsToken?: string;
   /** Graceful shutdown on SIGTERM (src/server.ts). */
@@ -201,6 +204,25 @@ function metricsToken(env: Env): string | undefined {
   return token;
 }
 
+/** One encryption key, or a ConfigError naming where it came from (never the value). */
+function encryptionKey(name: string, text: string): EncryptionKey {
+  try {
+    return parseEncryptionKey(text);
+  } catch (error) {
+    throw new ConfigError(`${name} ${(error as Error).message}`);
+  }
+}
+
+/** The current key, which encrypts, and the previous keys (comma-separated), which only decrypt. */
+function encryption(env: Env): Keyring {
+  const raw = env[KEY_VARIABLE]?.trim();
+  const current = raw ? encryptionKey(KEY_VARIABLE, raw) : undefined;
+  const listed = (env[PREVIOUS_KEYS_VARIABLE] ?? '').split(',').map((text) => text.trim());
+  const previous = listed.flatMap((text, i) => (text ? [encryptionKey(`${PREVIOUS_KEYS_VARIABLE} (entry ${i + 1})`, text)] : []));
+  if (!current && previous.length > 0) throw new ConfigError(`${PREVIOUS_KEYS_VARIABLE} needs ${KEY_VARIABLE}: previous keys only decrypt, the current key encrypts`);
+  return new Keyring(current, previous);
+}
+
 /** A value from a parser that throws plain errors naming the variable. */
 function parsed<T>(parse: () => T): T {
   try {
@@ -250,6 +272,7 @@ export function loadConfig(env: Env = process.env): Config {
     userTokens: userTokens(env),
     maxConnectionsPerTenant: integer(env, 'MAX_CONNECTIONS_PER_TENANT', 10, 1, 100_000),
     protection: protection(env),
+    encryption: encryption(env),
     metricsToken: metricsToken(env),
     shutdown: Object.freeze({
       drainSeconds: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 5, 0, 300),

@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { redactUrl, type Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type Db } from './db/open.js';
+import { checkStoredSecrets, type ColumnReport } from './db/stored-secrets.js';
 import { startScheduler } from './jobs/scheduler.js';
 
 /** A running server. */
@@ -49,10 +50,27 @@ export async function prepare(config: Config): Promise<Db> {
   return db;
 }
 
+/**
+ * Checks that every stored secret can be read with the configured keys (ROLLCALL_ENCRYPTION_KEY):
+ * a missing or wrong key stops the start with a message naming the variable, instead of failing
+ * webhook deliveries and user tokens later.
+ */
+async function checkSecrets(config: Config, db: Db): Promise<ColumnReport[]> {
+  try {
+    return await checkStoredSecrets(db.kysely, config.encryption);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
 /** Starts the HTTP server; resolves once it listens. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const db = await prepare(config);
+  const secrets = await checkSecrets(config, db);
   const app = await buildApp({ config, db });
+  const left = secrets.reduce((n, column) => n + column.plain + Object.values(column.previous).reduce((a, b) => a + b, 0), 0);
+  if (config.encryption.current && left > 0) app.log.warn({ count: left }, 'stored secrets not yet encrypted with ROLLCALL_ENCRYPTION_KEY (plain text, or a previous key): run rollcall secrets rotate');
   if (config.bootstrapCredential) {
     await app.services.auth.registerCredential(config.bootstrapCredential.clientId, config.bootstrapCredential.secret);
   } else {

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,24 @@ describe('user-token configuration', () => {
       ['broken.json', '{"keys":[{"kty":"RSA","n":"AQ","e":"AQAB"}]}', /keys\[0\]/],
     ] as const) {
       expect(() => loadConfig({ VENDOR_JWT_JWKS_FILE: file(name, content) }), name).toThrow(message);
+    }
+  });
+
+  it('reads ROLLCALL_ENCRYPTION_KEY and ROLLCALL_PREVIOUS_ENCRYPTION_KEYS, and refuses bad keys without printing them', () => {
+    expect(loadConfig({}).encryption.current).toBeUndefined();
+    const current = randomBytes(32).toString('hex');
+    const previous = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64url')];
+    const { encryption } = loadConfig({ ROLLCALL_ENCRYPTION_KEY: ` ${current} `, ROLLCALL_PREVIOUS_ENCRYPTION_KEYS: ` ${previous[0]} ,, ${previous[1]},` });
+    expect(encryption.current?.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(encryption.previous).toHaveLength(2);
+    for (const [env, message] of [
+      [{ ROLLCALL_ENCRYPTION_KEY: 'a-passphrase-is-not-a-key' }, /^ROLLCALL_ENCRYPTION_KEY must be 32 random bytes as 64 hex digits or as base64/],
+      [{ ROLLCALL_ENCRYPTION_KEY: current, ROLLCALL_PREVIOUS_ENCRYPTION_KEYS: `${previous[0]},deadbeef` }, /^ROLLCALL_PREVIOUS_ENCRYPTION_KEYS \(entry 2\) must be 32 random bytes/],
+      [{ ROLLCALL_PREVIOUS_ENCRYPTION_KEYS: previous[0] }, /^ROLLCALL_PREVIOUS_ENCRYPTION_KEYS needs ROLLCALL_ENCRYPTION_KEY/],
+    ] as const) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(message);
+      expect(() => loadConfig(env)).not.toThrow(/passphrase|deadbeef/);
     }
   });
 });

@@ -32,7 +32,7 @@ describe.runIf(postgres)('event feed with concurrent writers [postgres]', () => 
 
   it('pages deliver every event exactly once, in a stable order, while two processes write', async () => {
     await services[0].tenants.create({ tenantId: 'feed', name: 'Feed' });
-    const connection = await services[0].connections.create('feed', { source: 'okta', connectionName: 'feed', syncToUserManagement: true });
+    const connection = await services[0].connections.create({ type: 'credential', id: 'test', clientId: 'test' }, 'feed', { source: 'okta', connectionName: 'feed', syncToUserManagement: true });
     const scope = { tenantId: 'feed', connectionId: connection.id, emitEvents: true };
     const perWriter = 120;
 

@@ -85,6 +85,32 @@ for (const dialect of dialectsUnderTest()) {
       expect((await t.app.inject({ url: '/api/v1/events?after=garbage', headers: { authorization: t.auth } })).statusCode).toBe(400);
     });
 
+    it('reads newest first with order=desc, its cursor continuing to older events; other orders are a 400', async () => {
+      const all = (await feed()).items.map((e) => e.id);
+      expect(all.length).toBeGreaterThan(6);
+      const seen: string[] = [];
+      let cursor = '';
+      for (let i = 0; i < 50; i++) {
+        const page = await feed(`order=desc&limit=4${cursor ? `&after=${cursor}` : ''}`);
+        if (page.items.length === 0) {
+          expect(page.nextCursor).toBe(cursor);
+          break;
+        }
+        seen.push(...page.items.map((e) => e.id));
+        cursor = page.nextCursor;
+      }
+      expect(seen).toEqual([...all].reverse());
+      // Filters apply as oldest first; an empty feed keeps its starting cursor.
+      const deletions = await feed('order=desc&types=user.deleted,group.deleted&tenantId=ev');
+      expect(deletions.items.map((e) => e.type)).toEqual(['group.deleted', 'user.deleted']);
+      const none = await feed('order=desc&tenantId=someone-else');
+      expect(none.items).toEqual([]);
+      expect((await feed(`order=desc&tenantId=someone-else&after=${none.nextCursor}`)).items).toEqual([]);
+      const bad = await t.app.inject({ url: '/api/v1/events?order=newest', headers: { authorization: t.auth } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().field).toBe('querystring.order');
+    });
+
     it('a staging connection (syncToUserManagement false) emits nothing', async () => {
       const staging = await createConnection(t, 'ev', 'okta', false);
       const before = (await feed('tenantId=ev')).items.length;

@@ -55,8 +55,9 @@ export class AuditService {
   }
 
   /**
-   * Records a change that was committed on its own (connections: their store owns the transaction).
-   * Changes made here (roles, settings) write their entry in their own transaction instead.
+   * Records an event that changes nothing in the database (a user token minted). Changes write their
+   * entry in their own transaction instead: roles and settings through AuditStore, connections through
+   * ./with-change.ts.
    */
   record(actor: Actor, change: AuditChange): Promise<void> {
     return this.store.append(actor, change, nowIso());

@@ -18,6 +18,8 @@ export interface EnvironmentPrincipal {
   kind: 'environment';
   credentialId: string;
   clientId: string;
+  /** The credential's label (`rollcall credentials create --name`), for people to tell credentials apart. */
+  name: string;
 }
 
 /** A credential as shown once, at creation. */
@@ -92,7 +94,7 @@ export class AuthService {
     const ok = await verifySecret(secret, credential?.secret_hash ?? UNMATCHABLE_SECRET_HASH);
     if (!credential || !ok) return undefined;
     await this.store.touchCredential(credential.id, nowIso());
-    return { kind: 'environment', credentialId: credential.id, clientId: credential.client_id };
+    return { kind: 'environment', credentialId: credential.id, clientId: credential.client_id, name: credential.name };
   }
 
   /** Exchanges a clientId and secret for an environment token; undefined when they do not match. */
@@ -116,7 +118,7 @@ export class AuthService {
     const hash = hashToken(token);
     const row = await this.store.findLiveEnvironmentToken(hash, nowIso());
     if (!row || !constantTimeEqual(row.tokenHash, hash)) return undefined;
-    return { kind: 'environment', credentialId: row.credentialId, clientId: row.clientId };
+    return { kind: 'environment', credentialId: row.credentialId, clientId: row.clientId, name: row.name };
   }
 
   /** Removes expired tokens; returns how many. */

@@ -48,7 +48,7 @@ export class AuthStore {
     return this.db
       .selectFrom('environment_tokens')
       .innerJoin('vendor_credentials', 'vendor_credentials.id', 'environment_tokens.credential_id')
-      .select(['environment_tokens.id as tokenId', 'environment_tokens.token_hash as tokenHash', 'vendor_credentials.id as credentialId', 'vendor_credentials.client_id as clientId', 'environment_tokens.expires_at as expiresAt'])
+      .select(['environment_tokens.id as tokenId', 'environment_tokens.token_hash as tokenHash', 'vendor_credentials.id as credentialId', 'vendor_credentials.client_id as clientId', 'vendor_credentials.name', 'environment_tokens.expires_at as expiresAt'])
       .where('environment_tokens.token_hash', '=', tokenHash)
       .where('environment_tokens.expires_at', '>', now)
       .executeTakeFirst();

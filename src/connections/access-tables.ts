@@ -8,7 +8,17 @@ export interface ConnectionIpAllowlistsTable {
   updated_at: string;
 }
 
-/** The tables of connection access control. */
+/** Row type of per-connection compatibility switches (migration 0016, src/connections/compatibility.ts). */
+export interface ConnectionCompatibilityTable {
+  connection_id: string;
+  tenant_id: string;
+  /** JSON object of the switches set for the connection; the others take the source preset's default. */
+  settings: string;
+  updated_at: string;
+}
+
+/** The tables of connection access control and of how SCIM requests of a connection are answered. */
 export type ConnectionAccessTables = {
   connection_ip_allowlists: ConnectionIpAllowlistsTable;
+  connection_compatibility: ConnectionCompatibilityTable;
 };

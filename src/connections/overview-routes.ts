@@ -1,6 +1,11 @@
-/** GET /api/v1/tenants/{tenantId}/connections — the connection overview of a management dashboard. */
+/**
+ * GET /api/v1/tenants/{tenantId}/connections — the connection overview of the management dashboard,
+ * and of the self-service portal (a user token with the read permission, for its own tenant only).
+ */
 import type { FastifyPluginAsync } from 'fastify';
 import { environmentSecurity, errorResponses } from '../http/schemas.js';
+import { PROVISIONING_PERMISSIONS } from '../roles/permissions.js';
+import '../self-service/caller.js';
 import { TENANT_ID_PATTERN } from '../tenants/routes.js';
 import type { ConnectionOverviewService } from './overview.js';
 import { connectionProperties, connectionRequired } from './routes.js';
@@ -44,11 +49,14 @@ export const connectionOverviewRoutes: FastifyPluginAsync<{ overview: Connection
         security: environmentSecurity,
         summary: "The tenant's SCIM configurations with counts and health, newest first",
         description:
-          'Each configuration with how many users and groups it provisioned and its SCIM traffic of the last 24 hours: requests, errors (status >= 400), the latest request and the latest error. Request figures come from the request log, which is written in batches a fraction of a second behind.',
+          'Each configuration with how many users and groups it provisioned and its SCIM traffic of the last 24 hours: requests, errors (status >= 400), the latest request and the latest error. Request figures come from the request log, which is written in batches a fraction of a second behind. ' +
+          `Also accepts a user token carrying ${PROVISIONING_PERMISSIONS.read} while the builder setting selfService.scimProvisioning is on, for the token's own tenant only: another tenantId is a 403.`,
         params: tenantParams,
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: overviewSchema } } }, ...errorResponses(400, 401, 404) },
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: overviewSchema } } }, ...errorResponses(400, 401, 403, 404) },
       },
+      config: { selfService: PROVISIONING_PERMISSIONS.read },
     },
-    async (request) => ({ items: await overview.list(request.params.tenantId) }),
+    // A user token reaches here only for its own tenant (src/self-service/guard.ts checks the path's tenantId).
+    async (request) => ({ items: await overview.list(request.selfService?.tenantId ?? request.params.tenantId) }),
   );
 };

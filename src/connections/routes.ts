@@ -1,8 +1,7 @@
 /** /directory/resources/v1/configurations/scim2 — Frontegg-compatible SCIM configuration API. */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { actorOf } from '../audit/actor.js';
-import type { AuditService } from '../audit/service.js';
-import type { AuditChange } from '../audit/store.js';
+import { logAuditFailures } from '../audit/with-change.js';
 import { validationFailed } from '../http/api-errors.js';
 import { PROVISIONING_PERMISSIONS } from '../roles/permissions.js';
 import '../self-service/caller.js';
@@ -43,22 +42,14 @@ export function tenantHeader(request: FastifyRequest): string {
 const selfServiceNote = (permission: string) =>
   `Also accepts a user token carrying ${permission} while the builder setting selfService.scimProvisioning is on: the tenant is the token's, and naming another tenant is a 403.`;
 
-export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionService; audit?: AuditService }> = async (app, { connections, audit }) => {
+/**
+ * Every change writes its audit entry in its own transaction (src/audit/with-change.ts): one that cannot
+ * be written leaves the connection as it was, answered 500.
+ */
+export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionService }> = async (app, { connections }) => {
   const base = '/directory/resources/v1/configurations/scim2';
   const tags = ['scim configurations'];
-
-  /**
-   * Writes the audit entry of a change that has committed (the connection store owns that
-   * transaction). A failed write is logged rather than turned into an error for a change that happened.
-   */
-  const audited = async (request: FastifyRequest, change: AuditChange) => {
-    if (!audit) return;
-    try {
-      await audit.record(actorOf(request), change);
-    } catch (error) {
-      request.log.error({ err: error, action: change.action, target: change.target }, 'audit entry not written');
-    }
-  };
+  logAuditFailures(app);
 
   app.post<{ Body: { source: Source; connectionName: string; syncToUserManagement?: boolean } }>(
     base,
@@ -84,17 +75,12 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
     },
     async (request, reply) => {
       const tenantId = request.selfService?.tenantId ?? tenantHeader(request);
-      const created = await connections.create(tenantId, {
+      const input = {
         source: request.body.source,
         connectionName: request.body.connectionName.trim(),
         syncToUserManagement: request.body.syncToUserManagement ?? true,
-      }, { selfService: Boolean(request.selfService) });
-      await audited(request, {
-        action: 'connection.created',
-        tenantId,
-        target: { type: 'connection', id: created.id },
-        data: { connectionName: created.connectionName, source: created.source, syncToUserManagement: created.syncToUserManagement },
-      });
+      };
+      const created = await connections.create(actorOf(request), tenantId, input, { selfService: Boolean(request.selfService) });
       return reply.code(201).send(created);
     },
   );
@@ -161,9 +147,7 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
     },
     async (request, reply) => {
       const changes = { syncToUserManagement: request.body.syncToUserManagement, connectionName: request.body.connectionName?.trim() };
-      await connections.update(request.params.id, changes);
-      const connection = await connections.get(request.params.id).catch(() => undefined);
-      await audited(request, { action: 'connection.updated', tenantId: connection?.tenantId ?? null, target: { type: 'connection', id: request.params.id }, data: { changes } });
+      await connections.update(actorOf(request), request.params.id, changes);
       return reply.code(204).send();
     },
   );
@@ -175,7 +159,7 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
         tags,
         summary: 'Delete a SCIM configuration',
         description:
-          `The token stops working at once. With removeUsersAndGroups=true every user and group the connection provisioned is deleted in the same transaction; otherwise they stay, detached. ${selfServiceNote(PROVISIONING_PERMISSIONS.delete)} Self-service deletes remove users and groups unless removeUsersAndGroups=false.`,
+          `The token stops working at once. With removeUsersAndGroups=true every user and group the connection provisioned is deleted in the same transaction; otherwise they stay, detached. A staging connection's (syncToUserManagement false) are always deleted, without events: the app never saw them. ${selfServiceNote(PROVISIONING_PERMISSIONS.delete)} Self-service deletes remove users and groups unless removeUsersAndGroups=false.`,
         security: environmentSecurity,
         params: idParams,
         querystring: {
@@ -190,14 +174,7 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
       const tenantId = request.selfService?.tenantId;
       // The API keeps Frontegg's default (keep the data); the portal, like Frontegg's dashboard, removes it.
       const removeUsersAndGroups = request.query.removeUsersAndGroups ?? Boolean(request.selfService);
-      const connection = await connections.get(request.params.id, tenantId);
-      await connections.delete(request.params.id, { removeUsersAndGroups, tenantId });
-      await audited(request, {
-        action: 'connection.deleted',
-        tenantId: connection.tenantId,
-        target: { type: 'connection', id: connection.id },
-        data: { connectionName: connection.connectionName, source: connection.source, removeUsersAndGroups },
-      });
+      await connections.delete(actorOf(request), request.params.id, { removeUsersAndGroups, tenantId });
       return reply.code(204).send();
     },
   );

@@ -1,11 +1,13 @@
 /** SCIM connections (Frontegg's "SCIM configurations"): create, list, update, delete, authenticate. */
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../audit/actor.js';
 import { isForeignKeyViolation } from '../db/errors.js';
 import type { ScimAccessWatch } from '../db/scim-access-watch.js';
 import { nowIso } from '../db/time.js';
 import { conflict, notFound } from '../http/api-errors.js';
 import { TOKEN_PREFIXES, constantTimeEqual, generateToken, hashToken } from '../security/secrets.js';
 import type { TenantStore } from '../tenants/store.js';
+import { effectiveCompatibility, type Compatibility } from './compatibility.js';
 import { ScimAuthCache } from './scim-auth-cache.js';
 import type { Source } from './sources.js';
 import type { ConnectionFilter, ConnectionRow, ConnectionStore } from './store.js';
@@ -37,6 +39,8 @@ export interface ScimContext {
   baseUrl: string;
   /** The connection's IP allowlist as stored (JSON array of CIDRs), or null: see src/limits/scim-guard.ts. */
   ipAllowlist: string | null;
+  /** How this connection's requests are parsed and answered where the RFC allows more than one way. */
+  compatibility: Compatibility;
 }
 
 const CONNECTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -84,10 +88,16 @@ export class ConnectionService {
   }
 
   /**
-   * Creates a connection and its first token. `selfService` (a user token asks) caps the tenant's
-   * connections at MAX_CONNECTIONS_PER_TENANT (409 beyond); the vendor's environment token is not capped.
+   * Creates a connection and its first token, with its `connection.created` audit entry by `actor` in
+   * the same transaction. `selfService` (a user token asks) caps the tenant's connections at
+   * MAX_CONNECTIONS_PER_TENANT (409 beyond); the vendor's environment token is not capped.
    */
-  async create(tenantId: string, input: { source: Source; connectionName: string; syncToUserManagement: boolean }, options: { selfService?: boolean } = {}): Promise<CreatedConnection> {
+  async create(
+    actor: Actor,
+    tenantId: string,
+    input: { source: Source; connectionName: string; syncToUserManagement: boolean },
+    options: { selfService?: boolean } = {},
+  ): Promise<CreatedConnection> {
     if (!(await this.tenants.find(tenantId))) throw notFound(`Tenant "${tenantId}" not found`);
     const now = nowIso();
     const row: ConnectionRow = {
@@ -109,6 +119,15 @@ export class ConnectionService {
         { id: randomUUID(), hash: hashToken(token), prefix: token.slice(0, VISIBLE_TOKEN_CHARS) },
         [{ type: 'connection.created', resourceId: row.id, data: { ...this.toConnection(row) } }],
         limit,
+        {
+          actor,
+          change: {
+            action: 'connection.created',
+            tenantId,
+            target: { type: 'connection', id: row.id },
+            data: { connectionName: input.connectionName, source: input.source, syncToUserManagement: input.syncToUserManagement },
+          },
+        },
       );
     } catch (error) {
       // The tenant was deleted between the check and the insert.
@@ -134,28 +153,48 @@ export class ConnectionService {
     return this.toConnection(row);
   }
 
-  async update(id: string, changes: { syncToUserManagement?: boolean; connectionName?: string }, tenantId?: string): Promise<void> {
+  /** Renames the connection or switches `syncToUserManagement`, with its `connection.updated` audit entry in the same transaction. */
+  async update(actor: Actor, id: string, changes: { syncToUserManagement?: boolean; connectionName?: string }, tenantId?: string): Promise<void> {
     const connection = await this.get(id, tenantId);
     const set: { sync_to_user_management?: number; connection_name?: string } = {};
     if (changes.syncToUserManagement !== undefined) set.sync_to_user_management = changes.syncToUserManagement ? 1 : 0;
     if (changes.connectionName !== undefined) set.connection_name = changes.connectionName;
+    const audit = { actor, change: { action: 'connection.updated' as const, tenantId: connection.tenantId, target: { type: 'connection', id }, data: { changes } } };
     try {
-      if (!(await this.store.update(id, connection.tenantId, set, nowIso()))) throw notFound(`SCIM configuration "${id}" not found`);
+      if (!(await this.store.update(id, connection.tenantId, set, nowIso(), audit))) throw notFound(`SCIM configuration "${id}" not found`);
     } finally {
       // syncToUserManagement is part of a resolved token.
       await this.scimAccessChanged();
     }
   }
 
-  async delete(id: string, options: { removeUsersAndGroups: boolean; tenantId?: string }): Promise<void> {
+  /**
+   * Deletes the connection, with its `connection.deleted` event and audit entry in the same transaction.
+   * What it provisioned is removed with `removeUsersAndGroups`, else left detached in the tenant
+   * directory; a staging connection's (`syncToUserManagement: false`) is always removed, without
+   * events: the app never saw it, so it may not appear afterwards as detached data.
+   */
+  async delete(actor: Actor, id: string, options: { removeUsersAndGroups: boolean; tenantId?: string }): Promise<void> {
     const connection = await this.get(id, options.tenantId);
-    const event = { type: 'connection.deleted' as const, resourceId: id, data: { ...connection, removeUsersAndGroups: options.removeUsersAndGroups } };
+    const removeUsersAndGroups = options.removeUsersAndGroups || !connection.syncToUserManagement;
+    const event = { type: 'connection.deleted' as const, resourceId: id, data: { ...connection, removeUsersAndGroups } };
+    const audit = {
+      actor,
+      change: {
+        action: 'connection.deleted' as const,
+        tenantId: connection.tenantId,
+        target: { type: 'connection', id },
+        data: { connectionName: connection.connectionName, source: connection.source, removeUsersAndGroups },
+      },
+    };
     let deleted: boolean;
     try {
-      deleted = await this.store.delete(id, connection.tenantId, options.removeUsersAndGroups, {
+      deleted = await this.store.delete(id, connection.tenantId, removeUsersAndGroups, {
         events: [event],
+        // Resource events follow the tenant directory: a staging connection's data was never in it.
         emitResourceEvents: connection.syncToUserManagement,
         now: nowIso(),
+        audit,
       });
     } finally {
       await this.scimAccessChanged();
@@ -201,6 +240,7 @@ export class ConnectionService {
       tokenId: row.tokenId,
       baseUrl: this.provisioningUrl(row.connectionId),
       ipAllowlist: row.ipAllowlist ?? null,
+      compatibility: effectiveCompatibility(row.source, row.compatibility),
     };
     if (fresh) this.scimAuth.set(generation, connectionId, hash, row.expiresAt ?? null, context, nowMs);
     return context;

@@ -1,5 +1,6 @@
 /** Storage of SCIM connections and their bearer tokens. The tenant is part of every query. */
 import type { Kysely, Selectable } from 'kysely';
+import { appendWithChange, type AuditRecord } from '../audit/with-change.js';
 import type { Dialect } from '../db/dialect.js';
 import type { ConnectionsTable, Database } from '../db/tables.js';
 import type { ConnectionAccessTables } from './access-tables.js';
@@ -25,11 +26,18 @@ export class ConnectionStore {
   ) {}
 
   /**
-   * Inserts a connection, its first token and its events in one transaction; with `maxForTenant`, only
-   * while the tenant has fewer connections than that. The count is taken under the tenant row's lock (a
-   * no-op UPDATE: PostgreSQL's row lock, SQLite's write lock), so concurrent creates cannot both pass it.
+   * Inserts a connection, its first token, its events and its audit entry in one transaction; with
+   * `maxForTenant`, only while the tenant has fewer connections than that. The count is taken under the
+   * tenant row's lock (a no-op UPDATE: PostgreSQL's row lock, SQLite's write lock), so concurrent
+   * creates cannot both pass it.
    */
-  async insertWithToken(row: ConnectionRow, token: { id: string; hash: string; prefix: string }, events: readonly NewEvent[] = [], maxForTenant?: number): Promise<'created' | 'not_found' | 'too_many'> {
+  async insertWithToken(
+    row: ConnectionRow,
+    token: { id: string; hash: string; prefix: string },
+    events: readonly NewEvent[] = [],
+    maxForTenant?: number,
+    audit?: AuditRecord,
+  ): Promise<'created' | 'not_found' | 'too_many'> {
     return this.db.transaction().execute(async (trx) => {
       if (maxForTenant !== undefined) {
         const locked = await trx.updateTable('tenants').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', row.tenant_id).executeTakeFirst();
@@ -56,6 +64,7 @@ export class ConnectionStore {
           expires_at: null,
         })
         .execute();
+      if (audit) await appendWithChange(trx, audit, row.created_at);
       return 'created';
     });
   }
@@ -76,22 +85,36 @@ export class ConnectionStore {
     return query.executeTakeFirst();
   }
 
-  async update(id: string, tenantId: string, changes: Partial<Pick<ConnectionRow, 'sync_to_user_management' | 'connection_name'>>, at: string): Promise<boolean> {
-    const result = await this.db
-      .updateTable('connections')
-      .set({ ...changes, updated_at: at })
-      .where('id', '=', id)
-      .where('tenant_id', '=', tenantId)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+  /** Updates the connection and writes its audit entry in one transaction; false when it does not exist. */
+  async update(id: string, tenantId: string, changes: Partial<Pick<ConnectionRow, 'sync_to_user_management' | 'connection_name'>>, at: string, audit?: AuditRecord): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('connections')
+        .set({ ...changes, updated_at: at })
+        .where('id', '=', id)
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
+      if (audit) await appendWithChange(trx, audit, at);
+      return true;
+    });
   }
 
   /**
    * Deletes the connection (its tokens cascade, so they stop working at once) and, in the same
-   * transaction, either deletes what it provisioned or leaves it detached.
+   * transaction, either deletes what it provisioned or leaves it detached, and writes its events and
+   * audit entry.
    */
-  async delete(id: string, tenantId: string, removeUsersAndGroups: boolean, options: { events: readonly NewEvent[]; emitResourceEvents: boolean; now: string }): Promise<boolean> {
+  async delete(
+    id: string,
+    tenantId: string,
+    removeUsersAndGroups: boolean,
+    options: { events: readonly NewEvent[]; emitResourceEvents: boolean; now: string; audit?: AuditRecord },
+  ): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
+      // Locks the row first (PostgreSQL's row lock, SQLite's write lock): an unknown connection writes nothing.
+      const locked = await trx.updateTable('connections').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
+      if (Number(locked.numUpdatedRows) === 0) return false;
       const scope = { connection: id, tenant: tenantId };
       const events = new EventStore(trx, this.dialect);
       const eventScope = { tenantId, connectionId: id };
@@ -116,8 +139,9 @@ export class ConnectionStore {
         await trx.updateTable('scim_groups').set({ detached: 1 }).where('connection_id', '=', scope.connection).where('tenant_id', '=', scope.tenant).execute();
         await trx.updateTable('scim_users').set({ detached: 1 }).where('connection_id', '=', scope.connection).where('tenant_id', '=', scope.tenant).execute();
       }
-      const result = await trx.deleteFrom('connections').where('id', '=', scope.connection).where('tenant_id', '=', scope.tenant).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+      await trx.deleteFrom('connections').where('id', '=', scope.connection).where('tenant_id', '=', scope.tenant).execute();
+      if (options.audit) await appendWithChange(trx, options.audit, options.now);
+      return true;
     });
   }
 
@@ -129,8 +153,12 @@ export class ConnectionStore {
       .innerJoin('connections', 'connections.id', 'connection_tokens.connection_id')
       // The IP allowlist comes with the token, so checking it costs no extra query (migration 0006).
       .leftJoin('connection_ip_allowlists', 'connection_ip_allowlists.connection_id', 'connections.id')
+      // So do the compatibility switches, which the source's preset completes (migration 0016).
+      .leftJoin('connection_compatibility', 'connection_compatibility.connection_id', 'connections.id')
       .select([
         'connection_ip_allowlists.cidrs as ipAllowlist',
+        'connection_compatibility.settings as compatibility',
+        'connections.source as source',
         'connections.id as connectionId',
         'connections.tenant_id as tenantId',
         'connections.sync_to_user_management as syncToUserManagement',

@@ -1,13 +1,17 @@
 /**
  * /api/v1/connections/{id}/tokens and /ip-allowlist: a connection's bearer tokens and the addresses
- * its IdP may call from. Environment tokens only: a user token (self-service) is refused.
+ * its IdP may call from. The token routes also take a user token (self-service, the portal) carrying
+ * the write permission, on its own tenant's connections only; the IP allowlist takes environment
+ * tokens only. Every change writes its audit entry in its own transaction (src/audit/with-change.ts).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { actorOf } from '../audit/actor.js';
-import type { AuditService } from '../audit/service.js';
+import { logAuditFailures } from '../audit/with-change.js';
 import { forbidden } from '../http/api-errors.js';
 import { environmentSecurity, errorResponses } from '../http/schemas.js';
 import { MAX_ALLOWLIST_ENTRIES } from '../limits/ip-allowlist.js';
+import { PROVISIONING_PERMISSIONS } from '../roles/permissions.js';
+import '../self-service/caller.js';
 import { MAX_LIVE_TOKENS, TOKEN_LIFETIME, type ConnectionTokenService } from './token-service.js';
 
 const tokenProperties = {
@@ -40,28 +44,29 @@ const allowlistBody = {
   },
 } as const;
 
-/** Token management changes who can provision a tenant: the vendor's environment token only. */
-async function environmentOnly(request: FastifyRequest): Promise<void> {
+/**
+ * Token management changes who can provision a tenant: the vendor's environment token, or a user
+ * token on the routes that take one (the guard admits it only where `config.selfService` names the
+ * permission it needs, src/self-service/guard.ts).
+ */
+async function environmentOrSelfService(request: FastifyRequest): Promise<void> {
+  if (request.selfService) return;
   if (request.principal?.kind !== 'environment') throw forbidden('Connection tokens and IP allowlists are managed with an environment token');
 }
 
-export const connectionTokenRoutes: FastifyPluginAsync<{ tokens: ConnectionTokenService; audit?: AuditService }> = async (app, { tokens, audit }) => {
+/** How the token routes answer a user token. */
+const selfServiceNote = `Also accepts a user token carrying ${PROVISIONING_PERMISSIONS.write} while the builder setting selfService.scimProvisioning is on, for its own tenant's connections only (another tenant's is a 404).`;
+
+/** Logs a change of who may provision the connection (a token issued or revoked, the allowlist replaced) at info. */
+const logAccessChange = (request: FastifyRequest<{ Params: { id: string } }>, tenantId: string, data: Record<string, unknown>) =>
+  request.log.info({ connectionId: request.params.id, tenantId, ...data }, 'SCIM connection access changed');
+
+export const connectionTokenRoutes: FastifyPluginAsync<{ tokens: ConnectionTokenService }> = async (app, { tokens }) => {
   const base = '/api/v1/connections/:id';
   const tags = ['scim connection tokens'];
-  app.addHook('preHandler', environmentOnly);
-
-  /**
-   * Logs the change and records it in the audit log as a `connection.updated` (src/audit); the change
-   * has committed, so a failed audit write is logged rather than failing the request.
-   */
-  const record = async (request: FastifyRequest<{ Params: { id: string } }>, tenantId: string, data: Record<string, unknown>) => {
-    request.log.info({ connectionId: request.params.id, tenantId, ...data }, 'SCIM connection access changed');
-    try {
-      await audit?.record(actorOf(request), { action: 'connection.updated', tenantId, target: { type: 'connection', id: request.params.id }, data });
-    } catch (error) {
-      request.log.error({ err: error, connectionId: request.params.id }, 'audit entry not written');
-    }
-  };
+  app.addHook('preHandler', environmentOrSelfService);
+  logAuditFailures(app);
+  const selfService = { selfService: PROVISIONING_PERMISSIONS.write };
 
   app.post<{ Params: { id: string }; Body: { expiresIn?: number; expiresAt?: string } | undefined }>(
     `${base}/tokens`,
@@ -71,7 +76,7 @@ export const connectionTokenRoutes: FastifyPluginAsync<{ tokens: ConnectionToken
         summary: 'Issue another bearer token for a SCIM connection',
         description:
           'The token is in this response only. Existing tokens keep working, so an IdP can be switched to the new token before the old one is revoked. ' +
-          `Optional expiry: expiresIn (seconds) or expiresAt (date-time). At most ${MAX_LIVE_TOKENS} live tokens per connection.`,
+          `Optional expiry: expiresIn (seconds) or expiresAt (date-time). At most ${MAX_LIVE_TOKENS} live tokens per connection. ${selfServiceNote}`,
         security: environmentSecurity,
         params: idParams,
         body: {
@@ -84,10 +89,11 @@ export const connectionTokenRoutes: FastifyPluginAsync<{ tokens: ConnectionToken
         },
         response: { 201: { type: 'object', required: [...tokenRequired, 'token'], properties: { ...tokenProperties, token: { type: 'string' } } }, ...errorResponses(400, 401, 403, 404, 409) },
       },
+      config: selfService,
     },
     async (request, reply) => {
-      const { tenantId, issued } = await tokens.issue(request.params.id, request.body ?? {});
-      await record(request, tenantId, { change: 'token.issued', tokenId: issued.id, prefix: issued.prefix, expiresAt: issued.expiresAt });
+      const { tenantId, issued } = await tokens.issue(actorOf(request), request.params.id, request.body ?? {}, request.selfService?.tenantId);
+      logAccessChange(request, tenantId, { change: 'token.issued', tokenId: issued.id, prefix: issued.prefix, expiresAt: issued.expiresAt });
       return reply.code(201).send(issued);
     },
   );
@@ -98,6 +104,7 @@ export const connectionTokenRoutes: FastifyPluginAsync<{ tokens: ConnectionToken
       schema: {
         tags,
         summary: "List a SCIM connection's tokens (never the secrets)",
+        description: selfServiceNote,
         security: environmentSecurity,
         params: idParams,
         response: {
@@ -105,8 +112,9 @@ export const connectionTokenRoutes: FastifyPluginAsync<{ tokens: ConnectionToken
           ...errorResponses(400, 401, 403, 404),
         },
       },
+      config: selfService,
     },
-    async (request) => ({ items: await tokens.list(request.params.id) }),
+    async (request) => ({ items: await tokens.list(request.params.id, request.selfService?.tenantId) }),
   );
 
   app.delete<{ Params: { id: string; tokenId: string } }>(
@@ -115,15 +123,16 @@ export const connectionTokenRoutes: FastifyPluginAsync<{ tokens: ConnectionToken
       schema: {
         tags,
         summary: 'Revoke a token, with immediate effect',
-        description: "409 for the connection's last live token: issue its replacement first, or delete the connection.",
+        description: `409 for the connection's last live token: issue its replacement first, or delete the connection. ${selfServiceNote}`,
         security: environmentSecurity,
         params: tokenParams,
         response: { 204: { type: 'null' }, ...errorResponses(400, 401, 403, 404, 409) },
       },
+      config: selfService,
     },
     async (request, reply) => {
-      const { tenantId } = await tokens.revoke(request.params.id, request.params.tokenId);
-      await record(request, tenantId, { change: 'token.revoked', tokenId: request.params.tokenId });
+      const { tenantId } = await tokens.revoke(actorOf(request), request.params.id, request.params.tokenId, request.selfService?.tenantId);
+      logAccessChange(request, tenantId, { change: 'token.revoked', tokenId: request.params.tokenId });
       return reply.code(204).send();
     },
   );
@@ -157,8 +166,8 @@ export const connectionTokenRoutes: FastifyPluginAsync<{ tokens: ConnectionToken
       },
     },
     async (request) => {
-      const { tenantId, ipAllowlist } = await tokens.setAllowlist(request.params.id, request.body.ipAllowlist);
-      await record(request, tenantId, { change: 'ipAllowlist.replaced', ipAllowlist });
+      const { tenantId, ipAllowlist } = await tokens.setAllowlist(actorOf(request), request.params.id, request.body.ipAllowlist);
+      logAccessChange(request, tenantId, { change: 'ipAllowlist.replaced', ipAllowlist });
       return { ipAllowlist };
     },
   );

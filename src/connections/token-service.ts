@@ -3,8 +3,10 @@
  * list (never the secret), revocation with immediate effect, optional expiry — and its IP allowlist.
  */
 import { randomUUID } from 'node:crypto';
-import { isForeignKeyViolation } from '../db/errors.js';
 import type { Kysely } from 'kysely';
+import type { Actor } from '../audit/actor.js';
+import type { AuditRecord } from '../audit/with-change.js';
+import { isForeignKeyViolation } from '../db/errors.js';
 import type { Database } from '../db/tables.js';
 import { conflict, notFound, validationFailed } from '../http/api-errors.js';
 import { AllowlistError, parseAllowlist } from '../limits/ip-allowlist.js';
@@ -37,6 +39,11 @@ const TOUCH_INTERVAL_MS = 60_000;
 /** Same as the first token's (src/connections/service.ts): the prefix and four random characters. */
 const VISIBLE_TOKEN_CHARS = TOKEN_PREFIXES.connection.length + 4;
 
+/** A change of a connection's access, audited as `connection.updated` with what changed in `data.change`. */
+function accessChange(actor: Actor, tenantId: string, connectionId: string, data: Record<string, unknown>): AuditRecord {
+  return { actor, change: { action: 'connection.updated', tenantId, target: { type: 'connection', id: connectionId }, data } };
+}
+
 function toToken(row: TokenRow, now: string): ConnectionToken {
   return {
     id: row.id,
@@ -64,8 +71,9 @@ export class ConnectionTokenService {
     this.store = new ConnectionTokenStore(db);
   }
 
-  private async tenantOf(connectionId: string): Promise<string> {
-    const tenantId = await this.store.tenantOf(connectionId);
+  /** The connection's tenant; 404 when it does not exist, or belongs to another tenant than `scope` (a self-service caller's). */
+  private async tenantOf(connectionId: string, scope?: string): Promise<string> {
+    const tenantId = await this.store.tenantOf(connectionId, scope);
     if (!tenantId) throw notFound(`SCIM configuration "${connectionId}" not found`);
     return tenantId;
   }
@@ -83,15 +91,19 @@ export class ConnectionTokenService {
     return new Date(at).toISOString();
   }
 
-  /** Issues another token for the connection; the existing ones keep working. */
-  async issue(connectionId: string, input: { expiresIn?: number; expiresAt?: string } = {}): Promise<{ tenantId: string; issued: IssuedToken }> {
-    const tenantId = await this.tenantOf(connectionId);
+  /**
+   * Issues another token for the connection; the existing ones keep working. `scope` limits it to one
+   * tenant's connections (self-service). Audited in the same transaction.
+   */
+  async issue(actor: Actor, connectionId: string, input: { expiresIn?: number; expiresAt?: string } = {}, scope?: string): Promise<{ tenantId: string; issued: IssuedToken }> {
+    const tenantId = await this.tenantOf(connectionId, scope);
     const nowMs = Date.now();
     const createdAt = new Date(nowMs).toISOString();
     const expiresAt = this.expiry(input, nowMs);
     const token = generateToken(TOKEN_PREFIXES.connection);
     const row = { id: randomUUID(), hash: hashToken(token), prefix: token.slice(0, VISIBLE_TOKEN_CHARS), createdAt, expiresAt };
-    const outcome = await this.store.insert(tenantId, connectionId, row, MAX_LIVE_TOKENS).catch((error: unknown) => {
+    const audit = accessChange(actor, tenantId, connectionId, { change: 'token.issued', tokenId: row.id, prefix: row.prefix, expiresAt });
+    const outcome = await this.store.insert(tenantId, connectionId, row, MAX_LIVE_TOKENS, audit).catch((error: unknown) => {
       if (isForeignKeyViolation(error)) return 'not_found' as const;
       throw error;
     });
@@ -101,8 +113,8 @@ export class ConnectionTokenService {
     return { tenantId, issued: { ...issued, token } };
   }
 
-  async list(connectionId: string): Promise<ConnectionToken[]> {
-    const tenantId = await this.tenantOf(connectionId);
+  async list(connectionId: string, scope?: string): Promise<ConnectionToken[]> {
+    const tenantId = await this.tenantOf(connectionId, scope);
     const now = new Date().toISOString();
     return (await this.store.list(tenantId, connectionId)).map((row) => toToken(row, now));
   }
@@ -110,13 +122,15 @@ export class ConnectionTokenService {
   /**
    * Revokes a token: the next request with it gets 401, in this process and in any other (the delete
    * moves the access version of migration 0014, src/db/scim-access-watch.ts). The last live token cannot be revoked —
-   * issue its replacement first, or delete the connection to stop provisioning altogether.
+   * issue its replacement first, or delete the connection to stop provisioning altogether. Audited in
+   * the same transaction.
    */
-  async revoke(connectionId: string, tokenId: string): Promise<{ tenantId: string }> {
-    const tenantId = await this.tenantOf(connectionId);
+  async revoke(actor: Actor, connectionId: string, tokenId: string, scope?: string): Promise<{ tenantId: string }> {
+    const tenantId = await this.tenantOf(connectionId, scope);
+    const audit = accessChange(actor, tenantId, connectionId, { change: 'token.revoked', tokenId });
     let outcome: Awaited<ReturnType<ConnectionTokenStore['revoke']>>;
     try {
-      outcome = await this.store.revoke(tenantId, connectionId, tokenId, new Date().toISOString());
+      outcome = await this.store.revoke(tenantId, connectionId, tokenId, new Date().toISOString(), audit);
     } finally {
       await this.accessChanged();
     }
@@ -152,8 +166,8 @@ export class ConnectionTokenService {
     return stored ? (JSON.parse(stored) as string[]) : [];
   }
 
-  /** Replaces the IP allowlist; an empty list lets every address call again. Takes effect on the next request. */
-  async setAllowlist(connectionId: string, entries: readonly string[]): Promise<{ tenantId: string; ipAllowlist: string[] }> {
+  /** Replaces the IP allowlist (audited in the same transaction); an empty list lets every address call again. Takes effect on the next request. */
+  async setAllowlist(actor: Actor, connectionId: string, entries: readonly string[]): Promise<{ tenantId: string; ipAllowlist: string[] }> {
     const tenantId = await this.tenantOf(connectionId);
     let cidrs: string[];
     try {
@@ -162,8 +176,10 @@ export class ConnectionTokenService {
       if (error instanceof AllowlistError) throw validationFailed(error.message, error.index === undefined ? 'ipAllowlist' : `ipAllowlist.${error.index}`);
       throw error;
     }
+    const audit = accessChange(actor, tenantId, connectionId, { change: 'ipAllowlist.replaced', ipAllowlist: cidrs });
+    let found: boolean;
     try {
-      await this.store.setAllowlist(tenantId, connectionId, cidrs.length > 0 ? JSON.stringify(cidrs) : null, new Date().toISOString());
+      found = await this.store.setAllowlist(tenantId, connectionId, cidrs.length > 0 ? JSON.stringify(cidrs) : null, new Date().toISOString(), audit);
     } catch (error) {
       if (isForeignKeyViolation(error)) throw notFound(`SCIM configuration "${connectionId}" not found`);
       throw error;
@@ -171,6 +187,7 @@ export class ConnectionTokenService {
       // The allowlist travels with a resolved token.
       await this.accessChanged();
     }
+    if (!found) throw notFound(`SCIM configuration "${connectionId}" not found`);
     return { tenantId, ipAllowlist: cidrs };
   }
 }

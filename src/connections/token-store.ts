@@ -1,8 +1,10 @@
 /**
  * Storage of a connection's bearer tokens beyond the first (issue, list, revoke, last use) and of
- * its IP allowlist. The tenant is part of every query.
+ * its IP allowlist. The tenant is part of every query; each change writes its audit entry in its
+ * own transaction.
  */
 import type { ExpressionBuilder, Kysely } from 'kysely';
+import { appendWithChange, type AuditRecord } from '../audit/with-change.js';
 import type { ConnectionTokensTable, Database } from '../db/tables.js';
 import type { ConnectionAccessTables } from './access-tables.js';
 
@@ -23,10 +25,11 @@ function live(now: string) {
 export class ConnectionTokenStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** The tenant of a connection, if it exists. */
-  async tenantOf(connectionId: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('connections').select('tenant_id').where('id', '=', connectionId).executeTakeFirst();
-    return row?.tenant_id;
+  /** The tenant of a connection, if it exists (and belongs to `tenantId`, when one is given). */
+  async tenantOf(connectionId: string, tenantId?: string): Promise<string | undefined> {
+    let query = this.db.selectFrom('connections').select('tenant_id').where('id', '=', connectionId);
+    if (tenantId !== undefined) query = query.where('tenant_id', '=', tenantId);
+    return (await query.executeTakeFirst())?.tenant_id;
   }
 
   /**
@@ -44,7 +47,13 @@ export class ConnectionTokenStore {
   }
 
   /** Inserts a token unless the connection already has `maxLive` live tokens. */
-  insert(tenantId: string, connectionId: string, token: { id: string; hash: string; prefix: string; createdAt: string; expiresAt: string | null }, maxLive: number): Promise<IssueOutcome> {
+  insert(
+    tenantId: string,
+    connectionId: string,
+    token: { id: string; hash: string; prefix: string; createdAt: string; expiresAt: string | null },
+    maxLive: number,
+    audit?: AuditRecord,
+  ): Promise<IssueOutcome> {
     return this.db.transaction().execute(async (trx) => {
       if (!(await this.lockConnection(trx, tenantId, connectionId))) return 'not_found';
       const { n } = await trx
@@ -68,6 +77,7 @@ export class ConnectionTokenStore {
           expires_at: token.expiresAt,
         })
         .execute();
+      if (audit) await appendWithChange(trx, audit, token.createdAt);
       return 'issued';
     });
   }
@@ -84,7 +94,7 @@ export class ConnectionTokenStore {
   }
 
   /** Deletes a token at once, unless it is the connection's last live one. */
-  revoke(tenantId: string, connectionId: string, tokenId: string, now: string): Promise<RevokeOutcome> {
+  revoke(tenantId: string, connectionId: string, tokenId: string, now: string, audit?: AuditRecord): Promise<RevokeOutcome> {
     return this.db.transaction().execute(async (trx) => {
       if (!(await this.lockConnection(trx, tenantId, connectionId))) return 'not_found';
       const tokens = await trx
@@ -98,6 +108,7 @@ export class ConnectionTokenStore {
       const isLive = (t: { expires_at: string | null }) => t.expires_at === null || t.expires_at > now;
       if (isLive(target) && !tokens.some((t) => t.id !== tokenId && isLive(t))) return 'last_live_token';
       await trx.deleteFrom('connection_tokens').where('id', '=', tokenId).where('connection_id', '=', connectionId).where('tenant_id', '=', tenantId).execute();
+      if (audit) await appendWithChange(trx, audit, now);
       return 'revoked';
     });
   }
@@ -124,17 +135,22 @@ export class ConnectionTokenStore {
     return row?.cidrs;
   }
 
-  /** Replaces the allowlist; null removes it (every address allowed). */
-  async setAllowlist(tenantId: string, connectionId: string, cidrs: string | null, now: string): Promise<void> {
-    const db = this.db.withTables<ConnectionAccessTables>();
-    if (cidrs === null) {
-      await db.deleteFrom('connection_ip_allowlists').where('connection_id', '=', connectionId).where('tenant_id', '=', tenantId).execute();
-      return;
-    }
-    await db
-      .insertInto('connection_ip_allowlists')
-      .values({ connection_id: connectionId, tenant_id: tenantId, cidrs, updated_at: now })
-      .onConflict((oc) => oc.column('connection_id').doUpdateSet({ cidrs, updated_at: now }))
-      .execute();
+  /** Replaces the allowlist; null removes it (every address allowed). False when the connection does not exist. */
+  setAllowlist(tenantId: string, connectionId: string, cidrs: string | null, now: string, audit?: AuditRecord): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.lockConnection(trx, tenantId, connectionId))) return false;
+      const db = trx.withTables<ConnectionAccessTables>();
+      if (cidrs === null) {
+        await db.deleteFrom('connection_ip_allowlists').where('connection_id', '=', connectionId).where('tenant_id', '=', tenantId).execute();
+      } else {
+        await db
+          .insertInto('connection_ip_allowlists')
+          .values({ connection_id: connectionId, tenant_id: tenantId, cidrs, updated_at: now })
+          .onConflict((oc) => oc.column('connection_id').doUpdateSet({ cidrs, updated_at: now }))
+          .execute();
+      }
+      if (audit) await appendWithChange(trx, audit, now);
+      return true;
+    });
   }
 }

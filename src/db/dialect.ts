@@ -5,6 +5,7 @@
  */
 import type { EventLog } from './event-log.js';
 import type { JsonSql } from './json-sql.js';
+import type { RateBuckets } from './rate-buckets.js';
 import type { RequestLogWrites } from './request-log.js';
 import type { RowLocks } from './row-locks.js';
 import type { ScimDialect } from './scim-dialect.js';
@@ -38,4 +39,6 @@ export interface Dialect {
   readonly requestLog: RequestLogWrites;
   /** The periodic jobs the database needs of its own (src/db/upkeep.ts). */
   readonly upkeep: Upkeep;
+  /** Taking tokens from the SCIM rate limit's shared buckets (src/db/rate-buckets.ts). */
+  readonly rateBuckets: RateBuckets;
 }

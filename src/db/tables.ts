@@ -182,6 +182,8 @@ export interface RequestLogsTable {
   user_agent: string | null;
   body: string | null;
   created_at: string;
+  /** The connection's name when the row was written (migration 0017); null before, or when it was already deleted. */
+  connection_name: string | null;
 }
 
 /** A browser session of the web UI (migration 0007, src/sessions); only the token's SHA-256 is kept. */
@@ -217,6 +219,14 @@ export interface ScimCountsTable {
   version: ColumnType<number | string, number | undefined, number | string>;
 }
 
+/** Each group's number of direct members, kept by triggers (migration 0017). */
+export interface ScimMemberCountsTable {
+  tenant_id: string;
+  group_id: string;
+  /** bigint: PostgreSQL returns it as a string. */
+  n: number | string;
+}
+
 /** Blocks of each connection's rows in the default list order (migration 0009). */
 export interface ScimOrderBlocksTable {
   tenant_id: string;
@@ -247,5 +257,6 @@ export interface Database {
   request_logs: RequestLogsTable;
   ui_sessions: UiSessionsTable;
   scim_counts: ScimCountsTable;
+  scim_member_counts: ScimMemberCountsTable;
   scim_order_blocks: ScimOrderBlocksTable;
 }

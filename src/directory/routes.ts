@@ -5,7 +5,6 @@ import {
   connectionGroupsQuery,
   connectionUsersQuery,
   groupDetailSchema,
-  groupSchema,
   idParams,
   memberSchema,
   membersQuery,
@@ -20,6 +19,7 @@ import {
 import type { DirectoryService, ListParams } from './service.js';
 
 const PAGING_NOTE = 'Cursor-paged in a stable order: pass nextCursor as `cursor` until it is null. Items are never skipped or repeated across pages.';
+const MEMBER_COUNT_NOTE = '`memberCount`, its direct members (users and nested groups), kept as members come and go rather than counted per request.';
 const SEARCH_NOTE =
   '`q` searches text case-insensitively (a substring; `%` and `_` are literal). No index serves it: the database scans the listed tenant’s or connection’s rows, which suits a dashboard’s search box, not bulk sync; combine it with paging as usual.';
 
@@ -50,10 +50,10 @@ export const directoryRoutes: FastifyPluginAsync<{ directory: DirectoryService }
         tags,
         security,
         summary: "List the tenant's groups",
-        description: `Groups of the tenant's connections with syncToUserManagement on, and detached groups. ${PAGING_NOTE} ${SEARCH_NOTE}`,
+        description: `Groups of the tenant's connections with syncToUserManagement on, and detached groups, each with ${MEMBER_COUNT_NOTE} ${PAGING_NOTE} ${SEARCH_NOTE}`,
         params: tenantParams,
         querystring: tenantGroupsQuery,
-        response: { 200: pageSchema(groupSchema), ...errorResponses(400, 401, 404) },
+        response: { 200: pageSchema(groupDetailSchema), ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => directory.tenantGroups(request.params.tenantId, request.query),
@@ -181,10 +181,10 @@ export const directoryRoutes: FastifyPluginAsync<{ directory: DirectoryService }
         tags,
         security,
         summary: "List a connection's groups",
-        description: `Whatever syncToUserManagement says: a staging connection's data is visible here only. ${PAGING_NOTE} ${SEARCH_NOTE}`,
+        description: `Whatever syncToUserManagement says: a staging connection's data is visible here only. Each group has ${MEMBER_COUNT_NOTE} ${PAGING_NOTE} ${SEARCH_NOTE}`,
         params: idParams,
         querystring: connectionGroupsQuery,
-        response: { 200: pageSchema(groupSchema), ...errorResponses(400, 401, 404) },
+        response: { 200: pageSchema(groupDetailSchema), ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => directory.connectionGroups(request.params.id, request.query),

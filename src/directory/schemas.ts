@@ -44,7 +44,7 @@ const groupRequired = Object.keys(groupProperties) as (keyof typeof groupPropert
 
 export const userSchema = { type: 'object', required: userRequired, properties: userProperties } as const;
 export const groupSchema = { type: 'object', required: groupRequired, properties: groupProperties } as const;
-/** GET /api/v1/groups/{id}: the group and its direct member count. */
+/** A group with its direct member count: the group lists and GET /api/v1/groups/{id}. */
 export const groupDetailSchema = {
   type: 'object',
   required: [...groupRequired, 'memberCount'],
@@ -80,6 +80,13 @@ const search = (fields: string) =>
     maxLength: MAX_SEARCH_LENGTH,
     description: `Text search: case-insensitive, anywhere in ${fields}. % and _ match themselves. Scans the listed scope's rows (no index): for interactive search.`,
   }) as const;
+const ids = {
+  type: 'string',
+  minLength: 1,
+  // 100 ids of up to 64 characters, with their commas.
+  maxLength: 6499,
+  description: 'Only these resources: their ids, comma-separated (at most 100). Unknown ids are left out of the answer.',
+} as const;
 const userSearch = search('userName, displayName, given and family name, externalId or primary email');
 const groupSearch = search('displayName or externalId');
 const userFilters = {
@@ -87,12 +94,13 @@ const userFilters = {
   q: userSearch,
   email: { type: 'string', minLength: 1, maxLength: 320, description: 'The primary email, case-insensitive' },
   updatedSince,
+  ids,
 } as const;
 
 export const tenantUsersQuery = { type: 'object', properties: { ...pagingQuery, connectionId: connectionIdFilter, ...userFilters } } as const;
-export const tenantGroupsQuery = { type: 'object', properties: { ...pagingQuery, connectionId: connectionIdFilter, updatedSince, q: groupSearch } } as const;
+export const tenantGroupsQuery = { type: 'object', properties: { ...pagingQuery, connectionId: connectionIdFilter, updatedSince, q: groupSearch, ids } } as const;
 export const connectionUsersQuery = { type: 'object', properties: { ...pagingQuery, ...userFilters } } as const;
-export const connectionGroupsQuery = { type: 'object', properties: { ...pagingQuery, updatedSince, q: groupSearch } } as const;
+export const connectionGroupsQuery = { type: 'object', properties: { ...pagingQuery, updatedSince, q: groupSearch, ids } } as const;
 export const membersQuery = { type: 'object', properties: { ...pagingQuery } } as const;
 
 export const tenantParams = {

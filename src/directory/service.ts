@@ -31,9 +31,14 @@ export interface ListParams {
   updatedSince?: string;
   /** Text search, case-insensitive, anywhere in the name fields, externalId and (users) primary email. */
   q?: string;
+  /** Comma-separated ids: only these resources (at most MAX_IDS). */
+  ids?: string;
 }
 
-/** A group with its direct member count, as GET /api/v1/groups/{id} returns it. */
+/** How many ids one list request may name. */
+export const MAX_IDS = 100;
+
+/** A group with its direct member count, as the group lists and GET /api/v1/groups/{id} return it. */
 export type DirectoryGroupDetail = DirectoryGroup & { memberCount: number };
 
 /** A member of a group: a user, or a nested group, marked by `type`. */
@@ -48,6 +53,17 @@ function storedInstant(value: string | undefined): string | undefined {
 }
 
 const searchPattern = (q: string | undefined) => (q === undefined ? undefined : containsPattern(q));
+
+/** `ids=a,b,c` as a list of distinct ids; 400 when it names none or more than MAX_IDS. */
+function idList(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const ids = [...new Set(raw.split(',').map((id) => id.trim()).filter(Boolean))];
+  if (ids.length === 0) throw validationFailed('querystring.ids must name at least one id', 'querystring.ids');
+  if (ids.length > MAX_IDS) throw validationFailed(`querystring.ids names ${ids.length} ids; at most ${MAX_IDS}`, 'querystring.ids');
+  const long = ids.find((id) => id.length > 64);
+  if (long !== undefined) throw validationFailed('querystring.ids has an id longer than 64 characters', 'querystring.ids');
+  return ids;
+}
 
 function position(kind: CursorKind, cursor: string | undefined): Position | undefined {
   if (cursor === undefined) return undefined;
@@ -98,17 +114,18 @@ export class DirectoryService {
   }
 
   private async userPage(scope: ListScope, params: ListParams): Promise<Page<DirectoryUser>> {
-    const filter = { active: params.active, email: params.email?.toLowerCase(), updatedSince: storedInstant(params.updatedSince), search: searchPattern(params.q) };
+    const filter = { active: params.active, email: params.email?.toLowerCase(), updatedSince: storedInstant(params.updatedSince), search: searchPattern(params.q), ids: idList(params.ids) };
     const fetched = await this.store.listUsers(scope, filter, { after: position('users', params.cursor), limit: params.limit + 1 });
     const { rows, last } = pageOf(fetched, params.limit);
     return { items: await this.withGroups(scope.tenantId, rows), nextCursor: last ? encodeCursor('users', keyOf(last)) : null };
   }
 
-  private async groupPage(scope: ListScope, params: ListParams): Promise<Page<DirectoryGroup>> {
-    const filter = { updatedSince: storedInstant(params.updatedSince), search: searchPattern(params.q) };
+  private async groupPage(scope: ListScope, params: ListParams): Promise<Page<DirectoryGroupDetail>> {
+    const filter = { updatedSince: storedInstant(params.updatedSince), search: searchPattern(params.q), ids: idList(params.ids) };
     const fetched = await this.store.listGroups(scope, filter, { after: position('groups', params.cursor), limit: params.limit + 1 });
     const { rows, last } = pageOf(fetched, params.limit);
-    return { items: rows.map(toDirectoryGroup), nextCursor: last ? encodeCursor('groups', keyOf(last)) : null };
+    const counts = await this.store.memberCounts(scope.tenantId, rows.map((row) => row.id));
+    return { items: rows.map((row) => ({ ...toDirectoryGroup(row), memberCount: counts.get(row.id) ?? 0 })), nextCursor: last ? encodeCursor('groups', keyOf(last)) : null };
   }
 
   async tenantUsers(tenantId: string, params: ListParams): Promise<Page<DirectoryUser>> {
@@ -116,7 +133,7 @@ export class DirectoryService {
     return this.userPage({ tenantId, connectionId: params.connectionId, directoryOnly: true }, params);
   }
 
-  async tenantGroups(tenantId: string, params: ListParams): Promise<Page<DirectoryGroup>> {
+  async tenantGroups(tenantId: string, params: ListParams): Promise<Page<DirectoryGroupDetail>> {
     await this.requireTenant(tenantId);
     return this.groupPage({ tenantId, connectionId: params.connectionId, directoryOnly: true }, params);
   }
@@ -159,7 +176,7 @@ export class DirectoryService {
     return this.userPage(await this.connectionScope(connectionId), params);
   }
 
-  async connectionGroups(connectionId: string, params: ListParams): Promise<Page<DirectoryGroup>> {
+  async connectionGroups(connectionId: string, params: ListParams): Promise<Page<DirectoryGroupDetail>> {
     return this.groupPage(await this.connectionScope(connectionId), params);
   }
 
@@ -183,7 +200,8 @@ export class DirectoryService {
 
   async group(id: string): Promise<DirectoryGroupDetail> {
     const row = await this.requireGroup(id);
-    return { ...toDirectoryGroup(row), memberCount: await this.store.countMembers(row.tenant_id, row.id) };
+    const counts = await this.store.memberCounts(row.tenant_id, [row.id]);
+    return { ...toDirectoryGroup(row), memberCount: counts.get(row.id) ?? 0 };
   }
 
   /** A page of a group's direct members, users and nested groups, in member id order. */

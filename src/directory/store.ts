@@ -30,6 +30,8 @@ export interface UserFilter {
   updatedSince?: string;
   /** A LIKE pattern from `containsPattern` (src/directory/search.ts). */
   search?: string;
+  /** Only these ids. */
+  ids?: readonly string[];
 }
 
 /** Filters of the group list. */
@@ -37,6 +39,8 @@ export interface GroupFilter {
   updatedSince?: string;
   /** A LIKE pattern from `containsPattern` (src/directory/search.ts). */
   search?: string;
+  /** Only these ids. */
+  ids?: readonly string[];
 }
 
 /** One page request: rows strictly after `after`, at most `limit`. */
@@ -113,6 +117,7 @@ export class DirectoryStore {
     if (filter.active !== undefined) query = query.where('active', '=', filter.active ? 1 : 0);
     if (filter.email !== undefined) query = query.where('email_norm', '=', filter.email);
     if (filter.search !== undefined) query = query.where((eb) => userMatches(eb, filter.search!));
+    if (filter.ids !== undefined) query = query.where('id', 'in', [...filter.ids]);
     return query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
   }
 
@@ -122,6 +127,7 @@ export class DirectoryStore {
       .selectAll()
       .where((eb) => listConditions(common(eb), scope, filter.updatedSince, page.after));
     if (filter.search !== undefined) query = query.where((eb) => groupMatches(eb, filter.search!));
+    if (filter.ids !== undefined) query = query.where('id', 'in', [...filter.ids]);
     return query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
   }
 
@@ -157,15 +163,18 @@ export class DirectoryStore {
     return rows;
   }
 
-  /** How many direct members (users and nested groups) a group has; a range of the membership primary key. */
-  async countMembers(tenantId: string, groupId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('scim_group_members')
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('tenant_id', '=', tenantId)
-      .where('group_id', '=', groupId)
-      .executeTakeFirst();
-    return Number(row?.count ?? 0);
+  /**
+   * How many direct members (users and nested groups) each of these groups of the tenant has, from
+   * the counts triggers keep (migration 0017): one primary-key read per group, whatever its size.
+   * A group without members may have no count row: 0.
+   */
+  async memberCounts(tenantId: string, groupIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>(groupIds.map((id) => [id, 0]));
+    for (const part of chunks([...new Set(groupIds)], 500)) {
+      const rows = await this.db.selectFrom('scim_member_counts').select(['group_id', 'n']).where('tenant_id', '=', tenantId).where('group_id', 'in', part).execute();
+      for (const row of rows) out.set(row.group_id, Number(row.n));
+    }
+    return out;
   }
 
   /** Membership rows of a group, by member id (the primary key's order), after `afterId`. */

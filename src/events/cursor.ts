@@ -8,6 +8,14 @@ export interface FeedPosition {
 
 export const FEED_START: FeedPosition = { txOrder: -1, seq: 0 };
 
+/** After every event: where a newest-first read starts. */
+export const FEED_END: FeedPosition = { txOrder: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER };
+
+/** The two directions the feed is read in. */
+export const FEED_ORDERS = ['asc', 'desc'] as const;
+/** Oldest first (`asc`, the order webhooks deliver in) or newest first (`desc`). */
+export type FeedOrder = (typeof FEED_ORDERS)[number];
+
 export function encodeCursor(position: FeedPosition): string {
   return Buffer.from(`${position.txOrder}.${position.seq}`, 'utf8').toString('base64url');
 }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { validationFailed } from '../http/api-errors.js';
 import { environmentSecurity, errorResponses } from '../http/schemas.js';
 import type { EventService } from './service.js';
+import { FEED_ORDERS, type FeedOrder } from './cursor.js';
 import { EVENT_TYPES, type EventType } from './types.js';
 
 const eventSchema = {
@@ -29,19 +30,20 @@ function parseTypes(raw: string | undefined): EventType[] | undefined {
 }
 
 export const eventRoutes: FastifyPluginAsync<{ events: EventService }> = async (app, { events }) => {
-  app.get<{ Querystring: { after?: string; limit: number; types?: string; tenantId?: string } }>(
+  app.get<{ Querystring: { after?: string; order: FeedOrder; limit: number; types?: string; tenantId?: string } }>(
     '/api/v1/events',
     {
       schema: {
         tags: ['events'],
         summary: 'Read the event feed in order',
         description:
-          'Events are strictly ordered: pass nextCursor as `after` to continue. An empty page keeps the cursor, so polling with it never skips or repeats an event.',
+          'Events are strictly ordered: pass nextCursor as `after` to continue. An empty page keeps the cursor, so polling with it never skips or repeats an event. `order=desc` reads newest first: its nextCursor continues to older events.',
         security: environmentSecurity,
         querystring: {
           type: 'object',
           properties: {
             after: { type: 'string', maxLength: 200 },
+            order: { type: 'string', enum: [...FEED_ORDERS], default: 'asc', description: 'asc: oldest first (the feed order webhooks deliver in); desc: newest first' },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
             types: { type: 'string', maxLength: 1000, description: 'Comma-separated event types' },
             tenantId: { type: 'string', maxLength: 128 },
@@ -53,6 +55,6 @@ export const eventRoutes: FastifyPluginAsync<{ events: EventService }> = async (
         },
       },
     },
-    async (request) => events.page({ after: request.query.after, limit: request.query.limit, tenantId: request.query.tenantId, types: parseTypes(request.query.types) }),
+    async (request) => events.page({ after: request.query.after, order: request.query.order, limit: request.query.limit, tenantId: request.query.tenantId, types: parseTypes(request.query.types) }),
   );
 };

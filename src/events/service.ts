@@ -2,7 +2,7 @@
 import type { Db } from '../db/open.js';
 import { validationFailed } from '../http/api-errors.js';
 import type { Job } from '../jobs/scheduler.js';
-import { FEED_START, decodeCursor, encodeCursor } from './cursor.js';
+import { FEED_END, FEED_START, decodeCursor, encodeCursor, type FeedOrder } from './cursor.js';
 import { EventStore, toEvent } from './store.js';
 import type { EventType, RollcallEvent } from './types.js';
 
@@ -22,10 +22,12 @@ export class EventService {
     this.store = new EventStore(db.kysely, db.dialect);
   }
 
-  async page(query: { after?: string; limit: number; tenantId?: string; types?: EventType[] }): Promise<EventPage> {
-    const after = query.after ? decodeCursor(query.after) : FEED_START;
+  /** A page of the feed; `order` desc reads newest first, and its cursors continue to older events. */
+  async page(query: { after?: string; order?: FeedOrder; limit: number; tenantId?: string; types?: EventType[] }): Promise<EventPage> {
+    const order = query.order ?? 'asc';
+    const after = query.after ? decodeCursor(query.after) : order === 'asc' ? FEED_START : FEED_END;
     if (!after) throw validationFailed('after is not a cursor returned by this API', 'querystring.after');
-    const rows = await this.store.list({ after, limit: query.limit, tenantId: query.tenantId, types: query.types });
+    const rows = await this.store.list({ after, order, limit: query.limit, tenantId: query.tenantId, types: query.types });
     const last = rows.at(-1);
     return { items: rows.map(toEvent), nextCursor: encodeCursor(last ? { txOrder: last.tx_order, seq: last.seq } : after) };
   }

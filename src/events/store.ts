@@ -10,7 +10,7 @@ import { TX_ORDER } from '../db/event-log.js';
 import { insertRows, type InsertSink } from '../db/prepared-insert.js';
 import type { Database, EventsTable } from '../db/tables.js';
 import { chunks } from '../scim/store/scope.js';
-import type { FeedPosition } from './cursor.js';
+import type { FeedOrder, FeedPosition } from './cursor.js';
 import type { EventType, NewEvent, RollcallEvent } from './types.js';
 
 // Statements that write events without this store name the column alike (src/db/postgres/member-change.ts).
@@ -18,9 +18,11 @@ export { TX_ORDER } from '../db/event-log.js';
 
 export type EventRow = Selectable<EventsTable>;
 
-/** Events after a position, optionally by tenant and types. */
+/** Events after a position in the order read, optionally by tenant and types. */
 export interface FeedQuery {
   after: FeedPosition;
+  /** Oldest first when absent. */
+  order?: FeedOrder;
   limit: number;
   tenantId?: string;
   types?: readonly EventType[];
@@ -64,18 +66,23 @@ export class EventStore {
     else for (const part of chunks(rows, 200)) await insertRows(this.db, this.dialect, 'events', part, [TX_ORDER]);
   }
 
-  /** A page of the feed after `query.after`, in feed order. */
+  /**
+   * A page of the feed after `query.after` in the order asked: oldest first (later positions), or
+   * newest first (earlier positions). Either way only settled events, so nothing appears later
+   * behind a position a reader has passed.
+   */
   list(query: FeedQuery): Promise<EventRow[]> {
     const { after } = query;
+    const [beyond, direction] = query.order !== 'desc' ? (['>', 'asc'] as const) : (['<', 'desc'] as const);
     let select = this.dialect.eventLog.settled(
       this.db
         .selectFrom('events')
         .selectAll()
-        .where((eb) => eb.or([eb('tx_order', '>', after.txOrder), eb.and([eb('tx_order', '=', after.txOrder), eb('seq', '>', after.seq)])])),
+        .where((eb) => eb.or([eb('tx_order', beyond, after.txOrder), eb.and([eb('tx_order', '=', after.txOrder), eb('seq', beyond, after.seq)])])),
     );
     if (query.tenantId !== undefined) select = select.where('tenant_id', '=', query.tenantId);
     if (query.types && query.types.length > 0) select = select.where('type', 'in', [...query.types]);
-    return select.orderBy('tx_order').orderBy('seq').limit(query.limit).execute();
+    return select.orderBy('tx_order', direction).orderBy('seq', direction).limit(query.limit).execute();
   }
 
   /**

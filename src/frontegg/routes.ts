@@ -8,7 +8,6 @@
  * they need.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { AuditService } from '../audit/service.js';
 import { connectionRoutes } from '../connections/routes.js';
 import type { ConnectionService } from '../connections/service.js';
 import type { DirectoryService } from '../directory/service.js';
@@ -22,12 +21,11 @@ export const FRONTEGG_PREFIX = '/frontegg';
 /** What the Frontegg-compatible routes need. */
 export interface FronteggRouteOptions {
   connections: ConnectionService;
-  audit: AuditService;
   directory: DirectoryService;
   groupRoles: GroupRoleService;
 }
 
-export const fronteggRoutes: FastifyPluginAsync<FronteggRouteOptions> = async (app, { connections, audit, directory, groupRoles }) => {
+export const fronteggRoutes: FastifyPluginAsync<FronteggRouteOptions> = async (app, { connections, directory, groupRoles }) => {
   const groups = new FronteggGroupService(directory, groupRoles);
   await app.register(fronteggGroupRoutes, { groups });
 
@@ -37,7 +35,7 @@ export const fronteggRoutes: FastifyPluginAsync<FronteggRouteOptions> = async (a
       prefixed.addHook('onRoute', (route) => {
         route.schema = { ...route.schema, hide: true };
       });
-      await prefixed.register(connectionRoutes, { connections, audit });
+      await prefixed.register(connectionRoutes, { connections });
       await prefixed.register(fronteggGroupRoutes, { groups });
     },
     { prefix: FRONTEGG_PREFIX },

@@ -12,7 +12,7 @@ export type TrustProxy = boolean | string[];
 
 /** Abuse limits, client addresses and browser headers. */
 export interface ProtectionConfig {
-  /** SCIM requests per second per connection and process (SCIM_RATE_LIMIT); 0 turns the limit off. */
+  /** SCIM requests per second per connection, across every process on the database (SCIM_RATE_LIMIT); 0 turns the limit off. */
   readonly scimRateLimit: number;
   /** Requests a connection may send at once before the rate applies (SCIM_RATE_BURST). */
   readonly scimRateBurst: number;

@@ -7,7 +7,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError, forbidden } from '../scim/errors.js';
 import { allowedBy } from './ip-allowlist.js';
-import type { TokenBuckets } from './token-bucket.js';
+import type { RateLimit } from './shared-rate-limit.js';
 import type { WorkBudgets } from './work-budget.js';
 
 /**
@@ -19,8 +19,8 @@ export const RESPONSE_BYTES_PER_MS = 16 * 1024;
 
 /** What the guard needs. */
 export interface ScimGuardOptions {
-  /** Per-connection request buckets; undefined when SCIM_RATE_LIMIT is 0. */
-  rate?: TokenBuckets;
+  /** The per-connection request rate, across processes (src/limits/shared-rate-limit.ts); undefined when SCIM_RATE_LIMIT is 0. */
+  rate?: RateLimit;
   /** Per-connection work budgets and requests in flight; undefined when both limits are off. */
   work?: WorkBudgets;
   /** Records that a token was used (cheaply: see ConnectionTokenService.touch). */
@@ -57,7 +57,9 @@ export function scimGuard(options: ScimGuardOptions) {
       throw forbidden(`This SCIM connection accepts requests only from its IP allowlist, which does not include ${request.ip}`);
     }
     if (options.rate) {
-      const taken = options.rate.take(scim.connectionId);
+      // Answered at once, unless this process must first take more tokens from the connection's shared bucket.
+      const pending = options.rate.take(scim);
+      const taken = pending instanceof Promise ? await pending : pending;
       if (!taken.ok) throw tooMany('Too many requests for this SCIM connection', taken.retryAfterSeconds);
     }
     if (options.work) admitWork(options.work, request, reply, scim.connectionId);

@@ -1,6 +1,7 @@
 /**
- * In-process token buckets, one per key (a SCIM connection). Each process keeps its own: with N
- * instances behind a load balancer a connection may send up to N × the configured rate.
+ * In-process token buckets, one per key (a SCIM connection). They limit a connection in one process
+ * only: the SCIM rate limit uses them while the shared buckets in the database cannot be reached
+ * (src/limits/shared-rate-limit.ts).
  */
 
 /** The outcome of taking one token: allowed, or how long until the next token. */

@@ -8,12 +8,13 @@ import { BUCKETS, MAX_BUCKETS, type Bucket } from './timeseries.js';
 
 const entrySchema = {
   type: 'object',
-  required: ['id', 'at', 'tenantId', 'connectionId', 'method', 'path', 'query', 'status', 'durationMs', 'scimType', 'detail', 'userAgent', 'body'],
+  required: ['id', 'at', 'tenantId', 'connectionId', 'connectionName', 'method', 'path', 'query', 'status', 'durationMs', 'scimType', 'detail', 'userAgent', 'body'],
   properties: {
     id: { type: 'integer' },
     at: { type: 'string', format: 'date-time' },
     tenantId: { type: 'string' },
     connectionId: { type: 'string' },
+    connectionName: { type: ['string', 'null'], description: 'The connection’s name when the request was logged (it may have been deleted since)' },
     method: { type: 'string' },
     path: { type: 'string' },
     query: { type: ['string', 'null'] },
@@ -102,9 +103,10 @@ export const monitoringRoutes: FastifyPluginAsync<{ monitoring: MonitoringServic
                 type: 'array',
                 items: {
                   type: 'object',
-                  required: ['connectionId', 'tenantId', 'requests', 'errors', 'lastRequestAt', 'lastSuccessAt', 'lastError'],
+                  required: ['connectionId', 'connectionName', 'tenantId', 'requests', 'errors', 'lastRequestAt', 'lastSuccessAt', 'lastError'],
                   properties: {
                     connectionId: { type: 'string' },
+                    connectionName: { type: ['string', 'null'], description: 'The name on the connection’s latest logged request (it may have been deleted since)' },
                     tenantId: { type: 'string' },
                     requests: { type: 'integer' },
                     errors: { type: 'integer' },

@@ -12,6 +12,8 @@ export interface RequestLogEntry {
   at: string;
   tenantId: string;
   connectionId: string;
+  /** The connection's name when the request was logged: names a connection deleted since. */
+  connectionName: string | null;
   method: string;
   path: string;
   query: string | null;
@@ -35,6 +37,7 @@ function toEntry(row: RequestLogRow): RequestLogEntry {
     at: row.created_at,
     tenantId: row.tenant_id,
     connectionId: row.connection_id,
+    connectionName: row.connection_name,
     method: row.method,
     path: row.path,
     query: row.query,

@@ -22,6 +22,8 @@ export interface LogQuery {
 /** A connection's request counts and latest outcomes. */
 export interface ConnectionSummary {
   connectionId: string;
+  /** The name on the connection's latest row that has one: names a connection deleted since. */
+  connectionName: string | null;
   tenantId: string;
   requests: number;
   errors: number;
@@ -56,11 +58,11 @@ export class RequestLogStore {
     await this.dialect.requestLog.insert(this.db, storable);
   }
 
-  /** The tenant of each existing connection among `ids`. */
-  async tenantsOf(ids: readonly string[]): Promise<Map<string, string>> {
+  /** The tenant and name of each existing connection among `ids`. */
+  async connectionsOf(ids: readonly string[]): Promise<Map<string, { tenantId: string; name: string }>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.selectFrom('connections').select(['id', 'tenant_id']).where('id', 'in', [...ids]).execute();
-    return new Map(rows.map((r) => [r.id, r.tenant_id]));
+    const rows = await this.db.selectFrom('connections').select(['id', 'tenant_id', 'connection_name']).where('id', 'in', [...ids]).execute();
+    return new Map(rows.map((r) => [r.id, { tenantId: r.tenant_id, name: r.connection_name }]));
   }
 
   list(query: LogQuery): Promise<RequestLogRow[]> {
@@ -92,18 +94,21 @@ export class RequestLogStore {
         sql<string | null>`max(created_at)`.as('last_request_at'),
         sql<string | null>`max(case when status < 400 then created_at end)`.as('last_success_at'),
         sql<number | null>`max(case when status >= 400 then seq end)`.as('last_error_seq'),
+        sql<number | null>`max(case when connection_name is not null then seq end)`.as('last_named_seq'),
       ])
       .where('created_at', '>=', since)
       .groupBy(['connection_id', 'tenant_id']);
     if (tenantId !== undefined) select = select.where('tenant_id', '=', tenantId);
     const rows = await select.execute();
-    const errorSeqs = rows.map((r) => r.last_error_seq).filter((s): s is number => s !== null).map(Number);
-    const errors = errorSeqs.length > 0 ? await this.db.selectFrom('request_logs').selectAll().where('seq', 'in', errorSeqs).execute() : [];
-    const bySeq = new Map(errors.map((e) => [Number(e.seq), e]));
+    // The rows of each connection's last error and of its last name, read in one query.
+    const seqs = [...new Set(rows.flatMap((r) => [r.last_error_seq, r.last_named_seq]).filter((s): s is number => s !== null).map(Number))];
+    const picked = seqs.length > 0 ? await this.db.selectFrom('request_logs').selectAll().where('seq', 'in', seqs).execute() : [];
+    const bySeq = new Map(picked.map((e) => [Number(e.seq), e]));
     return rows.map((r) => {
       const e = r.last_error_seq === null ? undefined : bySeq.get(Number(r.last_error_seq));
       return {
         connectionId: r.connection_id,
+        connectionName: r.last_named_seq === null ? null : (bySeq.get(Number(r.last_named_seq))?.connection_name ?? null),
         tenantId: r.tenant_id,
         requests: Number(r.requests),
         errors: Number(r.errors),

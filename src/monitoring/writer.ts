@@ -5,8 +5,11 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { NewRequestLog, RequestLogStore } from './store.js';
 
-/** A log row before its tenant is known (401s carry only the connection id of the URL). */
-export type PendingLog = Omit<NewRequestLog, 'tenant_id'> & { tenant_id: string | null };
+/**
+ * A log row before its tenant is known (401s carry only the connection id of the URL) and before
+ * the connection's name is added at the flush.
+ */
+export type PendingLog = Omit<NewRequestLog, 'tenant_id' | 'connection_name'> & { tenant_id: string | null };
 
 const FLUSH_INTERVAL_MS = 250;
 const FLUSH_AT_ROWS = 500;
@@ -68,12 +71,13 @@ export class RequestLogWriter {
 
   private async write(rows: PendingLog[]): Promise<void> {
     try {
-      const unknown = [...new Set(rows.filter((r) => r.tenant_id === null).map((r) => r.connection_id))];
-      const tenants = await this.store.tenantsOf(unknown);
+      // One read per flush names every connection of the flush, so the log still names one deleted later.
+      const connections = await this.store.connectionsOf([...new Set(rows.map((r) => r.connection_id))]);
       // A request for a connection that does not exist (scanning noise) belongs to no tenant: not kept.
       const complete = rows.flatMap((r) => {
-        const tenant = r.tenant_id ?? tenants.get(r.connection_id);
-        return tenant ? [{ ...r, tenant_id: tenant }] : [];
+        const connection = connections.get(r.connection_id);
+        const tenant = r.tenant_id ?? connection?.tenantId;
+        return tenant ? [{ ...r, tenant_id: tenant, connection_name: connection?.name ?? null }] : [];
       });
       await this.store.insert(complete);
       if (this.dropped > 0) {

@@ -158,6 +158,21 @@ export class RoleService {
     });
   }
 
+  /**
+   * The effective roles of a person who is a user of the tenant directory, for a user token
+   * (src/user-tokens): `not_found` unless the user belongs to the tenant and to a connection that
+   * syncs to user management (a staging connection's users are not in the app's view); `inactive`
+   * once its identity provider deactivated it, or its connection was deleted (detached: no identity
+   * provider can take its roles away any more).
+   */
+  async rolesOfDirectoryUser(tenantId: string, userId: string): Promise<{ roles: string[] } | { refused: 'not_found' | 'inactive' }> {
+    const user = await this.store.findUser(tenantId, userId);
+    if (!user || (user.detached !== 1 && user.syncToUserManagement !== 1)) return { refused: 'not_found' };
+    if (user.detached === 1 || user.active !== 1) return { refused: 'inactive' };
+    const roles = (await this.effectiveRoles(tenantId, [userId])).get(userId) ?? [];
+    return { roles };
+  }
+
   /** Each user's effective roles: the default role plus the roles mapped to its direct groups. */
   async effectiveRoles(tenantId: string, userIds: readonly string[]): Promise<Map<string, string[]>> {
     if (userIds.length === 0) return new Map();

@@ -84,6 +84,20 @@ export class RoleStore {
       .executeTakeFirst();
   }
 
+  /**
+   * A user of the tenant, with whether it is active, detached, and whether its connection syncs to
+   * user management (null once the connection is gone).
+   */
+  findUser(tenantId: string, userId: string) {
+    return this.db
+      .selectFrom('scim_users as u')
+      .leftJoin('connections as c', (join) => join.onRef('c.id', '=', 'u.connection_id').onRef('c.tenant_id', '=', 'u.tenant_id'))
+      .select(['u.id', 'u.active', 'u.detached', 'c.sync_to_user_management as syncToUserManagement'])
+      .where('u.id', '=', userId)
+      .where('u.tenant_id', '=', tenantId)
+      .executeTakeFirst();
+  }
+
   /** The role keys mapped to a group (primary-key lookup). */
   async groupRoleKeys(groupId: string): Promise<string[]> {
     const rows = await this.db.selectFrom('group_roles').select('role_key').where('group_id', '=', groupId).orderBy('role_key').execute();

@@ -4,8 +4,8 @@
  * tokens by naming the permission it needs in its `config.selfService`; on every other route a
  * user token is answered 401, exactly as before. On an opted-in route the checks run before the
  * body is read: a valid token (401), the builder switch (403), the permission (403), and no other
- * tenant named in `frontegg-tenant-id`, `x-tenant-id` or `?tenantId=` (403). A portal session
- * cookie (src/sessions/cookie-auth.ts) goes through the same checks.
+ * tenant named in `frontegg-tenant-id`, `x-tenant-id`, `?tenantId=` or a `{tenantId}` path segment
+ * (403). A portal session cookie (src/sessions/cookie-auth.ts) goes through the same checks.
  */
 import type { FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../http/api-errors.js';
@@ -16,7 +16,7 @@ import type { SelfServiceCaller } from './caller.js';
 
 export const SELF_SERVICE_DISABLED = 'SCIM provisioning is not enabled for self-service';
 
-/** Every tenant the request names, in its headers or query. */
+/** Every tenant the request names, in its headers, query or path (`/api/v1/tenants/{tenantId}/…`). */
 function namedTenants(request: FastifyRequest): string[] {
   const out: string[] = [];
   for (const header of ['frontegg-tenant-id', 'x-tenant-id']) {
@@ -25,6 +25,8 @@ function namedTenants(request: FastifyRequest): string[] {
   }
   const query = (request.query ?? {}) as Record<string, unknown>;
   for (const value of [query.tenantId].flat()) if (typeof value === 'string' && value !== '') out.push(value);
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  if (typeof params.tenantId === 'string') out.push(params.tenantId);
   return out;
 }
 

@@ -13,6 +13,7 @@ import type { TenantStore } from '../tenants/store.js';
 import { userTokenRoutes } from '../user-tokens/routes.js';
 import { UserTokenService } from '../user-tokens/service.js';
 import { SigningKeys } from '../user-tokens/signing-key.js';
+import { SigningKeyStore } from '../user-tokens/store.js';
 
 /** The services behind self-service and its management. */
 export interface SelfServiceServices {
@@ -26,7 +27,7 @@ export interface SelfServiceServices {
 export function buildSelfServiceServices(config: Config, db: Db, tenants: TenantStore): SelfServiceServices {
   const roles = new RoleService(db);
   const audit = new AuditService(db.kysely);
-  const keys = new SigningKeys(db.kysely, config.userTokens.signingKey);
+  const keys = new SigningKeys(new SigningKeyStore(db.kysely, config.encryption), config.userTokens.signingKey);
   return {
     roles,
     groupRoles: new GroupRoleService(db),

@@ -10,7 +10,7 @@ import type { CookieAuthenticator } from '../auth/guard.js';
 import { unauthorized } from '../http/api-errors.js';
 import { admitSelfServiceCaller, selfServicePermission } from '../self-service/guard.js';
 import type { SettingsService } from '../settings/service.js';
-import { DASHBOARD_COOKIE, PORTAL_COOKIE, parseCookies } from './cookies.js';
+import { DASHBOARD_COOKIE, PORTAL_COOKIE } from './cookies.js';
 import { checkCsrf } from './csrf.js';
 import type { SessionService } from './service.js';
 
@@ -21,14 +21,15 @@ export const SESSION_KIND_HEADER = 'x-rollcall-session';
  * Builds the authenticator. A vendor's staff may have both cookies in one browser (signed in to the
  * dashboard, then opened a customer's portal): each page names its session in `x-rollcall-session`,
  * so the portal acts as the customer's admin and never with the dashboard's rights. Without the
- * header the dashboard session wins, as it holds every right the portal session has.
+ * header the dashboard session wins, as it holds every right the portal session has. The cookies are
+ * read from `request.cookies`: register @fastify/cookie (registerSessionCookies) in the scope first.
  */
 export function sessionCookieAuthenticator(deps: { sessions: SessionService; settings: SettingsService; publicUrl: string }): CookieAuthenticator {
   return async function authenticateSessionCookie(request: FastifyRequest): Promise<boolean> {
-    const cookies = parseCookies(request.headers.cookie);
+    const { cookies } = request;
     const wanted = request.headers[SESSION_KIND_HEADER];
-    const dashboardToken = wanted === 'portal' ? undefined : cookies.get(DASHBOARD_COOKIE);
-    const portalToken = wanted === 'dashboard' ? undefined : cookies.get(PORTAL_COOKIE);
+    const dashboardToken = wanted === 'portal' ? undefined : cookies[DASHBOARD_COOKIE];
+    const portalToken = wanted === 'dashboard' ? undefined : cookies[PORTAL_COOKIE];
     if (dashboardToken === undefined && portalToken === undefined) return false;
 
     const dashboard = await deps.sessions.dashboard(dashboardToken);

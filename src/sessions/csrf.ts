@@ -2,6 +2,14 @@
  * CSRF defences of cookie-authenticated requests: a per-session token in `x-csrf-token` and, when the
  * browser names one, an Origin that is Rollcall's own. A bearer token needs neither (a browser never
  * adds `Authorization` on its own), so these checks run only where a cookie authenticated the request.
+ *
+ * Not @fastify/csrf-protection: measured with 8.0.2 (@fastify/csrf 8.1.1), each `reply.generateCsrf()`
+ * gives a new 52-character token (`salt-hash`, a fresh 8-character salt per call), so GET /ui/session and
+ * GET /ui/portal/session could no longer answer the token the sign-in answered, and the one 43-character
+ * token per session that the UI keeps (web/src/shared/api.ts) and test/sessions pin would change. Its
+ * secret lives in a cookie of its own (`_csrf`), or in @fastify/session's or @fastify/secure-session's
+ * session, none of which Rollcall has; a second cookie would also have to be `SameSite=None; Partitioned`
+ * for the framed portal. The token below needs neither: it is derived from the session's own secret.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';

@@ -10,7 +10,7 @@ import { errorResponses } from '../http/schemas.js';
 import type { PortalTheme } from '../settings/portal-theme.js';
 import type { SettingsService } from '../settings/service.js';
 import { MAX_TOKEN_LENGTH } from '../user-tokens/jwt.js';
-import { DASHBOARD_COOKIE, PORTAL_COOKIE, dashboardCookieScope, parseCookies, portalCookieScope, serializeCookie, type CookieScope } from './cookies.js';
+import { SESSION_COOKIES, registerSessionCookies, sessionCookieOptions } from './cookies.js';
 import { checkCsrf, checkOrigin } from './csrf.js';
 import type { DashboardSession, PortalSession, SessionKind, SessionService } from './service.js';
 
@@ -28,10 +28,11 @@ const tags = ['web UI sessions'];
 
 const dashboardSchema = {
   type: 'object',
-  required: ['kind', 'clientId', 'csrfToken', 'expiresAt'],
+  required: ['kind', 'clientId', 'credentialName', 'csrfToken', 'expiresAt'],
   properties: {
     kind: { type: 'string', enum: ['dashboard'] },
     clientId: { type: 'string' },
+    credentialName: { type: 'string', description: "The vendor credential's name (`rollcall credentials create --name`); may be empty" },
     csrfToken: { type: 'string', description: 'Send as x-csrf-token on every unsafe request authenticated by the cookie' },
     expiresAt: { type: 'string', format: 'date-time' },
   },
@@ -61,6 +62,7 @@ const portalSchema = {
 const dashboardBody = (session: DashboardSession) => ({
   kind: session.kind,
   clientId: session.principal.clientId,
+  credentialName: session.principal.name,
   csrfToken: session.csrfToken,
   expiresAt: session.expiresAt,
 });
@@ -81,11 +83,12 @@ const portalBody = (session: PortalSession, scimProvisioning: boolean, theme: Po
 const secondsUntil = (expiresAt: string) => Math.ceil((Date.parse(expiresAt) - Date.now()) / 1000);
 
 export const sessionRoutes: FastifyPluginAsync<SessionRouteOptions> = async (app, { sessions, settings, publicUrl, frameAncestors: ancestors }) => {
-  const https = publicUrl.startsWith('https:');
-  const cookie = { dashboard: { name: DASHBOARD_COOKIE, scope: dashboardCookieScope(https) }, portal: { name: PORTAL_COOKIE, scope: portalCookieScope(https) } } satisfies Record<SessionKind, { name: string; scope: CookieScope }>;
+  await registerSessionCookies(app);
+  const cookieOptions = sessionCookieOptions(publicUrl.startsWith('https:'));
   const setCookie = (reply: FastifyReply, kind: SessionKind, token: string, maxAgeSeconds: number) =>
-    reply.header('set-cookie', serializeCookie(cookie[kind].name, token, cookie[kind].scope, maxAgeSeconds));
-  const cookieToken = (request: FastifyRequest, kind: SessionKind) => parseCookies(request.headers.cookie).get(cookie[kind].name);
+    reply.setCookie(SESSION_COOKIES[kind], token, { ...cookieOptions[kind], maxAge: Math.max(0, maxAgeSeconds) });
+  const clearCookie = (reply: FastifyReply, kind: SessionKind) => reply.clearCookie(SESSION_COOKIES[kind], cookieOptions[kind]);
+  const cookieToken = (request: FastifyRequest, kind: SessionKind) => request.cookies[SESSION_COOKIES[kind]];
 
   /** Sign-out of either kind: CSRF-checked when the session is live; the cookie is cleared in any case. */
   async function signOut(request: FastifyRequest, reply: FastifyReply, kind: SessionKind) {
@@ -93,7 +96,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionRouteOptions> = async (app
     const session = kind === 'dashboard' ? await sessions.dashboard(token) : await sessions.portal(token);
     if (session) checkCsrf(request, session.csrfToken, publicUrl);
     await sessions.close(kind, token);
-    return setCookie(reply, kind, '', 0).code(204).send();
+    return clearCookie(reply, kind).code(204).send();
   }
 
   app.post<{ Body: { clientId: string; secret: string } }>(
@@ -127,11 +130,26 @@ export const sessionRoutes: FastifyPluginAsync<SessionRouteOptions> = async (app
     },
   );
 
-  app.get('/ui/session', { schema: { tags, summary: 'The signed-in dashboard session', response: { 200: dashboardSchema, ...errorResponses(401) } } }, async (request) => {
-    const session = await sessions.dashboard(cookieToken(request, 'dashboard'));
-    if (!session) throw unauthorized('No dashboard session; sign in');
-    return dashboardBody(session);
-  });
+  app.get(
+    '/ui/session',
+    {
+      schema: {
+        tags,
+        summary: 'The signed-in dashboard session',
+        description: '204 when the request carries no dashboard session cookie (nobody signed in); 401 when it carries one that opens no live session.',
+        response: { 200: dashboardSchema, 204: { type: 'null', description: 'Nobody is signed in' }, ...errorResponses(401) },
+      },
+    },
+    async (request, reply) => {
+      const token = cookieToken(request, 'dashboard');
+      // The sign-in page asks on every load: having no session is an answer, not an error. A cookie that
+      // opens nothing stays a 401, which the failed-authentication throttle counts (src/limits/auth-throttle.ts).
+      if (!token) return reply.code(204).send();
+      const session = await sessions.dashboard(token);
+      if (!session) throw unauthorized('No dashboard session; sign in');
+      return dashboardBody(session);
+    },
+  );
 
   app.delete(
     '/ui/session',

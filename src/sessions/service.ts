@@ -110,7 +110,7 @@ export class SessionService {
     if (!row || !constantTimeEqual(row.tokenHash, hash)) return undefined;
     return {
       kind: 'dashboard',
-      principal: { kind: 'environment', credentialId: row.credentialId, clientId: row.clientId },
+      principal: { kind: 'environment', credentialId: row.credentialId, clientId: row.clientId, name: row.name },
       csrfToken: csrfTokenOf(token),
       expiresAt: row.expiresAt,
     };

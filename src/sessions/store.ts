@@ -13,12 +13,12 @@ export class SessionStore {
     await this.db.insertInto('ui_sessions').values(row).execute();
   }
 
-  /** The dashboard session with this hash if it has not expired at `now`, with its credential's clientId. */
+  /** The dashboard session with this hash if it has not expired at `now`, with its credential's clientId and name. */
   findLiveDashboard(tokenHash: string, now: string) {
     return this.db
       .selectFrom('ui_sessions')
       .innerJoin('vendor_credentials', 'vendor_credentials.id', 'ui_sessions.credential_id')
-      .select(['ui_sessions.token_hash as tokenHash', 'ui_sessions.expires_at as expiresAt', 'vendor_credentials.id as credentialId', 'vendor_credentials.client_id as clientId'])
+      .select(['ui_sessions.token_hash as tokenHash', 'ui_sessions.expires_at as expiresAt', 'vendor_credentials.id as credentialId', 'vendor_credentials.client_id as clientId', 'vendor_credentials.name'])
       .where('ui_sessions.token_hash', '=', tokenHash)
       .where('ui_sessions.kind', '=', 'dashboard')
       .where('ui_sessions.expires_at', '>', now)

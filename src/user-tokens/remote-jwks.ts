@@ -5,14 +5,18 @@
  * key the set lacks — at most once per COOLDOWN_MS, so tokens with made-up `kid`s cannot make Rollcall
  * hammer the provider. Rollcall picks the key itself (keys.ts `jwkKey`): each JWK verifies the one
  * algorithm it states, or the one its kty/crv allow, never one the token asks for; symmetric (`oct`)
- * keys, which anyone who can read the set could sign with, are never used.
+ * keys, which anyone who can read the set could sign with, are never used. A fetch is bounded in time
+ * (FETCH_TIMEOUT_MS, the body included) and size (MAX_JWKS_BYTES): past either it has failed.
  */
-import { createRemoteJWKSet } from 'jose';
+import { createRemoteJWKSet, customFetch } from 'jose';
+import { fetchWithBodyLimit } from './bounded-fetch.js';
 import { keysFor, type VerificationKey } from './jwt.js';
 import { usableJwksKeys } from './keys.js';
 
-/** How long one fetch of the set may take. */
+/** How long one fetch of the set may take, from the request to the body's last byte. */
 export const FETCH_TIMEOUT_MS = 5_000;
+/** The largest JWKS body read; a provider's set of a few keys is a few KiB. */
+export const MAX_JWKS_BYTES = 256 * 1024;
 /** After a successful fetch, a token naming a key the set lacks triggers no new fetch for this long. */
 export const COOLDOWN_MS = 30_000;
 /** A set older than this is fetched again before its keys are used. */
@@ -42,10 +46,17 @@ export class RemoteJwks {
   private failing = false;
   private warn: (message: string) => void = () => {};
 
-  constructor(url: string) {
+  /** `limits` default to FETCH_TIMEOUT_MS and MAX_JWKS_BYTES. */
+  constructor(url: string, limits: { timeoutMs?: number; maxBytes?: number } = {}) {
     const parsed = new URL(url);
     this.where = `${parsed.origin}${parsed.pathname}`;
-    this.set = createRemoteJWKSet(parsed, { timeoutDuration: FETCH_TIMEOUT_MS, cooldownDuration: COOLDOWN_MS, cacheMaxAge: CACHE_MAX_AGE_MS });
+    const maxBytes = limits.maxBytes ?? MAX_JWKS_BYTES;
+    this.set = createRemoteJWKSet(parsed, {
+      timeoutDuration: limits.timeoutMs ?? FETCH_TIMEOUT_MS,
+      cooldownDuration: COOLDOWN_MS,
+      cacheMaxAge: CACHE_MAX_AGE_MS,
+      [customFetch]: (href, init) => fetchWithBodyLimit(href, init, maxBytes),
+    });
   }
 
   /** Where to report that the set cannot be fetched (a warning, once per episode) and that it can again. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../audit/actor.js';
 import type { AuditService } from '../audit/service.js';
 import type { UserTokenConfig } from '../config.js';
-import { notFound, validationFailed } from '../http/api-errors.js';
+import { conflict, notFound, validationFailed } from '../http/api-errors.js';
 import type { RoleService } from '../roles/service.js';
 import type { SelfServiceCaller } from '../self-service/caller.js';
 import { TENANT_ID_PATTERN } from '../tenants/routes.js';
@@ -23,6 +23,8 @@ export interface MintRequest {
   email?: string;
   roles?: string[];
   permissions?: string[];
+  /** The person's user in the tenant directory: its effective roles (default + mapped groups) join `roles`. */
+  directoryUserId?: string;
   /** Seconds; default one hour, at most 24 hours and USER_TOKEN_MAX_LIFETIME_SECONDS. */
   expiresIn?: number;
 }
@@ -51,6 +53,8 @@ const refused = (reason: string): UserTokenCheck => ({ refused: reason });
 
 const tenantIdRegex = new RegExp(TENANT_ID_PATTERN);
 const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
+/** Directory user ids are SCIM ids Rollcall made (UUIDs); anything longer names nobody. */
+export const DIRECTORY_USER_ID_MAX = 64;
 
 /** Logic of the user-tokens domain. */
 export class UserTokenService {
@@ -75,8 +79,10 @@ export class UserTokenService {
   }
 
   /**
-   * Mints a token for a person of a tenant. Its permissions are resolved now: `permissions` plus
-   * those of `roles`; with neither, those of the default role (as a new user would get).
+   * Mints a token for a person of a tenant. Its roles are `roles` plus, with `directoryUserId`, that
+   * directory user's effective roles (the default role and the roles mapped to its groups); with none
+   * of `roles`, `permissions` and `directoryUserId`, the default role (as a new user would get). Its
+   * permissions are resolved now: `permissions` plus those of its roles.
    */
   async mint(actor: Actor, request: MintRequest): Promise<MintedToken> {
     const tenant = await this.deps.tenants.find(request.tenantId);
@@ -85,7 +91,9 @@ export class UserTokenService {
     const expiresIn = request.expiresIn ?? Math.min(DEFAULT_TTL_SECONDS, maxLifetime);
     if (expiresIn > maxLifetime) throw validationFailed(`expiresIn must be at most ${maxLifetime} seconds (USER_TOKEN_MAX_LIFETIME_SECONDS)`, 'expiresIn');
     let roles = request.roles;
-    if (roles === undefined && request.permissions === undefined) {
+    if (request.directoryUserId !== undefined) {
+      roles = [...new Set([...(roles ?? []), ...(await this.directoryUserRoles(request.tenantId, request.directoryUserId))])];
+    } else if (roles === undefined && request.permissions === undefined) {
       const fallback = (await this.deps.roles.list()).find((r) => r.isDefault);
       roles = fallback ? [fallback.key] : [];
     }
@@ -104,6 +112,7 @@ export class UserTokenService {
         // Which tenant of that id: one deleted and created again is another, and this token is not its (see verify).
         tenantCreatedAt: tenant.created_at,
         ...(request.email ? { email: request.email } : {}),
+        ...(request.directoryUserId !== undefined ? { directoryUserId: request.directoryUserId } : {}),
         roles: roles ?? [],
         permissions,
         iat: now,
@@ -117,9 +126,19 @@ export class UserTokenService {
       action: 'user_token.created',
       tenantId: request.tenantId,
       target: { type: 'user', id: request.userId },
-      data: { jti, roles: roles ?? [], permissions, expiresIn },
+      data: { jti, roles: roles ?? [], permissions, expiresIn, ...(request.directoryUserId !== undefined ? { directoryUserId: request.directoryUserId } : {}) },
     });
     return { token, expiresIn, portalUrl: `${this.deps.publicUrl}/portal?token=${encodeURIComponent(token)}` };
+  }
+
+  /** The effective roles of the directory user a mint names: 400 when the tenant directory has no such user, 409 when it may hold none. */
+  private async directoryUserRoles(tenantId: string, directoryUserId: string): Promise<string[]> {
+    const found = await this.deps.roles.rolesOfDirectoryUser(tenantId, directoryUserId);
+    if ('roles' in found) return found.roles;
+    if (found.refused === 'not_found') {
+      throw validationFailed(`directoryUserId names no user of tenant "${tenantId}" provisioned by a connection that syncs to user management`, 'directoryUserId');
+    }
+    throw conflict(`Directory user "${directoryUserId}" is deactivated, or its connection was deleted: it holds no roles`, 'directoryUserId');
   }
 
   /** The caller a user token stands for, or undefined when it is not a valid, live user token. */
@@ -136,14 +155,25 @@ export class UserTokenService {
     const verified = issuer === 'rollcall' ? await this.verifyOwn(jwt) : await this.verifyVendor(jwt);
     if (verified.payload === undefined) return refused(verified.problem);
     const { payload } = verified;
-    const { sub, tenantId, email, permissions = [], roles = [] } = payload;
+    const { sub, tenantId, email, permissions = [], roles = [], directoryUserId } = payload;
     if (typeof sub !== 'string' || sub === '' || sub.length > 256) return refused('sub is missing or not a string of 1-256 characters');
     if (typeof tenantId !== 'string' || !tenantIdRegex.test(tenantId)) return refused('tenantId is missing or not a valid tenant id');
     if (!isStringList(permissions) || !isStringList(roles)) return refused('permissions or roles is not an array of strings');
+    if (directoryUserId !== undefined && (typeof directoryUserId !== 'string' || directoryUserId === '' || directoryUserId.length > DIRECTORY_USER_ID_MAX)) {
+      return refused(`directoryUserId is not a string of 1-${DIRECTORY_USER_ID_MAX} characters`);
+    }
     if (!(await this.forCurrentTenant(tenantId, payload, issuer))) return refused(`issued before tenant "${tenantId}" was created (a tenant of that id was deleted and created again)`);
-    // Rollcall's tokens carry permissions resolved at minting; a vendor's may name roles instead.
-    const granted = issuer === 'vendor' && roles.length > 0 ? [...permissions, ...(await this.deps.roles.permissionsOf(roles)).permissions] : permissions;
+    // Rollcall's tokens carry permissions resolved at minting; a vendor's may name roles, and a directory
+    // user whose effective roles count as of now (none while it is deactivated or unknown).
+    const granted = issuer === 'vendor' ? [...permissions, ...(await this.vendorRolePermissions(tenantId, roles, directoryUserId))] : permissions;
     return { caller: { userId: sub, tenantId, ...(typeof email === 'string' ? { email } : {}), permissions: new Set(granted), issuer } };
+  }
+
+  /** The permissions of a vendor token's `roles` and of its directory user's effective roles. */
+  private async vendorRolePermissions(tenantId: string, roles: readonly string[], directoryUserId: string | undefined): Promise<string[]> {
+    const fromDirectory = directoryUserId === undefined ? undefined : await this.deps.roles.rolesOfDirectoryUser(tenantId, directoryUserId);
+    const keys = fromDirectory && 'roles' in fromDirectory ? [...roles, ...fromDirectory.roles] : roles;
+    return keys.length > 0 ? (await this.deps.roles.permissionsOf(keys)).permissions : [];
   }
 
   /** A token Rollcall minted, checked against its key: `exp` exactly, the lifetime with room for another instance's clock on `iat`. */

@@ -1,16 +1,11 @@
 /**
  * Rollcall's key for the user tokens it mints: configured (USER_TOKEN_SIGNING_KEY), or generated
- * on first use and kept in the `settings` table so that every instance on the database signs and
+ * on first use and kept in the database (store.ts) so that every instance on the database signs and
  * verifies with the same key. Read once per process.
  */
 import { createHash, createSecretKey, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/tables.js';
-import { nowIso } from '../db/time.js';
 import type { VerificationKey } from './jwt.js';
-
-/** The settings row holding the generated key (never under `builder.`, so the settings API never shows it). */
-const SETTING = 'user-tokens.signing-key';
+import type { SigningKeyStore } from './store.js';
 
 /** A signing key and the id its tokens carry in `kid`. */
 export interface SigningKey {
@@ -28,7 +23,7 @@ export class SigningKeys {
   private loading?: Promise<SigningKey>;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly store: SigningKeyStore,
     private readonly configured?: string,
   ) {}
 
@@ -43,13 +38,6 @@ export class SigningKeys {
 
   private async load(): Promise<SigningKey> {
     if (this.configured) return fromSecret(this.configured);
-    // Racing instances each offer a key; the first insert wins and everyone reads the winner back.
-    await this.db
-      .insertInto('settings')
-      .values({ key: SETTING, value: randomBytes(32).toString('base64url'), updated_at: nowIso() })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
-    const row = await this.db.selectFrom('settings').select('value').where('key', '=', SETTING).executeTakeFirstOrThrow();
-    return fromSecret(row.value);
+    return fromSecret(await this.store.claim(randomBytes(32).toString('base64url')));
   }
 }

@@ -8,11 +8,9 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../http/api-errors.js';
 import { WebBuild, type WebAsset } from './assets.js';
 
-/** Where the build is, and the CSP that applies to the dashboard (the portal keeps the global one). */
+/** Where the build is. */
 export interface WebRouteOptions {
   root: string;
-  /** The Content-Security-Policy sent with every response; the dashboard's copy says frame-ancestors 'none'. */
-  csp: string;
 }
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Rollcall</title>
@@ -30,7 +28,6 @@ function send(request: FastifyRequest, reply: FastifyReply, asset: WebAsset): Fa
 
 export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, options) => {
   const build = new WebBuild(options.root);
-  const dashboardCsp = options.csp.replace(/frame-ancestors [^;]+/, "frame-ancestors 'none'");
 
   const page = (name: 'dashboard' | 'portal') => async (request: FastifyRequest, reply: FastifyReply) => {
     const asset = build.get(`/${name}.html`, true);
@@ -38,19 +35,12 @@ export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, option
     return send(request, reply, asset);
   };
 
-  // The global security headers are set in a root onSend hook; this one runs after it and tightens the
-  // dashboard's framing rule.
-  app.addHook('onSend', (request, reply, payload, done) => {
-    if (request.url === '/dashboard' || request.url.startsWith('/dashboard/') || request.url.startsWith('/dashboard?')) {
-      void reply.header('content-security-policy', dashboardCsp).header('x-frame-options', 'DENY');
-    }
-    done(null, payload);
-  });
-
   const hide = { schema: { hide: true } };
+  // The security headers (src/http/security-headers.ts) forbid framing the dashboard, whatever FRAME_ANCESTORS says.
+  const dashboard = { ...hide, config: { neverFramed: true } };
   app.get('/', hide, async (_request, reply) => reply.redirect('/dashboard', 302));
-  app.get('/dashboard', hide, page('dashboard'));
-  app.get('/dashboard/*', hide, page('dashboard'));
+  app.get('/dashboard', dashboard, page('dashboard'));
+  app.get('/dashboard/*', dashboard, page('dashboard'));
   app.get('/portal', hide, page('portal'));
   app.get('/portal/*', hide, page('portal'));
   // Vite writes every asset flat into assets/ under a hashed name.

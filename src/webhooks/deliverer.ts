@@ -1,10 +1,10 @@
 /** The delivery job: claims due deliveries, POSTs them, records the outcome and schedules retries. */
 import { toEvent, type EventRow } from '../events/store.js';
 import type { Job } from '../jobs/scheduler.js';
+import { SecretUnreadable } from '../security/encryption.js';
 import { CLAIM_LEASE_MS, DELIVERY_BATCH, DELIVERY_TIMEOUT_MS, DISABLE_AFTER_FAILURES, DISABLE_AFTER_MS, MAX_ATTEMPTS, retryDelayMs, truncateError } from './policy.js';
-import type { Claim, DeliveryQueue } from './queue.js';
+import type { Claim, DeliveryQueue, DeliveryTarget } from './queue.js';
 import { sendDelivery, type SendResult } from './sender.js';
-import type { WebhookRow } from './store.js';
 
 /** Tuning, for tests. */
 export interface DelivererOptions {
@@ -42,12 +42,17 @@ export class WebhookDeliverer implements Job {
       this.queue.eventsBySeqs(claims.map((c) => c.event_seq)),
     ]);
     await Promise.all(claims.map((claim) => this.attempt(claim, webhooks.get(claim.webhook_id), events.get(claim.event_seq))));
+    // A secret this process cannot decrypt (its keys are not the ones another instance encrypted with):
+    // its claims are left to expire and go out again, from an instance that has the key; the error is
+    // thrown after the rest of the batch went out, for the scheduler to log.
+    const unreadable = [...webhooks.values()].find((webhook) => webhook instanceof SecretUnreadable);
+    if (unreadable) throw unreadable;
     return claims.length === this.batch;
   }
 
-  private async attempt(claim: Claim, webhook: WebhookRow | undefined, event: EventRow | undefined): Promise<void> {
-    // Deleted meanwhile: its deliveries went with it.
-    if (!webhook) return;
+  private async attempt(claim: Claim, webhook: DeliveryTarget | SecretUnreadable | undefined, event: EventRow | undefined): Promise<void> {
+    // Deleted meanwhile: its deliveries went with it. Unreadable: see run.
+    if (!webhook || webhook instanceof SecretUnreadable) return;
     if (!event) {
       // Not the endpoint's fault, so it does not count towards auto-disable.
       const error = 'The event is no longer in the feed (past its retention) and cannot be delivered';

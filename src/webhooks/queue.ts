@@ -7,15 +7,24 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Dialect } from '../db/dialect.js';
+import { webhookSecretAt } from '../db/stored-secrets.js';
 import type { Database, EventsTable } from '../db/tables.js';
 import { EventStore, type EventRow } from '../events/store.js';
 import type { EventType } from '../events/types.js';
 import { chunks } from '../scim/store/scope.js';
 import { DISABLE_AFTER_FAILURES, DISABLE_AFTER_MS } from './policy.js';
-import type { DeliveryRow, WebhookRow } from './store.js';
+import { SecretUnreadable, type Keyring } from '../security/encryption.js';
+import type { DeliveryRow } from './store.js';
 
 /** A delivery this process holds: the fencing pair (attempts, locked_until) must still match when its outcome is recorded. */
 export type Claim = Pick<DeliveryRow, 'id' | 'webhook_id' | 'event_seq' | 'event_id' | 'event_type' | 'attempts' | 'locked_until'>;
+
+/** Where and how a delivery is sent: the webhook's URL and its signing secret, decrypted. */
+export interface DeliveryTarget {
+  id: string;
+  url: string;
+  secret: string;
+}
 
 /** How an attempt ended, as stored. */
 export interface AttemptRecord {
@@ -40,6 +49,8 @@ export class DeliveryQueue {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
+    /** Opens the signing secrets (ROLLCALL_ENCRYPTION_KEY and the previous keys). */
+    private readonly keys: Keyring,
   ) {}
 
   /** Enabled webhooks after `afterId`, in id order (the dispatcher walks them in rounds). */
@@ -59,7 +70,7 @@ export class DeliveryQueue {
       // Held until this transaction ends, so no two dispatchers read the same page (src/db/row-locks.ts);
       // the second statement writes the row as it is, for a database that locks by writing.
       const webhook = await this.dialect.rowLocks.lockRow(
-        trx.selectFrom('webhooks').selectAll().where('id', '=', webhookId).where('enabled', '=', 1),
+        trx.selectFrom('webhooks').select(['cursor_tx', 'cursor_seq', 'tenant_id', 'events']).where('id', '=', webhookId).where('enabled', '=', 1),
         trx.updateTable('webhooks').set((eb) => ({ cursor_seq: eb.ref('cursor_seq') })).where('id', '=', webhookId),
       );
       if (!webhook) return undefined;
@@ -125,10 +136,23 @@ export class DeliveryQueue {
       .execute();
   }
 
-  async webhooksByIds(ids: readonly string[]): Promise<Map<string, WebhookRow>> {
+  /**
+   * The webhooks of these ids with their secrets decrypted; for a secret the configured keys cannot
+   * decrypt, why (an instance still without the key another one used, during a rollout).
+   */
+  async webhooksByIds(ids: readonly string[]): Promise<Map<string, DeliveryTarget | SecretUnreadable>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.selectFrom('webhooks').selectAll().where('id', 'in', [...ids]).execute();
-    return new Map(rows.map((row) => [row.id, row]));
+    const rows = await this.db.selectFrom('webhooks').select(['id', 'url', 'secret']).where('id', 'in', [...ids]).execute();
+    return new Map(rows.map((row) => [row.id, this.target(row)]));
+  }
+
+  private target(row: { id: string; url: string; secret: string }): DeliveryTarget | SecretUnreadable {
+    try {
+      return { id: row.id, url: row.url, secret: this.keys.open(row.secret, webhookSecretAt(row.id)) };
+    } catch (error) {
+      if (error instanceof SecretUnreadable) return error;
+      throw error;
+    }
   }
 
   async eventsBySeqs(seqs: readonly number[]): Promise<Map<number, EventRow>> {

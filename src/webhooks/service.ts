@@ -5,6 +5,7 @@ import { nowIso } from '../db/time.js';
 import type { EventType } from '../events/types.js';
 import { ApiError, conflict, notFound, validationFailed } from '../http/api-errors.js';
 import type { Job } from '../jobs/scheduler.js';
+import type { Keyring } from '../security/encryption.js';
 import type { TenantStore } from '../tenants/store.js';
 import { WebhookDeliverer, type DelivererOptions } from './deliverer.js';
 import { WebhookDispatcher, type DispatcherOptions } from './dispatcher.js';
@@ -139,10 +140,12 @@ export class WebhookService {
     db: Db,
     private readonly tenants: TenantStore,
     private readonly retentionDays: number,
+    /** The keys of the signing secrets at rest (ROLLCALL_ENCRYPTION_KEY). */
+    keys: Keyring,
     options: WebhookJobOptions = {},
   ) {
-    this.store = new WebhookStore(db.kysely, db.dialect);
-    this.queue = new DeliveryQueue(db.kysely, db.dialect);
+    this.store = new WebhookStore(db.kysely, db.dialect, keys);
+    this.queue = new DeliveryQueue(db.kysely, db.dialect, keys);
     this.dispatcher = new WebhookDispatcher(this.queue, options.dispatcher);
     this.deliverer = new WebhookDeliverer(this.queue, options.deliverer);
   }
@@ -164,7 +167,6 @@ export class WebhookService {
       events: storedEvents(input.events),
       tenant_id: input.tenantId ?? null,
       enabled: input.enabled === false ? 0 : 1,
-      secret,
       disabled_reason: null,
       failing_since: null,
       consecutive_failures: 0,
@@ -173,7 +175,7 @@ export class WebhookService {
       created_at: now,
       updated_at: now,
     };
-    await this.store.insert(row);
+    await this.store.insert(row, secret);
     return { ...toWebhook(row), secret };
   }
 

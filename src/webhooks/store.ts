@@ -1,12 +1,18 @@
 /** Storage of webhook endpoints and of their delivery history, for the management API. */
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { FeedPosition } from '../events/cursor.js';
 import { EventStore } from '../events/store.js';
 import type { Dialect } from '../db/dialect.js';
+import { webhookSecretAt } from '../db/stored-secrets.js';
 import type { Database, WebhookDeliveriesTable, WebhooksTable } from '../db/tables.js';
+import type { Keyring } from '../security/encryption.js';
 
-export type WebhookRow = Selectable<WebhooksTable>;
+/** A webhook's row without its signing secret, which only delivery reads (queue.ts). */
+export type WebhookRow = Omit<Selectable<WebhooksTable>, 'secret'>;
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
+
+/** Every column of a webhook but its secret. */
+const WEBHOOK_COLUMNS = ['id', 'url', 'events', 'tenant_id', 'enabled', 'disabled_reason', 'consecutive_failures', 'failing_since', 'cursor_tx', 'cursor_seq', 'created_at', 'updated_at'] as const satisfies readonly (keyof WebhookRow)[];
 
 /** Delivery states: `pending` (waiting, retrying or in flight), then `succeeded` or `failed` (retries exhausted). */
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
@@ -20,14 +26,20 @@ export class WebhookStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
+    /** Seals the signing secret (ROLLCALL_ENCRYPTION_KEY), or keeps it as it is without a key. */
+    private readonly keys: Keyring,
   ) {}
 
-  async insert(row: Insertable<WebhooksTable>): Promise<void> {
-    await this.db.insertInto('webhooks').values(row).execute();
+  /** Inserts a webhook with its signing secret, encrypted when a key is configured. */
+  async insert(row: WebhookRow, secret: string): Promise<void> {
+    await this.db
+      .insertInto('webhooks')
+      .values({ ...row, secret: this.keys.seal(secret, webhookSecretAt(row.id)) })
+      .execute();
   }
 
   find(id: string): Promise<WebhookRow | undefined> {
-    return this.db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.db.selectFrom('webhooks').select(WEBHOOK_COLUMNS).where('id', '=', id).executeTakeFirst();
   }
 
   /** A page in creation order, with the total. */
@@ -35,15 +47,15 @@ export class WebhookStore {
     let query = this.db.selectFrom('webhooks');
     if (page.tenantId !== undefined) query = query.where('tenant_id', '=', page.tenantId);
     const [rows, count] = await Promise.all([
-      query.selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute(),
+      query.select(WEBHOOK_COLUMNS).orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { rows, total: Number(count.n) };
   }
 
-  /** Updates the webhook; returns the row after the change, or undefined when it is gone. */
-  async update(id: string, changes: Updateable<WebhooksTable>): Promise<WebhookRow | undefined> {
-    return this.db.updateTable('webhooks').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+  /** Updates the webhook (never its secret, which insert alone writes); returns the row after the change, or undefined when it is gone. */
+  async update(id: string, changes: Updateable<Omit<WebhooksTable, 'secret'>>): Promise<WebhookRow | undefined> {
+    return this.db.updateTable('webhooks').set(changes).where('id', '=', id).returning(WEBHOOK_COLUMNS).executeTakeFirst();
   }
 
   /** Deletes the webhook and (FK cascade) its deliveries. */

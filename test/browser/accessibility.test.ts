@@ -202,7 +202,7 @@ describeBrowser('accessibility and narrow windows', () => {
     await page.getByRole('region', { name: 'Details of the 409 response' }).waitFor();
     await check(page, 'monitoring (failed row expanded)');
 
-    await visit('/dashboard/events', 'events', (p) => p.getByRole('table', { name: 'Events, oldest first' }).getByText('user.created'));
+    await visit('/dashboard/events', 'events', (p) => p.getByRole('table', { name: 'Events, newest first' }).getByText('user.created'));
     await visit('/dashboard/webhooks', 'webhooks', (p) => p.getByRole('link', { name: 'https://hooks.example.test/rollcall' }));
     await page.getByRole('button', { name: 'Add webhook' }).click();
     await page.getByRole('dialog', { name: 'Add webhook' }).getByLabel('Endpoint URL').waitFor();
@@ -216,6 +216,14 @@ describeBrowser('accessibility and narrow windows', () => {
     await portal.getByRole('button', { name: 'Add connection' }).click();
     await portal.getByRole('dialog', { name: 'Create SCIM connection' }).getByLabel('Connection name').waitFor();
     await check(portal, 'portal add connection dialog');
+    await portal.keyboard.press('Escape');
+    await portal.getByRole('button', { name: 'New token for Acme Okta' }).click();
+    await portal.getByRole('dialog', { name: 'New token for Acme Okta' }).getByRole('button', { name: 'Create new token' }).waitFor();
+    await check(portal, 'portal new token dialog');
+    await portal.keyboard.press('Escape');
+    await portal.getByRole('button', { name: 'Delete Acme Okta' }).click();
+    await portal.getByRole('dialog', { name: 'Delete connection' }).getByRole('checkbox').waitFor();
+    await check(portal, 'portal delete connection dialog');
 
     expect(found, `axe found serious/critical violations:\n${found.join('\n')}`).toEqual([]);
   }, 30_000);
@@ -338,6 +346,7 @@ describeBrowser('accessibility and narrow windows', () => {
       await noOverflow(portal, `portal ${size}`);
       await reachable(portal, `portal ${size}`, portal.getByRole('button', { name: 'Add connection' }), 'Add connection');
       await reachable(portal, `portal ${size}`, portal.getByRole('button', { name: 'Delete Acme Okta' }), 'Delete Acme Okta');
+      await reachable(portal, `portal ${size}`, portal.getByRole('button', { name: 'New token for Acme Okta' }), 'New token for Acme Okta');
       await portal.getByRole('button', { name: 'Add connection' }).click();
       await add.waitFor();
       await noOverflow(portal, `portal add connection dialog ${size}`);

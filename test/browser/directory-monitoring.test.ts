@@ -196,7 +196,7 @@ describeBrowser('dashboard: accounts, directory, monitoring and events', () => {
     const page = await openSignedIn();
     await page.goto('/dashboard/events');
     await page.getByRole('heading', { name: 'Events', level: 1 }).waitFor();
-    const table = page.getByRole('table', { name: 'Events, oldest first' });
+    const table = page.getByRole('table', { name: 'Events, newest first' });
     await table.getByText('user.created', { exact: true }).first().waitFor();
     expect(await table.getByText('user.created', { exact: true }).count()).toBe(2);
     await page.getByLabel('Type').selectOption('group.created');

@@ -1,7 +1,9 @@
 /**
  * The self-service portal in a real browser against a real server: user tokens (in the URL or handed
- * over by postMessage inside an iframe), the builder switch, permissions deciding what is offered,
- * creating and deleting connections, and the expired/invalid state. Other tenants never show.
+ * over by postMessage inside an iframe), the builder switch, permissions deciding what is offered and
+ * a note saying what is not, each connection's counts and health, creating and deleting connections
+ * (in the customer's words), replacing a lost token, and the expired/invalid state. Other tenants
+ * never show.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
@@ -23,6 +25,19 @@ describeBrowser('self-service portal', () => {
     expect(minted.status).toBe(201);
     return minted.body.token;
   }
+
+  /** A SCIM request to a connection with its token. */
+  async function scim(connection: { provisioningUrl: string }, token: string, path: string, body?: unknown): Promise<{ status: number; body: { id?: string } }> {
+    const response = await fetch(`${connection.provisioningUrl}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : {} };
+  }
+  const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+  const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
   async function createConnection(tenant: string, connectionName: string, source = 'azure-ad') {
     const created = await ctx.api<{ id: string; token: string; provisioningUrl: string }>('POST', CONFIGS, { source, connectionName }, { 'frontegg-tenant-id': tenant });
@@ -46,7 +61,13 @@ describeBrowser('self-service portal', () => {
     const logo = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="24"><rect width="64" height="24" fill="#0f766e"/></svg>').toString('base64')}`;
     const theme = await ctx.api('PATCH', '/api/v1/settings', { portal: { productName: 'Widgetly', brandColor: '#0f766e', logoUrl: logo } });
     expect(theme.status).toBe(200);
-    await createConnection(tenantId, 'Acme Entra');
+    // Acme Entra has provisioned a user and a group, and one of its three requests failed (a duplicate userName).
+    const entra = await createConnection(tenantId, 'Acme Entra');
+    const ann = await scim(entra, entra.token, '/Users', { schemas: [USER], userName: 'ann@acme.test' });
+    expect(ann.status).toBe(201);
+    expect((await scim(entra, entra.token, '/Groups', { schemas: [GROUP], displayName: 'Acme Staff', members: [{ value: ann.body.id }] })).status).toBe(201);
+    expect((await scim(entra, entra.token, '/Users', { schemas: [USER], userName: 'ANN@acme.test' })).status).toBe(409);
+    await ctx.app.requestLog.flush();
     await createConnection(otherTenant, 'Globex Secret Okta', 'okta');
   });
 
@@ -62,6 +83,18 @@ describeBrowser('self-service portal', () => {
     expect(await page.getByText('Globex Secret Okta').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Add connection' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /^Delete/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^New token/ }).count()).toBe(0);
+    // What the admin cannot do is said, naming the permissions in plain words.
+    await page
+      .getByRole('note')
+      .getByText('Ask an admin with the “Create provisioning connections” and “Delete provisioning connections” permissions to add or remove connections')
+      .waitFor();
+
+    // Counts and health, from the same overview as the dashboard's.
+    const cells = await row.getByRole('cell').allInnerTexts();
+    expect(cells.slice(2, 4)).toEqual(['1', '1']);
+    await row.getByText('33% of requests failed').waitFor();
+    await row.getByText(/1 of 3 requests in the last 24 hours failed\. Last failure .*: .*ANN@acme\.test/).waitFor();
 
     // The theme the server sends is applied (product name in the header and the title, brand colour).
     const session = await page.evaluate(async () => (await fetch('/ui/portal/session')).json());
@@ -111,6 +144,7 @@ describeBrowser('self-service portal', () => {
     const page = await openPortal(await mint([READ, WRITE]));
     await page.getByRole('row', { name: /Acme Entra/ }).waitFor();
     expect(await page.getByRole('button', { name: /^Delete/ }).count()).toBe(0);
+    await page.getByRole('note').getByText('Ask an admin with the “Delete provisioning connections” permission to remove connections.').waitFor();
     await page.getByRole('button', { name: 'Add connection' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create SCIM connection' });
     expect(await dialog.getByLabel('Sync to user management').count()).toBe(0);
@@ -132,7 +166,8 @@ describeBrowser('self-service portal', () => {
     await created.getByLabel('I have copied the token').check();
     await created.getByRole('button', { name: 'Done' }).click();
     await created.waitFor({ state: 'detached' });
-    await page.getByRole('row', { name: /Acme JumpCloud/ }).waitFor();
+    const jumpCloud = page.getByRole('row', { name: /Acme JumpCloud/ });
+    await jumpCloud.getByText('No requests yet').waitFor();
     expect(await page.content()).not.toContain(token);
     await screenshot(page, 'portal');
 
@@ -154,11 +189,18 @@ describeBrowser('self-service portal', () => {
     const row = page.getByRole('row', { name: /Acme Temp/ });
     await row.waitFor();
     expect(await page.getByRole('button', { name: 'Add connection' }).count()).toBe(0);
+    await page.getByRole('note').getByText('Ask an admin with the “Create provisioning connections” permission to add connections or replace a token.').waitFor();
     await row.getByRole('button', { name: 'Delete Acme Temp' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete connection' });
-    expect(await dialog.getByLabel('Remove all associated users and groups').isChecked()).toBe(true);
+    // The customer's admin reads what happens in the product, not the event names or "purged".
+    const box = dialog.getByLabel('Remove the users and groups it added to Widgetly (1 user, 0 groups)');
+    expect(await box.isChecked()).toBe(true);
+    await dialog.getByText('they are removed from Widgetly now, as if you had unassigned them in your identity provider').waitFor();
+    const wording = await dialog.innerText();
+    for (const developerWord of ['user.deleted', 'group.deleted', 'purged', 'detached', 'event']) expect(wording).not.toContain(developerWord);
+    await screenshot(page, 'portal-delete-connection');
     await dialog.getByRole('button', { name: 'Delete connection' }).click();
-    await page.getByText('Acme Temp was deleted, with the users and groups it provisioned.').waitFor();
+    await page.getByText('Acme Temp was deleted, and the users and groups it added were removed from Widgetly.').waitFor();
     // The list reloads after the message: wait for the row to go rather than race the reload.
     await page.getByRole('row', { name: /Acme Temp/ }).waitFor({ state: 'detached' });
     await page.getByRole('row', { name: /Acme Entra/ }).waitFor();
@@ -166,6 +208,34 @@ describeBrowser('self-service portal', () => {
     const users = await ctx.api<{ items: { userName: string }[] }>('GET', `/api/v1/tenants/${tenantId}/users`);
     expect(users.body.items.map((u) => u.userName)).not.toContain('temp@acme.test');
     expect((await ctx.api<unknown[]>('GET', `${CONFIGS}?id=${temp.id}`)).body).toEqual([]);
+  });
+
+  it('with write: replaces a lost token — a new one shown once, then the old one turned off', async () => {
+    const lost = await createConnection(tenantId, 'Acme Lost Token', 'okta');
+    const page = await openPortal(await mint([READ, WRITE]));
+    await page.getByRole('button', { name: 'New token for Acme Lost Token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New token for Acme Lost Token' });
+    await dialog.getByRole('button', { name: 'Create new token' }).click();
+    const fresh = await dialog.getByTestId('new-token').inputValue();
+    await dialog.getByText('it will not be shown again').waitFor();
+    // Both work until the old one is turned off, so provisioning does not stop during the switch.
+    expect((await scim(lost, fresh, '/Users')).status).toBe(200);
+    expect((await scim(lost, lost.token, '/Users')).status).toBe(200);
+    await screenshot(page, 'portal-new-token');
+    await dialog.getByRole('button', { name: 'Turn off the old token' }).click();
+    await dialog.getByText('The old token no longer works. Okta must use the new one.').waitFor();
+    expect((await scim(lost, lost.token, '/Users')).status).toBe(401);
+    expect((await scim(lost, fresh, '/Users')).status).toBe(200);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.content()).not.toContain(fresh);
+
+    // Audited as the portal's user.
+    const audit = await ctx.api<{ items: { actor: { type: string; id: string }; data: { change?: string } }[] }>('GET', `/api/v1/audit?tenantId=${tenantId}&action=connection.updated&limit=2`);
+    expect(audit.body.items.map((e) => [e.actor.type, e.actor.id, e.data.change])).toEqual([
+      ['user', 'admin-1', 'token.revoked'],
+      ['user', 'admin-1', 'token.issued'],
+    ]);
   });
 
   it('takes the token by postMessage from the embedding page, ignoring other messages and later tokens', async () => {

@@ -137,6 +137,12 @@ describeBrowser('dashboard provisioning', () => {
       .poll(async () => (await ctx.api<{ syncToUserManagement: boolean }>('GET', `/directory/resources/v1/configurations/scim2/${state.connectionId}`)).body.syncToUserManagement)
       .toBe(false);
     await expect.poll(() => sync.isDisabled()).toBe(false);
+    // Back on: a staging connection's data is always removed on delete, and the delete below offers the choice.
+    await sync.click();
+    await expect
+      .poll(async () => (await ctx.api<{ syncToUserManagement: boolean }>('GET', `/directory/resources/v1/configurations/scim2/${state.connectionId}`)).body.syncToUserManagement)
+      .toBe(true);
+    await expect.poll(() => sync.isDisabled()).toBe(false);
 
     // Rotate: a new token, shown once, that works next to the old one until the old one is revoked.
     await settings.getByRole('button', { name: 'Rotate token' }).click();

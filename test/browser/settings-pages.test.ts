@@ -152,7 +152,7 @@ describeBrowser('dashboard settings pages', () => {
     await dialog.getByLabel('Endpoint URL').fill(receiver.url);
     await dialog.getByLabel('Only the event types below').check();
     await dialog.getByLabel('user.created').check();
-    await dialog.getByLabel('Account ID (optional)').fill('acme-hooks');
+    await dialog.getByLabel('Tenant ID (optional)').fill('acme-hooks');
     await dialog.getByRole('button', { name: 'Add webhook' }).click();
 
     const added = page.getByRole('dialog', { name: 'Webhook added' });

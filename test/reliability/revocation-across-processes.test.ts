@@ -2,7 +2,8 @@
  * Two `rollcall serve` processes on one database: whatever changes what a SCIM token opens, made
  * through one process, holds on the other's very next request — though that process has just used the
  * token and keeps resolved tokens in memory (src/connections/scim-auth-cache.ts). A revoked token, a
- * deleted connection or tenant: 401; an IP allowlist that leaves the caller out: 403. The processes are
+ * deleted connection or tenant: 401; an IP allowlist that leaves the caller out: 403; compatibility
+ * switches answer by their new values. The processes are
  * started once for the whole file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,19 @@ for (const dialect of dialectsUnderTest()) {
         expect(shut.status, shut.text).toBe(403);
         expect((await api('PUT', `/api/v1/connections/${conn.id}/ip-allowlist`, { ipAllowlist: [] })).status).toBe(200);
         expect((await scim(b.url, conn, 'GET', '/Users')).status).toBe(200);
+      }
+    });
+
+    it('answers by the compatibility switches changed on A at once on B', async () => {
+      const conn = await connection();
+      const filter = `/Users?filter=${encodeURIComponent('userName eq jdoe@acme.com')}`;
+      for (let round = 0; round < ROUNDS; round++) {
+        await warm(conn);
+        expect((await scim(b.url, conn, 'GET', filter)).status).toBe(400);
+        expect((await api('PUT', `/api/v1/connections/${conn.id}/compatibility`, { unquotedFilterValues: true })).status).toBe(200);
+        const bare = await scim(b.url, conn, 'GET', filter);
+        expect(bare.status, bare.text).toBe(200);
+        expect((await api('PUT', `/api/v1/connections/${conn.id}/compatibility`, { unquotedFilterValues: null })).status).toBe(200);
       }
     });
 

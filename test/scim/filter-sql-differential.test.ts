@@ -419,7 +419,7 @@ for (const dialect of dialectsUnderTest()) {
       const byName = (name: string) => created.find((u) => u.userName === name)!;
       const alice = byName('alice@example.com');
       // Writes after creation: versions and lastModified move, manager points at alice, one
-      // user's `active` is removed (absent is not "true"), one is replaced by PUT.
+      // user's `active` is removed (read as deactivated), one is replaced by PUT.
       for (const name of ['frank', 'heidi', 'Alice.Jones@Example.COM']) {
         const res = await client.patch(`/Users/${byName(name).id}`, patchOp({ op: 'add', path: `${ENTERPRISE_URN}:manager`, value: { value: alice.id } }));
         expect(res.statusCode).toBe(200);
@@ -457,8 +457,8 @@ for (const dialect of dialectsUnderTest()) {
 
     it('seeds what the filters are about', () => {
       expect(users.some((u) => u.active === false)).toBe(true);
-      // PATCH remove of `active` leaves the user active, as a POST or PUT without it does.
-      expect(users.find((u) => u.userName === 'frank')?.active).toBe(true);
+      // PATCH remove of `active` leaves it unassigned, which reads as deactivated (docs/scim.md).
+      expect(users.find((u) => u.userName === 'frank')?.active).toBe(false);
       expect(users.some((u) => Array.isArray(u.groups) && u.groups.length > 0)).toBe(true);
       expect(users.find((u) => u.userName === 'frank')?.[ENTERPRISE_URN]?.manager?.value).toBeDefined();
       expect(users.find((u) => u.userName === 'heidi')?.[OKTA]).toMatchObject({ level: '3', isContractor: 'true' });

@@ -357,10 +357,12 @@ for (const dialect of dialectsUnderTest()) {
       expect((await client.get(`/Users?filter=${q('active eq true and userName eq "sleepy"')}`)).json().totalResults).toBe(0);
       const all = (await client.get('/Users?count=1000')).json().Resources.map((u: Resource) => u.id);
       expect(all).toContain(user.id);
-      // Removing `active` makes the user active again, as a PUT without it does.
+      // Removing `active` leaves it unassigned (RFC 7644 §3.5.2.2), read as deactivated
+      // (test/scim/compatibility/removed-active.test.ts covers the connection that reads it otherwise).
+      await client.patch(`/Users/${user.id}`, patchOp({ op: 'replace', path: 'active', value: true }));
       const removed = await client.patch(`/Users/${user.id}`, patchOp({ op: 'remove', path: 'active' }));
-      expect(removed.json().active).toBe(true);
-      expect((await client.get(`/Users?filter=${q('active eq true and userName eq "sleepy"')}`)).json().totalResults).toBe(1);
+      expect(removed.json().active).toBe(false);
+      expect((await client.get(`/Users?filter=${q('active eq false and userName eq "sleepy"')}`)).json().totalResults).toBe(1);
     });
 
     it('records the connection\'s lastSync on a SCIM write, not on a read', async () => {

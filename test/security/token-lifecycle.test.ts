@@ -164,7 +164,9 @@ for (const dialect of dialectsUnderTest()) {
       expect(res.statusCode).toBe(409);
     });
 
-    it('manages tokens with an environment token only: SCIM and user tokens are refused', async () => {
+    // A user token with the write permission may manage its own tenant's tokens once self-service is on
+    // (test/self-service/token-rotation.test.ts); here it is off, and the IP allowlist never takes one.
+    it('refuses SCIM tokens, and user tokens while self-service is off', async () => {
       const url = `/api/v1/connections/${conn.id}/tokens`;
       expect((await t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${conn.token}` }, payload: {} })).statusCode).toBe(401);
       const minted = await t.app.inject({

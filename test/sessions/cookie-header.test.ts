@@ -1,9 +1,9 @@
 /**
- * The Cookie header comes from anyone: parsing it never throws, and a malformed or hostile one is
- * answered 401 (or the route's usual answer), never 500.
+ * The Cookie header comes from anyone: @fastify/cookie parses it (src/sessions/cookies.ts), a malformed
+ * or hostile one is answered 401 (or the route's usual answer), never 500, and the session cookie is
+ * found among others, the first of two with its name winning.
  */
 import { describe, expect, it } from 'vitest';
-import { parseCookies, serializeCookie } from '../../src/sessions/cookies.js';
 import { dialectsUnderTest } from '../support/databases.js';
 import { useTestApp } from '../support/test-app.js';
 import { dashboardSignIn } from './support.js';
@@ -32,24 +32,6 @@ const MALFORMED = [
   '__proto__=1; constructor=2; toString=3',
 ];
 
-describe('parseCookies', () => {
-  it('reads name=value pairs, trimmed, first occurrence winning, quotes dropped', () => {
-    const cookies = parseCookies(' a=1; b = two ;c="3"; a=4; flag; =x; d=e=f');
-    expect([...cookies]).toEqual([['a', '1'], ['b', 'two'], ['c', '3'], ['d', 'e=f']]);
-  });
-
-  it('never throws on malformed input', () => {
-    for (const header of [...MALFORMED, undefined]) expect(() => parseCookies(header)).not.toThrow();
-    expect(parseCookies(undefined).size).toBe(0);
-    expect(parseCookies('__proto__=1').get('__proto__')).toBe('1');
-  });
-
-  it('writes cookies with their scope, and clears them with Max-Age=0', () => {
-    expect(serializeCookie('n', 'v', { sameSite: 'Strict', secure: true, partitioned: false }, 60)).toBe('n=v; HttpOnly; SameSite=Strict; Path=/; Max-Age=60; Secure');
-    expect(serializeCookie('n', '', { sameSite: 'None', secure: true, partitioned: true }, -5)).toBe('n=; HttpOnly; SameSite=None; Path=/; Max-Age=0; Secure; Partitioned');
-  });
-});
-
 for (const dialect of dialectsUnderTest()) {
   describe(`malformed Cookie headers [${dialect}]`, () => {
     const t = useTestApp(dialect);
@@ -71,6 +53,17 @@ for (const dialect of dialectsUnderTest()) {
           if (!url.startsWith('/ui/')) expect(res.statusCode, `${method} ${url}`).toBe(401);
         }
       }
+    });
+
+    it('takes the first of two cookies with the session cookie\'s name, as browsers send the most specific first', async () => {
+      const browser = await dashboardSignIn(t);
+      const forged = 'rollcall_session=rc_sess_forged';
+      expect((await t.app.inject({ url: '/ui/session', headers: { cookie: `${browser.cookie}; ${forged}` } })).statusCode).toBe(200);
+      expect((await t.app.inject({ url: '/ui/session', headers: { cookie: `${forged}; ${browser.cookie}` } })).statusCode).toBe(401);
+      const create = (cookie: string) =>
+        t.app.inject({ method: 'POST', url: '/tenants/resources/tenants/v1', headers: { cookie, 'x-csrf-token': browser.csrf }, payload: { tenantId: 'first-wins', name: 'x' } });
+      expect((await create(`${forged}; ${browser.cookie}`)).statusCode).toBe(401);
+      expect((await create(`${browser.cookie}; ${forged}`)).statusCode).toBe(201);
     });
 
     it('finds the session cookie among others, however spaced', async () => {

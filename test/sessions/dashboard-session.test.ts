@@ -20,8 +20,8 @@ for (const dialect of dialectsUnderTest()) {
       const { res, clientId, token } = await dashboardSignIn(t);
       expect(res.statusCode).toBe(200);
       const body = res.json();
-      expect(Object.keys(body).sort()).toEqual(['clientId', 'csrfToken', 'expiresAt', 'kind']);
-      expect(body).toMatchObject({ kind: 'dashboard', clientId, csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+      expect(Object.keys(body).sort()).toEqual(['clientId', 'credentialName', 'csrfToken', 'expiresAt', 'kind']);
+      expect(body).toMatchObject({ kind: 'dashboard', clientId, credentialName: 'ui', csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
       expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(28_700_000);
       expect(Date.parse(body.expiresAt) - Date.now()).toBeLessThanOrEqual(28_800_000);
       expect(token).toMatch(/^rc_sess_[A-Za-z0-9_-]{43}$/);
@@ -37,15 +37,27 @@ for (const dialect of dialectsUnderTest()) {
       expect(res.headers['cache-control']).toBe('no-store');
     });
 
-    it('answers GET /ui/session with the same session while the cookie is live, else 401', async () => {
-      const browser = await dashboardSignIn(t);
+    it('answers GET /ui/session with the same session while the cookie is live, 401 for a cookie that opens none', async () => {
+      const browser = await dashboardSignIn(t, 'Ops team laptop');
       const res = await t.app.inject({ url: '/ui/session', headers: { cookie: browser.cookie } });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual(browser.res.json());
-      for (const cookie of [undefined, 'rollcall_session=rc_sess_forged', `rollcall_portal=${browser.token}`, 'other=1']) {
-        const none = await t.app.inject({ url: '/ui/session', headers: cookie ? { cookie } : {} });
-        expect(none.statusCode, String(cookie)).toBe(401);
+      expect(res.json().credentialName).toBe('Ops team laptop');
+      for (const cookie of ['rollcall_session=rc_sess_forged', `rollcall_session=${browser.token}x`]) {
+        const none = await t.app.inject({ url: '/ui/session', headers: { cookie } });
+        expect(none.statusCode, cookie).toBe(401);
         expect(none.json().code).toBe('unauthorized');
+      }
+    });
+
+    it('answers GET /ui/session without a dashboard cookie with 204: the sign-in page asks on every load', async () => {
+      const browser = await dashboardSignIn(t);
+      // No cookie, another cookie, the portal's cookie, or the empty one a sign-out leaves: nobody is signed in.
+      for (const cookie of [undefined, 'other=1', `rollcall_portal=${browser.token}`, 'rollcall_session=']) {
+        const none = await t.app.inject({ url: '/ui/session', headers: cookie ? { cookie } : {} });
+        expect(none.statusCode, String(cookie)).toBe(204);
+        expect(none.body).toBe('');
+        expect(setCookies(none)).toEqual([]);
       }
     });
 

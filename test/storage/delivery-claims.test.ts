@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type DialectName, type Db } from '../../src/db/open.js';
 import { EventStore } from '../../src/events/store.js';
+import { Keyring } from '../../src/security/encryption.js';
 import type { EventType, NewEvent } from '../../src/events/types.js';
 import { DeliveryQueue, type Claim } from '../../src/webhooks/queue.js';
 import { WebhookStore } from '../../src/webhooks/store.js';
@@ -34,7 +35,7 @@ function deliveryClaimsContract(dialect: DialectName): void {
       opened = await storeTestDatabase(dialect);
       db = opened.db;
       other = openDatabase(opened.database.url);
-      queue = new DeliveryQueue(db.kysely, db.dialect);
+      queue = new DeliveryQueue(db.kysely, db.dialect, Keyring.none);
     });
     afterAll(async () => {
       await other?.close();
@@ -47,7 +48,10 @@ function deliveryClaimsContract(dialect: DialectName): void {
 
     async function webhook(id: string, options: { tenantId?: string | null; events?: EventType[] } = {}): Promise<void> {
       const events = options.events ? JSON.stringify(options.events) : null;
-      await new WebhookStore(db.kysely, db.dialect).insert({ id, url: `https://hooks.test/${id}`, events, tenant_id: options.tenantId ?? null, enabled: 1, secret: 'whsec_test', disabled_reason: null, failing_since: null, created_at: at(0), updated_at: at(0) });
+      await new WebhookStore(db.kysely, db.dialect, Keyring.none).insert(
+        { id, url: `https://hooks.test/${id}`, events, tenant_id: options.tenantId ?? null, enabled: 1, disabled_reason: null, consecutive_failures: 0, failing_since: null, cursor_tx: 0, cursor_seq: 0, created_at: at(0), updated_at: at(0) },
+        'whsec_test',
+      );
     }
 
     /** Appends `events` in one transaction, then waits until the feed shows them. */
@@ -109,7 +113,7 @@ function deliveryClaimsContract(dialect: DialectName): void {
       await append(Array.from({ length: 60 }, (_, i) => event(`r${i}`)));
       await dispatchAll('w');
       const second = other!;
-      const queues = [queue, new DeliveryQueue(second.kysely, second.dialect)];
+      const queues = [queue, new DeliveryQueue(second.kysely, second.dialect, Keyring.none)];
       const claimed: Claim[] = [];
       for (let round = 0; round < 20; round++) {
         const results = await Promise.all(queues.flatMap((q) => [0, 1, 2].map(() => q.claimDue(at(0), at(LEASE), 4))));

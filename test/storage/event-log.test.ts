@@ -1,11 +1,12 @@
 /**
  * The event log's storage contract (src/events/store.ts over src/db/event-log.ts), the same cases on
  * every database: what a transaction appends is read once it commits and never if it rolls back, in
- * (tx_order, seq) order, paged and filtered by tenant and type; retention deletes in batches.
+ * (tx_order, seq) order, oldest or newest first, paged and filtered by tenant and type; retention deletes
+ * in batches.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DialectName, Db } from '../../src/db/open.js';
-import { FEED_START, type FeedPosition } from '../../src/events/cursor.js';
+import { FEED_END, FEED_START, type FeedOrder, type FeedPosition } from '../../src/events/cursor.js';
 import { EventStore, type EventRow } from '../../src/events/store.js';
 import type { EventType, NewEvent } from '../../src/events/types.js';
 import { dialectsUnderTest, storeTestDatabase } from '../support/databases.js';
@@ -43,10 +44,10 @@ function eventLogContract(dialect: DialectName): void {
     const append = (events: NewEvent[], scope: { tenantId: string; connectionId: string | null } = T, at = NOW) =>
       db.kysely.transaction().execute((trx) => new EventStore(trx, db.dialect).append(scope, events, at));
 
-    /** Every page of `limit` events from the start of the feed, each read after the last row of the one before. */
-    async function pages(limit: number, query: { tenantId?: string; types?: EventType[] } = {}): Promise<EventRow[][]> {
+    /** Every page of `limit` events from the start (or, newest first, the end) of the feed, each read after the last row of the one before. */
+    async function pages(limit: number, query: { tenantId?: string; types?: EventType[]; order?: FeedOrder } = {}): Promise<EventRow[][]> {
       const out: EventRow[][] = [];
-      for (let after = FEED_START; out.length < 100; ) {
+      for (let after = query.order === 'desc' ? FEED_END : FEED_START; out.length < 100; ) {
         const page = await store.list({ ...query, after, limit });
         if (page.length === 0) break;
         out.push(page);
@@ -85,6 +86,19 @@ function eventLogContract(dialect: DialectName): void {
       const feed = await settledFeed(db);
       expect(names(feed)).toEqual(['e1', 'e3', 'e0', 'e2', 'e4']);
       expect((await pages(2)).map(names)).toEqual([['e1', 'e3'], ['e0', 'e2'], ['e4']]);
+    });
+
+    it('reads newest first with order desc, paging back to the first event without gaps or repeats', async () => {
+      // The same out-of-order commits as above: newest first is the exact reverse of the feed.
+      const rows = [2, 1, 2, 1, 3].map((txOrder, i) => ({ tx_order: txOrder, id: `e${i}`, type: i === 2 ? 'group.created' : 'user.created', tenant_id: i === 4 ? 'u' : 't', connection_id: 'c', resource_id: `r${i}`, occurred_at: NOW, data: JSON.stringify({ name: `e${i}` }) }));
+      for (const row of rows) await db.kysely.insertInto('events').values(row).execute();
+      const feed = await settledFeed(db);
+      expect(names(await store.list({ after: FEED_END, order: 'desc', limit: 10 }))).toEqual(['e4', 'e2', 'e0', 'e3', 'e1']);
+      expect((await pages(2, { order: 'desc' })).map(names)).toEqual([['e4', 'e2'], ['e0', 'e3'], ['e1']]);
+      expect((await pages(2, { order: 'desc', tenantId: 't', types: ['user.created'] })).map(names)).toEqual([['e0', 'e3'], ['e1']]);
+      // A position read oldest first continues newest first to the events before it, and nothing is before the first.
+      expect(names(await store.list({ after: position(feed[2]), order: 'desc', limit: 10 }))).toEqual(['e3', 'e1']);
+      expect(await store.list({ after: position(feed[0]), order: 'desc', limit: 10 })).toEqual([]);
     });
 
     it('pages appended events with `after`, and a page after the last event is empty', async () => {
@@ -149,6 +163,8 @@ function eventLogContract(dialect: DialectName): void {
         await append([event('fast')]);
         // A reader that saw `fast` now would move past `slow`, which commits behind it.
         expect(await store.list({ after: position(before), limit: 10 })).toEqual([]);
+        // Newest first leaves it out too: a reader paging back from `fast` would never see `slow`.
+        expect(names(await store.list({ after: FEED_END, order: 'desc', limit: 10 }))).toEqual(['before']);
         expect(await store.head()).toEqual(head);
       } finally {
         commit();

@@ -10,7 +10,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Environment for a child: ours without anything that would configure it by accident. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base = { ...process.env };
-  for (const key of ['DATABASE_URL', 'PORT', 'PUBLIC_URL', 'ROLLCALL_CLIENT_ID', 'ROLLCALL_CLIENT_SECRET', 'LOG_LEVEL']) delete base[key];
+  for (const key of ['DATABASE_URL', 'PORT', 'PUBLIC_URL', 'ROLLCALL_CLIENT_ID', 'ROLLCALL_CLIENT_SECRET', 'LOG_LEVEL', 'ROLLCALL_ENCRYPTION_KEY', 'ROLLCALL_PREVIOUS_ENCRYPTION_KEYS']) delete base[key];
   return { ...base, ...env };
 }
 

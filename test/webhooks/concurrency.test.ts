@@ -37,7 +37,7 @@ for (const dialect of dialectsUnderTest()) {
       await appendEvents(t, { tenantId: 'acme', connectionId: 'c' }, events);
       await dispatchAll(t);
 
-      const workers = dbs.map((db) => new WebhookDeliverer(new DeliveryQueue(db.kysely, db.dialect), { batch: 7 }));
+      const workers = dbs.map((db) => new WebhookDeliverer(new DeliveryQueue(db.kysely, db.dialect, t.config.encryption), { batch: 7 }));
       for (let round = 0; round < 100; round++) {
         await Promise.all(workers.map((w) => w.run()));
         if ((await dueCount(t)) === 0) break;
@@ -59,7 +59,7 @@ for (const dialect of dialectsUnderTest()) {
     it.runIf(dialect === 'postgres')('two dispatchers racing while events are written create exactly one delivery per event', async () => {
       receiver = await startReceiver(() => 200);
       const { id } = await createWebhook(t, { url: receiver.url });
-      const dispatchers = dbs.map((db) => new WebhookDispatcher(new DeliveryQueue(db.kysely, db.dialect), { eventsPerWebhook: 5 }));
+      const dispatchers = dbs.map((db) => new WebhookDispatcher(new DeliveryQueue(db.kysely, db.dialect, t.config.encryption), { eventsPerWebhook: 5 }));
       let writing = true;
       const writer = (async () => {
         for (let i = 0; i < 40; i++) await appendEvents(t, { tenantId: 'acme', connectionId: 'c' }, [{ type: 'user.created', resourceId: `w${i}`, data: { i } }]);

@@ -29,7 +29,7 @@ for (const dialect of dialectsUnderTest()) {
       await dispatchAll(t);
 
       // The "crashed" process: claims and never reports back.
-      const crashed = new DeliveryQueue(t.db.kysely, t.db.dialect);
+      const crashed = new DeliveryQueue(t.db.kysely, t.db.dialect, t.config.encryption);
       const now = Date.now();
       const [claim] = await crashed.claimDue(new Date(now).toISOString(), new Date(now + 30_000).toISOString(), 10);
       expect(claim).toBeDefined();

@@ -126,7 +126,7 @@ for (const dialect of dialectsUnderTest()) {
     it('counts a timeout and a redirect as failures, and records why', async () => {
       receiver = await startReceiver(({ index }) => (index === 0 ? 'hang' : 302));
       const { id } = await createWebhook(t, { url: receiver.url });
-      const quick = new WebhookDeliverer(new DeliveryQueue(t.db.kysely, t.db.dialect), { timeoutMs: 300 });
+      const quick = new WebhookDeliverer(new DeliveryQueue(t.db.kysely, t.db.dialect, t.config.encryption), { timeoutMs: 300 });
       await appendEvents(t, { tenantId: 'acme', connectionId: 'c' }, [step('user.created', 't1', 1)]);
       await settle(t, quick);
       expect((await deliveryRows(t, id))[0]).toMatchObject({ status: 'pending', attempts: 1, last_status_code: null, last_error: 'Timed out after 0.3 s' });

@@ -183,7 +183,7 @@ for (const dialect of dialectsUnderTest()) {
 
       // Another process holds it right now.
       const now = Date.now();
-      const claims = await new DeliveryQueue(t.db.kysely, t.db.dialect).claimDue(new Date(now).toISOString(), new Date(now + 30_000).toISOString(), 10);
+      const claims = await new DeliveryQueue(t.db.kysely, t.db.dialect, t.config.encryption).claimDue(new Date(now).toISOString(), new Date(now + 30_000).toISOString(), 10);
       expect(claims.map((c) => c.id)).toEqual([delivery.id]);
       const busy = await t.app.inject({ method: 'POST', url: `${BASE}/${id}/deliveries/${delivery.id}/redeliver`, headers: headers() });
       expect(busy.statusCode).toBe(409);

@@ -13,6 +13,9 @@ import * as postgresMemberGroupCheck from './0011-postgres-member-group-check.js
 import * as scimListVersions from './0012-scim-list-versions.js';
 import * as scimSubstringSearch from './0013-scim-substring-search.js';
 import * as scimAccessVersion from './0014-scim-access-version.js';
+import * as scimRateBuckets from './0015-scim-rate-buckets.js';
+import * as connectionCompatibility from './0016-connection-compatibility.js';
+import * as memberCountsLogConnectionNames from './0017-member-counts-log-connection-names.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +33,7 @@ export const migrations: Record<string, Migration> = {
   '0012-scim-list-versions': scimListVersions,
   '0013-scim-substring-search': scimSubstringSearch,
   '0014-scim-access-version': scimAccessVersion,
+  '0015-scim-rate-buckets': scimRateBuckets,
+  '0016-connection-compatibility': connectionCompatibility,
+  '0017-member-counts-log-connection-names': memberCountsLogConnectionNames,
 };

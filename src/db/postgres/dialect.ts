@@ -2,6 +2,7 @@
 import type { Dialect } from '../dialect.js';
 import { postgresEventLog } from './event-log.js';
 import { postgresJson } from './json-sql.js';
+import { postgresRateBuckets } from './rate-buckets.js';
 import { postgresRequestLog } from './request-log.js';
 import { postgresRowLocks } from './row-locks.js';
 import { postgresScim } from './scim-dialect.js';
@@ -21,4 +22,5 @@ export const postgresDialect: Dialect = {
   rowLocks: postgresRowLocks,
   requestLog: postgresRequestLog,
   upkeep: postgresUpkeep,
+  rateBuckets: postgresRateBuckets,
 };

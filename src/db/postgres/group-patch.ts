@@ -44,7 +44,11 @@ export async function patchByStatement(writes: PostgresScimWrites, patch: GroupP
     return { result: outcome, applied: outcome.kind === 'applied' };
   });
   if (outcome.kind === 'notFound') throw groupNotFound(id);
-  if (outcome.kind === 'missing') throw missingMember(outcome.id);
+  if (outcome.kind === 'missing') {
+    // A connection that ignores unknown members: the next way leaves them out (nothing was applied).
+    if (scope.writePolicy?.ignoreUnknownMembers) return undefined;
+    throw missingMember(outcome.id);
+  }
   return outcome.kind === 'applied' ? outcome.row : undefined;
 }
 
@@ -73,7 +77,7 @@ export async function patchUnlocked(writes: PostgresScimWrites, patch: GroupPatc
     const stored = JSON.parse(read.row.resource) as StoredResource;
     const { resource, memberOps } = change(stored);
     if (memberIdsOf(memberOps)?.every((value) => named.has(value)) !== true) return undefined;
-    const membership = planMemberOps(memberOps, id, read.found, read.current);
+    const membership = planMemberOps(memberOps, id, read.found, read.current, scope.writePolicy);
     const usersChanged = [...membership.added, ...membership.removed].some((m) => m.type === 'User');
     if (read.mapped && events.enabled && usersChanged) return undefined;
     if (!resource && membership.added.length === 0 && membership.removed.length === 0) return read.row;

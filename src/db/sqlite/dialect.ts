@@ -2,6 +2,7 @@
 import type { Dialect } from '../dialect.js';
 import { sqliteEventLog } from './event-log.js';
 import { sqliteJson } from './json-sql.js';
+import { sqliteRateBuckets } from './rate-buckets.js';
 import { sqliteRequestLog } from './request-log.js';
 import { sqliteRowLocks } from './row-locks.js';
 import { sqliteScim } from './scim-dialect.js';
@@ -21,4 +22,5 @@ export const sqliteDialect: Dialect = {
   rowLocks: sqliteRowLocks,
   requestLog: sqliteRequestLog,
   upkeep: sqliteUpkeep,
+  rateBuckets: sqliteRateBuckets,
 };

@@ -37,6 +37,10 @@ for (let c = 0; c < 128; c++) {
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+
+/** true, false, null (any case, as the parser reads them) or a JSON number: never a bare string. */
+const JSON_LITERAL = /^(true|false|null|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)$/i;
 
 /** Quotes a piece of source for an error message, shortened and with control characters escaped. */
 export function quote(text: string): string {
@@ -54,13 +58,7 @@ export class Lexer {
 
   next(): Token {
     const src = this.src;
-    let i = this.pos;
-    // RFC 7644 separates tokens with SP; tabs and newlines from URL-decoding are accepted too.
-    while (i < src.length) {
-      const c = src.charCodeAt(i);
-      if (c !== 32 && c !== 9 && c !== 10 && c !== 13) break;
-      i++;
-    }
+    const i = this.skipSpace();
     if (i >= src.length) {
       this.pos = i;
       return { kind: 'end', pos: i, text: '', value: null };
@@ -87,6 +85,35 @@ export class Lexer {
     }
     const ch = String.fromCodePoint(src.codePointAt(i) ?? c);
     throw this.fail(i, `unexpected character ${quote(ch)}`);
+  }
+
+  /**
+   * The value after a comparison operator where bare values are accepted (a connection's
+   * `unquotedFilterValues` switch): `userName eq jdoe@acme.com`, `title eq Employee`. A quoted
+   * string, a JSON number, true, false or null is read as always; otherwise the run of characters
+   * up to a space, ")", "]" or the end is a string, unless it holds `"`, "(" or "[" — where the
+   * grammar leaves doubt, the token is read as always and fails as always.
+   */
+  nextValue(): Token {
+    const src = this.src;
+    const i = this.skipSpace();
+    let j = i;
+    while (j < src.length) {
+      const c = src.charCodeAt(j);
+      if (isSpace(c) || c === 41 || c === 93) break;
+      j++;
+    }
+    const text = src.slice(i, j);
+    if (text === '' || /["([]/.test(text) || JSON_LITERAL.test(text)) return this.next();
+    this.pos = j;
+    return { kind: 'string', pos: i, text, value: text };
+  }
+
+  /** The offset of the next non-space character from the current position (RFC 7644 separates tokens with SP; tabs and newlines from URL-decoding are accepted too). */
+  private skipSpace(): number {
+    let i = this.pos;
+    while (i < this.src.length && isSpace(this.src.charCodeAt(i))) i++;
+    return i;
   }
 
   private single(kind: TokenKind, i: number): Token {

@@ -296,17 +296,7 @@ describe('parseFilter: depth limits', () => {
   });
 });
 
-describe('parseFilter: speed', () => {
-  it('parses an IdP lookup in microseconds', () => {
-    const text = 'userName eq "jane.doe@example.com"';
-    for (let i = 0; i < 1000; i++) parseFilter(text);
-    const n = 20_000;
-    const start = performance.now();
-    for (let i = 0; i < n; i++) parseFilter(text);
-    const perParse = ((performance.now() - start) * 1000) / n;
-    expect(perParse).toBeLessThan(20); // µs; about 0.3 µs on a laptop, generous for slow CI
-  });
-
+describe('parseFilter: linear time', () => {
   it('stays linear on long pathological input', () => {
     const long = { maxLength: 2_000_000 };
     const start = performance.now();

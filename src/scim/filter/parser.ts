@@ -25,6 +25,12 @@ export interface FilterLimits {
   maxDepth?: number;
 }
 
+/** How a filter is read beyond RFC 7644's grammar. */
+export interface FilterOptions {
+  /** Accept a bare value after an operator where the grammar leaves no doubt (Lexer.nextValue). */
+  unquotedValues?: boolean;
+}
+
 /** 4096 characters, 32 levels: far beyond what Okta, Entra ID or OneLogin send. */
 export const DEFAULT_FILTER_LIMITS: Readonly<Required<FilterLimits>> = Object.freeze({ maxLength: 4096, maxDepth: 32 });
 
@@ -58,6 +64,7 @@ class Parser {
     private readonly lexer: Lexer,
     private readonly fail: Fail,
     private readonly maxDepth: number,
+    private readonly unquotedValues = false,
   ) {
     this.tok = lexer.next();
   }
@@ -203,7 +210,8 @@ class Parser {
     if (!op) {
       throw this.fail(t.pos, `expected an operator (eq, ne, co, sw, ew, gt, lt, ge, le, pr) after ${quote(after)}, found ${describeToken(t)}`);
     }
-    this.advance();
+    // The value comes next: read as a bare value where those are accepted.
+    this.tok = this.unquotedValues ? this.lexer.nextValue() : this.lexer.next();
     return op;
   }
 
@@ -266,12 +274,12 @@ const pathFail: Fail = (pos, message) => invalidPath(`Invalid path at character 
  * Parses a `filter` query parameter or `/.search` filter into a tree. Every problem is an
  * `invalidFilter` ScimError (400) whose detail names the character position and what was expected.
  */
-export function parseFilter(text: string, limits?: FilterLimits): FilterNode {
+export function parseFilter(text: string, limits?: FilterLimits, options: FilterOptions = {}): FilterNode {
   // Query parsers turn `?filter=a&filter=b` into an array; the type says string, the wire does not.
   if (typeof text !== 'string') throw invalidFilter('Invalid filter: expected a single string');
   const { maxLength, maxDepth } = limitsOf(limits);
   if (text.length > maxLength) throw invalidFilter(`Invalid filter: longer than ${maxLength} characters`);
-  return new Parser(new Lexer(text, filterFail), filterFail, maxDepth).filter();
+  return new Parser(new Lexer(text, filterFail), filterFail, maxDepth, options.unquotedValues).filter();
 }
 
 /**

@@ -52,6 +52,8 @@ function expandObject(scope: PlanScope, obj: Record<string, unknown>, ext: Exten
     const value = obj[key];
     if (isForbiddenKey(key) || key === '') throw invalidPath(`"${key}" is not an attribute name`);
     if (ext && !ext.core) {
+      // A client library's `schemas` inside an extension's value names no attribute: ignored, as POST and PUT do.
+      if (ext.schema && key.toLowerCase() === 'schemas') continue;
       if (ext.schema) out.push({ target: resolveTarget(scope, `${ext.urn}:${key}`, false), value, hasValue: true });
       else out.push({ target: { kind: 'unknown', urn: ext.urn, name: key, text: `${ext.urn}:${key}` }, value, hasValue: true });
       continue;

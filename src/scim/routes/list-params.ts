@@ -2,7 +2,7 @@
 import { invalidSyntax, invalidValue } from '../errors.js';
 import type { AttrPath } from '../filter/ast.js';
 import { parseAttributeList } from '../filter/attr-path.js';
-import { parseFilter } from '../filter/parser.js';
+import { parseFilter, type FilterOptions } from '../filter/parser.js';
 import { parseProjection, type Projection } from '../resources/projection.js';
 import type { ListQuery } from '../store/list-query.js';
 
@@ -45,13 +45,13 @@ export interface ListParams {
   startIndex: number;
 }
 
-/** Parses list parameters; bad values are 400s, never silently ignored. */
-export function parseListParams(raw: RawListParams): ListParams {
+/** Parses list parameters; bad values are 400s, never silently ignored. `filterOptions`: the connection's reading of filters. */
+export function parseListParams(raw: RawListParams, filterOptions?: FilterOptions): ListParams {
   // RFC 7644 §3.4.2.4: startIndex below 1 is read as 1; a negative count as 0.
   const startIndex = Math.max(1, integer('startIndex', raw.startIndex) ?? 1);
   const count = Math.min(MAX_RESULTS, Math.max(0, integer('count', raw.count) ?? 100));
   const filterText = text('filter', raw.filter);
-  const filter = filterText !== undefined && filterText.trim() !== '' ? parseFilter(filterText, FILTER_LIMITS) : undefined;
+  const filter = filterText !== undefined && filterText.trim() !== '' ? parseFilter(filterText, FILTER_LIMITS, filterOptions) : undefined;
   const sortByText = text('sortBy', raw.sortBy);
   let sortBy: AttrPath | undefined;
   if (sortByText !== undefined && sortByText.trim() !== '') {

@@ -2,7 +2,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { ScimContext } from '../../connections/service.js';
 import { unauthorized } from '../errors.js';
-import type { ConnectionScope } from '../store/scope.js';
+import type { FilterOptions } from '../filter/parser.js';
+import type { ConnectionScope, WritePolicy } from '../store/scope.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,13 +12,27 @@ declare module 'fastify' {
   }
 }
 
-/** The scope every SCIM store call of this request uses. */
+/** The scope every SCIM store call of this request uses, with the connection's write policy. */
 export function scopeOf(request: FastifyRequest): ConnectionScope {
-  if (!request.scim) throw unauthorized();
-  return { tenantId: request.scim.tenantId, connectionId: request.scim.connectionId, emitEvents: request.scim.syncToUserManagement };
+  const scim = request.scim;
+  if (!scim) throw unauthorized();
+  const { removedActive, unknownMembers } = scim.compatibility;
+  const writePolicy: WritePolicy = {
+    removedActive,
+    ignoreUnknownMembers:
+      unknownMembers === 'ignore'
+        ? (ids) => request.log.warn({ connectionId: scim.connectionId, ignoredMemberIds: ids.slice(0, 100), ignoredMembers: ids.length }, 'group write: member ids that are no user or group of this connection were left out')
+        : undefined,
+  };
+  return { tenantId: scim.tenantId, connectionId: scim.connectionId, emitEvents: scim.syncToUserManagement, writePolicy };
 }
 
 /** `{PUBLIC_URL}/directory/resources/scim/v2.0/{connectionId}`: where `meta.location` points. */
 export function scimBaseUrl(request: FastifyRequest): string {
   return request.scim?.baseUrl ?? '';
+}
+
+/** How this connection's filters are read (its `unquotedFilterValues` switch). */
+export function filterOptionsOf(request: FastifyRequest): FilterOptions {
+  return { unquotedValues: request.scim?.compatibility.unquotedFilterValues === true };
 }

@@ -10,7 +10,7 @@ import { parseProjection } from '../resources/projection.js';
 import { etagOf } from '../resources/render.js';
 import type { ResourceTypeName } from '../schema/index.js';
 import { listResponse, parseListParams, searchRequestParams, type RawListParams } from './list-params.js';
-import { scimBaseUrl, scopeOf } from './request-scope.js';
+import { filterOptionsOf, scimBaseUrl, scopeOf } from './request-scope.js';
 import { streamWithMembers } from './stream-members.js';
 
 type IdRequest = FastifyRequest<{ Params: { connectionId: string; id: string }; Querystring: Record<string, string | undefined> }>;
@@ -45,7 +45,7 @@ export function registerResourceRoutes(app: FastifyInstance, type: ResourceTypeN
   });
 
   const list = async (request: FastifyRequest, raw: RawListParams) => {
-    const params = parseListParams(raw);
+    const params = parseListParams(raw, filterOptionsOf(request));
     const { total, resources } = await service.list(scopeOf(request), scimBaseUrl(request), params.query, params.projection);
     return listResponse(total, params.startIndex, resources);
   };
@@ -76,18 +76,21 @@ export function registerResourceRoutes(app: FastifyInstance, type: ResourceTypeN
     }
     // Groups answer 204 (what Entra ID expects and Okta accepts; RFC 7644 §3.5.2 allows it), so a
     // membership change never renders a 100,000-member list. Asking for attributes, or for a
-    // representation, returns the group as 200.
+    // representation, returns the group as 200; so does a connection whose `groupPatchResponse` is
+    // 200, with members only up to its `groupPatchMaxMembers` (src/connections/compatibility.ts).
     const { attributes, excludedAttributes } = request.query;
-    const wantsBody = prefer === 'representation' || attributes !== undefined || excludedAttributes !== undefined;
+    const asked = prefer === 'representation' || attributes !== undefined || excludedAttributes !== undefined;
+    const byConnection = !asked && prefer !== 'minimal' && request.scim?.compatibility.groupPatchResponse === '200';
     const rendered = await (service as GroupService).patch(
       scope,
       scimBaseUrl(request),
       request.params.id,
       request.body,
       ifMatch,
-      wantsBody ? parseProjection(attributes, excludedAttributes) : { exclude: [{ attr: 'members' }] },
+      asked ? parseProjection(attributes, excludedAttributes) : { exclude: byConnection ? [] : [{ attr: 'members' }] },
+      byConnection ? request.scim?.compatibility.groupPatchMaxMembers : undefined,
     );
-    if (!wantsBody) return reply.code(204).header('etag', etagOf(rendered.version)).send();
+    if (!asked && !byConnection) return reply.code(204).header('etag', etagOf(rendered.version)).send();
     return sendResource(reply, rendered);
   });
 

@@ -6,11 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import type { GroupService } from '../service/group-service.js';
 import type { UserService } from '../service/user-service.js';
 import { listResponse, parseListParams, searchRequestParams } from './list-params.js';
-import { scimBaseUrl, scopeOf } from './request-scope.js';
+import { filterOptionsOf, scimBaseUrl, scopeOf } from './request-scope.js';
 
 export function registerRootSearch(app: FastifyInstance, users: UserService, groups: GroupService): void {
   app.post('/.search', async (request) => {
-    const { query, projection, startIndex } = parseListParams(searchRequestParams(request.body));
+    const { query, projection, startIndex } = parseListParams(searchRequestParams(request.body), filterOptionsOf(request));
     const scope = scopeOf(request);
     const base = scimBaseUrl(request);
     const userPage = await users.list(scope, base, query, projection);

@@ -5,7 +5,7 @@ import type { MemberOp, MemberRef } from '../patch/types.js';
 import { groupSchema } from '../schema/index.js';
 import type { GroupStore, MemberRow } from '../store/group-store.js';
 import type { MemberChange } from '../../db/postgres/member-change.js';
-import { storable, type ConnectionScope } from '../store/scope.js';
+import { storable, type ConnectionScope, type WritePolicy } from '../store/scope.js';
 
 const MEMBERS_ATTRIBUTE = groupSchema.attributes.find((a) => a.name === 'members');
 
@@ -25,14 +25,17 @@ function checkValues(refs: readonly MemberRef[]): string[] {
 
 /**
  * The member rows of `ids`, given which of them exist in this connection (`found`). A reference to
- * a resource that does not exist here (or exists only in another connection) is a client error:
- * 400 invalidValue; so is the group itself.
+ * a resource that does not exist here (or exists only in another connection) is a client error,
+ * 400 invalidValue, unless the connection's policy ignores such ids; the group itself always is one.
  */
-function membersOf(ids: readonly string[], found: ReadonlyMap<string, 'User' | 'Group'>, groupId: string): MemberRow[] {
-  const missing = ids.find((id) => !found.has(id));
-  if (missing !== undefined) throw missingMember(missing);
+function membersOf(ids: readonly string[], found: ReadonlyMap<string, 'User' | 'Group'>, groupId: string, policy: WritePolicy | undefined): MemberRow[] {
   if (ids.includes(groupId)) throw invalidValue('A group cannot be a member of itself');
-  return [...new Set(ids)].map((value) => ({ value, type: found.get(value)! }));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    if (!policy?.ignoreUnknownMembers) throw missingMember(missing[0]);
+    policy.ignoreUnknownMembers([...new Set(missing)]);
+  }
+  return [...new Set(ids)].filter((id) => found.has(id)).map((value) => ({ value, type: found.get(value)! }));
 }
 
 /** The error for a member id that is no User or Group of this connection. */
@@ -43,7 +46,7 @@ export function missingMember(id: string): ScimError {
 /** Resolves member references to rows of this connection. */
 async function resolve(groups: GroupStore, scope: ConnectionScope, groupId: string, refs: readonly MemberRef[]): Promise<MemberRow[]> {
   const ids = checkValues(refs);
-  return membersOf(ids, await groups.findMembers(scope, ids), groupId);
+  return membersOf(ids, await groups.findMembers(scope, ids), groupId, scope.writePolicy);
 }
 
 /** The ids `ops` add or remove, distinct, in order; undefined when an op needs the whole member list. */
@@ -85,10 +88,16 @@ export function simpleMemberChange(ops: readonly MemberOp[], groupId: string): M
  * row writes: `found` tells which of the ids they name exist in this connection, `current` which are
  * members now. The same net effect as applyMemberOps, whose writes report it.
  */
-export function planMemberOps(ops: readonly MemberOp[], groupId: string, found: ReadonlyMap<string, 'User' | 'Group'>, current: ReadonlyMap<string, 'User' | 'Group'>): MembershipChange {
+export function planMemberOps(
+  ops: readonly MemberOp[],
+  groupId: string,
+  found: ReadonlyMap<string, 'User' | 'Group'>,
+  current: ReadonlyMap<string, 'User' | 'Group'>,
+  policy?: WritePolicy,
+): MembershipChange {
   const members = new Map(current);
   for (const op of ops) {
-    if (op.op === 'add') for (const m of membersOf(checkValues(op.members), found, groupId)) members.set(m.value, members.get(m.value) ?? m.type);
+    if (op.op === 'add') for (const m of membersOf(checkValues(op.members), found, groupId, policy)) members.set(m.value, members.get(m.value) ?? m.type);
     else if (op.op === 'remove') for (const value of op.values) members.delete(value);
     else throw new Error(`planMemberOps cannot plan "${op.op}"`);
   }

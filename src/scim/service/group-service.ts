@@ -140,8 +140,11 @@ export class GroupService {
     return { resource: await this.renderOne(this.writes.reads(), scope, baseUrl, row, ALL), version: row.version };
   }
 
-  /** PATCH: attribute changes and member row inserts/deletes, atomically. */
-  async patch(scope: ConnectionScope, baseUrl: string, id: string, body: unknown, ifMatch?: string, projection: Projection = ALL): Promise<Rendered> {
+  /**
+   * PATCH: attribute changes and member row inserts/deletes, atomically. With `maxMembers`, the
+   * answer leaves `members` out when the group has more than that many.
+   */
+  async patch(scope: ConnectionScope, baseUrl: string, id: string, body: unknown, ifMatch?: string, projection: Projection = ALL, maxMembers?: number): Promise<Rendered> {
     let displayName: unknown;
     const change = (current: StoredResource) => {
       const result = applyPatch(current, body, { resourceType: 'Group', id });
@@ -161,7 +164,13 @@ export class GroupService {
       inTransaction: () => this.update(scope, id, ifMatch, change),
     });
     // Rendered from the row just written: a 204 (members excluded) reads nothing more.
-    return { resource: await this.renderOne(this.writes.reads(), scope, baseUrl, row, projection), version: row.version };
+    const stores = this.writes.reads();
+    if (maxMembers !== undefined && wants(projection, 'Group', 'members')) {
+      const members = await stores.groups.members(scope, id, { limit: maxMembers + 1 });
+      const extra = members.length > maxMembers ? {} : { members: renderMembers(members, baseUrl) };
+      return { resource: project(renderResource('Group', row, baseUrl, extra), 'Group', projection), version: row.version };
+    }
+    return { resource: await this.renderOne(stores, scope, baseUrl, row, projection), version: row.version };
   }
 
   async delete(scope: ConnectionScope, id: string, ifMatch?: string): Promise<void> {

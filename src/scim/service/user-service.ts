@@ -116,9 +116,10 @@ export class UserService {
       const result = applyPatch(current, body, { resourceType: 'User', id });
       // A PATCHed password (writeOnly) is accepted and dropped: Rollcall never stores passwords.
       delete result.resource.password;
-      // As after a POST or a PUT without it, a user whose `active` was removed is active: the
-      // representation, the `active` column and filters must not disagree.
-      if (result.resource.active === undefined) result.resource.active = true;
+      // RFC 7644 §3.5.2.2 leaves a removed `active` unassigned; for the app that is a deactivated user
+      // unless the connection reads it otherwise. Stored explicitly, so the representation, the
+      // `active` column and filters agree.
+      if (result.resource.active === undefined) result.resource.active = scope.writePolicy?.removedActive === 'active';
       return result.changed.some((name) => name !== 'password') ? result.resource : undefined;
     });
   }

@@ -14,6 +14,19 @@ export interface ConnectionScope {
    * `UnitOfWork.flush`): PostgreSQL commits each without waiting for its WAL flush. Stores ignore it.
    */
   readonly flushAtEnd?: boolean;
+  /** How the request's writes read what RFC 7644 leaves open (the connection's compatibility switches); stores ignore it. */
+  readonly writePolicy?: WritePolicy;
+}
+
+/** Write behaviour a connection chooses (src/connections/compatibility.ts); absent, the defaults below. */
+export interface WritePolicy {
+  /** What `active` becomes when a PATCH removes it; default `inactive`. */
+  readonly removedActive?: 'inactive' | 'active';
+  /**
+   * Set: member ids that are no user or group of the connection are left out of a group write and
+   * reported here, instead of failing it with 400 invalidValue.
+   */
+  readonly ignoreUnknownMembers?: (ids: readonly string[]) => void;
 }
 
 /**

@@ -135,3 +135,24 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: false });
 }
+
+/** A SCIM request to one connection as its IdP sends it; fails the test unless it succeeds. */
+export type ScimCall = (method: string, path: string, body: unknown) => Promise<{ id: string }>;
+
+/** Creates tenant `tenantId` and an Okta connection in it through the API; a SCIM caller for it. */
+export async function scimConnection(ctx: BrowserApp, tenantId: string, connectionName: string, tenantName = 'Acme Corp'): Promise<ScimCall> {
+  const tenant = await ctx.api('POST', '/tenants/resources/tenants/v1', { tenantId, name: tenantName });
+  if (tenant.status !== 201) throw new Error(`tenant not created: ${tenant.status}`);
+  const created = await ctx.api<{ id: string; token: string }>('POST', '/directory/resources/v1/configurations/scim2', { source: 'okta', connectionName, syncToUserManagement: true }, { 'frontegg-tenant-id': tenantId });
+  if (created.status !== 201) throw new Error(`connection not created: ${created.status}`);
+  return async (method, path, body) => {
+    const response = await fetch(`${ctx.baseUrl}/directory/resources/scim/v2.0/${created.body.id}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${created.body.token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status >= 300) throw new Error(`SCIM ${method} ${path}: ${response.status}`);
+    const text = await response.text();
+    return (text ? JSON.parse(text) : {}) as { id: string };
+  };
+}

@@ -6,7 +6,7 @@ import type { DashboardSession } from '../shared/types.js';
 import { Loading } from '../shared/ui/States.js';
 import { EmptyState } from '../shared/ui/States.js';
 import { routes } from './routes.js';
-import { currentSession, signOut } from './session.js';
+import { credentialLabel, currentSession, signOut } from './session.js';
 import { SignIn } from './SignIn.js';
 
 const NAV = [
@@ -68,8 +68,8 @@ export function App() {
           </Link>
         ))}
         <div className="spacer" />
-        <div className="who" title="Signed in with this client ID">
-          {session.clientId}
+        <div className="who" title={`Client ID ${session.clientId}`}>
+          Signed in with <strong>{credentialLabel(session)}</strong>
         </div>
         <a
           href="/dashboard"

@@ -1,27 +1,25 @@
-/** The account's connections as the portal lists them: provider, name, created, last sync, and the actions allowed. */
+/** The account's connections as the portal lists them: provider, name, users, groups, health, and the actions allowed. */
 import { ProviderName } from '../shared/connections/ProviderLogo.js';
-import { formatDateTime, formatRelative } from '../shared/format.js';
-import type { Connection } from '../shared/types.js';
+import { formatCount } from '../shared/format.js';
+import type { Connection, ConnectionOverview } from '../shared/types.js';
 import { Button } from '../shared/ui/Button.js';
-
-function When({ at, none }: { at: string | null; none: string }) {
-  if (!at) return <span className="muted">{none}</span>;
-  return (
-    <time dateTime={at} title={formatDateTime(at)}>
-      {formatRelative(at)}
-    </time>
-  );
-}
+import { PortalHealth } from './PortalHealth.js';
 
 export function PortalConnectionsTable({
   connections,
   onSetup,
+  onReplaceToken,
+  onCompatibility,
   onDelete,
 }: {
-  connections: Connection[];
+  connections: ConnectionOverview[];
   onSetup: (connection: Connection) => void;
+  /** Absent without the write permission: no New token buttons. */
+  onReplaceToken?: (connection: Connection) => void;
+  /** The connection's compatibility switches: changed with the write permission, shown with the read permission. */
+  onCompatibility: (connection: Connection) => void;
   /** Absent without the delete permission: no Delete buttons. */
-  onDelete?: (connection: Connection) => void;
+  onDelete?: (connection: ConnectionOverview) => void;
 }) {
   return (
     <div className="table-wrap">
@@ -31,8 +29,13 @@ export function PortalConnectionsTable({
           <tr>
             <th scope="col">Provider</th>
             <th scope="col">Name</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last sync</th>
+            <th scope="col" className="num">
+              Users
+            </th>
+            <th scope="col" className="num">
+              Groups
+            </th>
+            <th scope="col">Health</th>
             <th scope="col">
               <span className="sr-only">Actions</span>
             </th>
@@ -47,16 +50,27 @@ export function PortalConnectionsTable({
               <td>
                 <strong>{connection.connectionName}</strong>
               </td>
-              <td>
-                <When at={connection.createdAt} none="—" />
+              <td className="num">
+                {formatCount(connection.users)}
               </td>
-              <td>
-                <When at={connection.lastSync} none="Never" />
+              <td className="num">
+                {formatCount(connection.groups)}
               </td>
-              <td>
+              <td style={{ minWidth: 180 }}>
+                <PortalHealth connection={connection} />
+              </td>
+              <td style={{ whiteSpace: 'nowrap' }}>
                 <span className="inline">
                   <Button onClick={() => onSetup(connection)} aria-label={`Setup guide for ${connection.connectionName}`}>
                     Setup guide
+                  </Button>
+                  {onReplaceToken ? (
+                    <Button onClick={() => onReplaceToken(connection)} aria-label={`New token for ${connection.connectionName}`}>
+                      New token
+                    </Button>
+                  ) : null}
+                  <Button onClick={() => onCompatibility(connection)} aria-label={`Compatibility of ${connection.connectionName}`}>
+                    Compatibility
                   </Button>
                   {onDelete ? (
                     <Button variant="danger" onClick={() => onDelete(connection)} aria-label={`Delete ${connection.connectionName}`}>

@@ -1,27 +1,37 @@
 /**
- * The account's SCIM connections in the portal. What is offered follows the session's permissions
- * (add: write; delete: delete); the server checks them again and its 403s are shown as they come.
+ * The account's SCIM connections in the portal, with their user and group counts and health. What is
+ * offered follows the session's permissions (add and new token: write; delete: delete), and what is
+ * not offered is said in a note; the server checks them again and its 403s are shown as they come.
  */
 import { useState } from 'react';
 import { api } from '../shared/api.js';
+import { CompatibilityDialog } from '../shared/connections/CompatibilityDialog.js';
 import { ConnectionSetupDialog } from '../shared/connections/ConnectionSetupDialog.js';
-import { CONFIGURATIONS_PATH, CreateConnectionDialog } from '../shared/connections/CreateConnectionDialog.js';
+import { CreateConnectionDialog } from '../shared/connections/CreateConnectionDialog.js';
 import { DeleteConnectionDialog } from '../shared/connections/DeleteConnectionDialog.js';
-import { PERMISSIONS, type Connection, type PortalSession } from '../shared/types.js';
+import { seg } from '../shared/router.js';
+import { PERMISSIONS, type Connection, type ConnectionOverview, type ConnectionOverviewList, type PortalSession } from '../shared/types.js';
 import { Button } from '../shared/ui/Button.js';
 import { Card } from '../shared/ui/Layout.js';
 import { EmptyState, ErrorState, Loading } from '../shared/ui/States.js';
 import { useApi } from '../shared/use-api.js';
+import { PERMISSION_NAMES, PermissionNote } from './PermissionNote.js';
 import { PortalConnectionsTable } from './PortalConnectionsTable.js';
+import { ReplaceTokenDialog } from './ReplaceTokenDialog.js';
 
 export function ProvisioningTab({ session }: { session: PortalSession }) {
   const productName = session.theme?.productName ?? undefined;
+  const product = productName ?? 'the application';
   const canWrite = session.permissions.includes(PERMISSIONS.write);
   const canDelete = session.permissions.includes(PERMISSIONS.delete);
-  const list = useApi(() => api.get<Connection[]>(CONFIGURATIONS_PATH), []);
+  // The dashboard's overview (counts and health), which the read permission opens for the session's own tenant.
+  const list = useApi(() => api.get<ConnectionOverviewList>(`/api/v1/tenants/${seg(session.tenantId)}/connections`), [session.tenantId]);
+  const items = list.data?.items;
   const [creating, setCreating] = useState(false);
   const [setup, setSetup] = useState<Connection | undefined>();
-  const [deleting, setDeleting] = useState<Connection | undefined>();
+  const [replacing, setReplacing] = useState<Connection | undefined>();
+  const [compatibility, setCompatibility] = useState<Connection | undefined>();
+  const [deleting, setDeleting] = useState<ConnectionOverview | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
 
   const addButton = canWrite ? (
@@ -35,37 +45,56 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
       <h1>Directory provisioning</h1>
       <p className="muted">
         Connect your identity provider (Okta, Microsoft Entra ID, OneLogin, JumpCloud, Rippling, PingOne or any SCIM 2.0 client) so that the people
-        and groups you assign there are created, updated and removed in {productName ?? 'the application'} automatically.
+        and groups you assign there are created, updated and removed in {product} automatically.
       </p>
       {notice ? (
         <p className="callout callout-info" role="status">
           {notice}
         </p>
       ) : null}
-      <Card title="SCIM connections" actions={list.data && list.data.length > 0 ? addButton : null}>
+      <Card
+        title="SCIM connections"
+        actions={
+          <span className="inline">
+            {items && items.length > 0 ? addButton : null}
+            <Button variant="ghost" onClick={list.reload} busy={list.loading && Boolean(items)}>
+              Refresh
+            </Button>
+          </span>
+        }
+      >
         {list.error ? (
           <ErrorState
             error={list.error}
             retry={list.reload}
             title={list.error.status === 403 ? "You can't view the provisioning settings" : 'The connections could not be loaded'}
           />
-        ) : !list.data ? (
+        ) : !items ? (
           <Loading label="Loading connections…" />
-        ) : list.data.length === 0 ? (
+        ) : items.length === 0 ? (
           <EmptyState title="No SCIM connections yet" action={addButton}>
             {canWrite
               ? 'Add a connection, then paste its provisioning URL and token into your identity provider.'
-              : 'Nobody has connected an identity provider yet. Ask an administrator with the permission to add connections.'}
+              : `Nobody has connected an identity provider yet. Ask an admin with the ${PERMISSION_NAMES.write} permission to add a connection.`}
           </EmptyState>
         ) : (
-          <PortalConnectionsTable connections={list.data} onSetup={setSetup} onDelete={
-              canDelete
-                ? (c) => {
-                    setNotice(undefined);
-                    setDeleting(c);
-                  }
-                : undefined
-            } />
+          <>
+            <PermissionNote canWrite={canWrite} canDelete={canDelete} />
+            <PortalConnectionsTable
+              connections={items}
+              onSetup={setSetup}
+              onReplaceToken={canWrite ? setReplacing : undefined}
+              onCompatibility={setCompatibility}
+              onDelete={
+                canDelete
+                  ? (c) => {
+                      setNotice(undefined);
+                      setDeleting(c);
+                    }
+                  : undefined
+              }
+            />
+          </>
         )}
       </Card>
       {canWrite ? (
@@ -81,16 +110,26 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
         />
       ) : null}
       <ConnectionSetupDialog connection={setup} context="portal" productName={productName} onClose={() => setSetup(undefined)} />
+      {canWrite ? <ReplaceTokenDialog connection={replacing} onClose={() => setReplacing(undefined)} /> : null}
+      <CompatibilityDialog
+        connection={compatibility}
+        canEdit={canWrite}
+        readOnlyNote={`Ask an admin with the ${PERMISSION_NAMES.write} permission to change these settings.`}
+        onClose={() => setCompatibility(undefined)}
+      />
       {canDelete ? (
         <DeleteConnectionDialog
           connection={deleting}
+          counts={deleting ? { users: deleting.users, groups: deleting.groups } : undefined}
+          audience="portal"
+          productName={productName}
           onClose={() => setDeleting(undefined)}
           onDeleted={(connection, removed) => {
             setDeleting(undefined);
             setNotice(
               removed
-                ? `${connection.connectionName} was deleted, with the users and groups it provisioned.`
-                : `${connection.connectionName} was deleted. The users and groups it provisioned were kept.`,
+                ? `${connection.connectionName} was deleted, and the users and groups it added were removed from ${product}.`
+                : `${connection.connectionName} was deleted. The users and groups it added stay in ${product}, no longer updated by your identity provider.`,
             );
             list.reload();
           }}

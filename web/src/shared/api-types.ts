@@ -139,7 +139,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in dashboard session */
+        /**
+         * The signed-in dashboard session
+         * @description 204 when the request carries no dashboard session cookie (nobody signed in); 401 when it carries one that opens no live session.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -159,12 +162,21 @@ export interface paths {
                             /** @enum {string} */
                             kind: "dashboard";
                             clientId: string;
+                            /** @description The vendor credential's name (`rollcall credentials create --name`); may be empty */
+                            credentialName: string;
                             /** @description Send as x-csrf-token on every unsafe request authenticated by the cookie */
                             csrfToken: string;
                             /** Format: date-time */
                             expiresAt: string;
                         };
                     };
+                };
+                /** @description Nobody is signed in */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Default Response */
                 401: {
@@ -211,6 +223,8 @@ export interface paths {
                             /** @enum {string} */
                             kind: "dashboard";
                             clientId: string;
+                            /** @description The vendor credential's name (`rollcall credentials create --name`); may be empty */
+                            credentialName: string;
                             /** @description Send as x-csrf-token on every unsafe request authenticated by the cookie */
                             csrfToken: string;
                             /** Format: date-time */
@@ -1190,7 +1204,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a SCIM configuration
-         * @description The token stops working at once. With removeUsersAndGroups=true every user and group the connection provisioned is deleted in the same transaction; otherwise they stay, detached. Also accepts a user token carrying fe.secure.delete.provisioningConfiguration while the builder setting selfService.scimProvisioning is on: the tenant is the token's, and naming another tenant is a 403. Self-service deletes remove users and groups unless removeUsersAndGroups=false.
+         * @description The token stops working at once. With removeUsersAndGroups=true every user and group the connection provisioned is deleted in the same transaction; otherwise they stay, detached. A staging connection's (syncToUserManagement false) are always deleted, without events: the app never saw them. Also accepts a user token carrying fe.secure.delete.provisioningConfiguration while the builder setting selfService.scimProvisioning is on: the tenant is the token's, and naming another tenant is a 403. Self-service deletes remove users and groups unless removeUsersAndGroups=false.
          */
         delete: {
             parameters: {
@@ -1932,7 +1946,7 @@ export interface paths {
         };
         /**
          * The tenant's SCIM configurations with counts and health, newest first
-         * @description Each configuration with how many users and groups it provisioned and its SCIM traffic of the last 24 hours: requests, errors (status >= 400), the latest request and the latest error. Request figures come from the request log, which is written in batches a fraction of a second behind.
+         * @description Each configuration with how many users and groups it provisioned and its SCIM traffic of the last 24 hours: requests, errors (status >= 400), the latest request and the latest error. Request figures come from the request log, which is written in batches a fraction of a second behind. Also accepts a user token carrying fe.secure.read.provisioningConfiguration while the builder setting selfService.scimProvisioning is on, for the token's own tenant only: another tenantId is a 403.
          */
         get: {
             parameters: {
@@ -2022,6 +2036,21 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2055,12 +2084,14 @@ export interface paths {
         };
         /**
          * Read the event feed in order
-         * @description Events are strictly ordered: pass nextCursor as `after` to continue. An empty page keeps the cursor, so polling with it never skips or repeats an event.
+         * @description Events are strictly ordered: pass nextCursor as `after` to continue. An empty page keeps the cursor, so polling with it never skips or repeats an event. `order=desc` reads newest first: its nextCursor continues to older events.
          */
         get: {
             parameters: {
                 query?: {
                     after?: string;
+                    /** @description asc: oldest first (the feed order webhooks deliver in); desc: newest first */
+                    order?: "asc" | "desc";
                     limit?: number;
                     /** @description Comma-separated event types */
                     types?: string;
@@ -2161,6 +2192,8 @@ export interface paths {
                     email?: string;
                     /** @description Only resources updated at or after this instant (RFC 3339) */
                     updatedSince?: string;
+                    /** @description Only these resources: their ids, comma-separated (at most 100). Unknown ids are left out of the answer. */
+                    ids?: string;
                 };
                 header?: never;
                 path: {
@@ -2275,7 +2308,7 @@ export interface paths {
         };
         /**
          * List the tenant's groups
-         * @description Groups of the tenant's connections with syncToUserManagement on, and detached groups. Cursor-paged in a stable order: pass nextCursor as `cursor` until it is null. Items are never skipped or repeated across pages. `q` searches text case-insensitively (a substring; `%` and `_` are literal). No index serves it: the database scans the listed tenant’s or connection’s rows, which suits a dashboard’s search box, not bulk sync; combine it with paging as usual.
+         * @description Groups of the tenant's connections with syncToUserManagement on, and detached groups, each with `memberCount`, its direct members (users and nested groups), kept as members come and go rather than counted per request. Cursor-paged in a stable order: pass nextCursor as `cursor` until it is null. Items are never skipped or repeated across pages. `q` searches text case-insensitively (a substring; `%` and `_` are literal). No index serves it: the database scans the listed tenant’s or connection’s rows, which suits a dashboard’s search box, not bulk sync; combine it with paging as usual.
          */
         get: {
             parameters: {
@@ -2289,6 +2322,8 @@ export interface paths {
                     updatedSince?: string;
                     /** @description Text search: case-insensitive, anywhere in displayName or externalId. % and _ match themselves. Scans the listed scope's rows (no index): for interactive search. */
                     q?: string;
+                    /** @description Only these resources: their ids, comma-separated (at most 100). Unknown ids are left out of the answer. */
+                    ids?: string;
                 };
                 header?: never;
                 path: {
@@ -2322,6 +2357,8 @@ export interface paths {
                                 scim: {
                                     [key: string]: unknown;
                                 };
+                                /** @description Direct members: users and nested groups */
+                                memberCount: number;
                             }[];
                             /** @description Cursor of the next page; null on the last page */
                             nextCursor: string | null;
@@ -3013,6 +3050,8 @@ export interface paths {
                     email?: string;
                     /** @description Only resources updated at or after this instant (RFC 3339) */
                     updatedSince?: string;
+                    /** @description Only these resources: their ids, comma-separated (at most 100). Unknown ids are left out of the answer. */
+                    ids?: string;
                 };
                 header?: never;
                 path: {
@@ -3127,7 +3166,7 @@ export interface paths {
         };
         /**
          * List a connection's groups
-         * @description Whatever syncToUserManagement says: a staging connection's data is visible here only. Cursor-paged in a stable order: pass nextCursor as `cursor` until it is null. Items are never skipped or repeated across pages. `q` searches text case-insensitively (a substring; `%` and `_` are literal). No index serves it: the database scans the listed tenant’s or connection’s rows, which suits a dashboard’s search box, not bulk sync; combine it with paging as usual.
+         * @description Whatever syncToUserManagement says: a staging connection's data is visible here only. Each group has `memberCount`, its direct members (users and nested groups), kept as members come and go rather than counted per request. Cursor-paged in a stable order: pass nextCursor as `cursor` until it is null. Items are never skipped or repeated across pages. `q` searches text case-insensitively (a substring; `%` and `_` are literal). No index serves it: the database scans the listed tenant’s or connection’s rows, which suits a dashboard’s search box, not bulk sync; combine it with paging as usual.
          */
         get: {
             parameters: {
@@ -3139,6 +3178,8 @@ export interface paths {
                     updatedSince?: string;
                     /** @description Text search: case-insensitive, anywhere in displayName or externalId. % and _ match themselves. Scans the listed scope's rows (no index): for interactive search. */
                     q?: string;
+                    /** @description Only these resources: their ids, comma-separated (at most 100). Unknown ids are left out of the answer. */
+                    ids?: string;
                 };
                 header?: never;
                 path: {
@@ -3172,6 +3213,8 @@ export interface paths {
                                 scim: {
                                     [key: string]: unknown;
                                 };
+                                /** @description Direct members: users and nested groups */
+                                memberCount: number;
                             }[];
                             /** @description Cursor of the next page; null on the last page */
                             nextCursor: string | null;
@@ -3275,6 +3318,8 @@ export interface paths {
                                 at: string;
                                 tenantId: string;
                                 connectionId: string;
+                                /** @description The connection’s name when the request was logged (it may have been deleted since) */
+                                connectionName: string | null;
                                 method: string;
                                 path: string;
                                 query: string | null;
@@ -3358,6 +3403,8 @@ export interface paths {
                         "application/json": {
                             items: {
                                 connectionId: string;
+                                /** @description The name on the connection’s latest logged request (it may have been deleted since) */
+                                connectionName: string | null;
                                 tenantId: string;
                                 requests: number;
                                 errors: number;
@@ -4185,7 +4232,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a SCIM connection's tokens (never the secrets) */
+        /**
+         * List a SCIM connection's tokens (never the secrets)
+         * @description Also accepts a user token carrying fe.secure.write.provisioningConfiguration while the builder setting selfService.scimProvisioning is on, for its own tenant's connections only (another tenant's is a 404).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4287,7 +4337,7 @@ export interface paths {
         put?: never;
         /**
          * Issue another bearer token for a SCIM connection
-         * @description The token is in this response only. Existing tokens keep working, so an IdP can be switched to the new token before the old one is revoked. Optional expiry: expiresIn (seconds) or expiresAt (date-time). At most 20 live tokens per connection.
+         * @description The token is in this response only. Existing tokens keep working, so an IdP can be switched to the new token before the old one is revoked. Optional expiry: expiresIn (seconds) or expiresAt (date-time). At most 20 live tokens per connection. Also accepts a user token carrying fe.secure.write.provisioningConfiguration while the builder setting selfService.scimProvisioning is on, for its own tenant's connections only (another tenant's is a 404).
          */
         post: {
             parameters: {
@@ -4427,7 +4477,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke a token, with immediate effect
-         * @description 409 for the connection's last live token: issue its replacement first, or delete the connection.
+         * @description 409 for the connection's last live token: issue its replacement first, or delete the connection. Also accepts a user token carrying fe.secure.write.provisioningConfiguration while the builder setting selfService.scimProvisioning is on, for its own tenant's connections only (another tenant's is a 404).
          */
         delete: {
             parameters: {
@@ -4657,6 +4707,301 @@ export interface paths {
                         "application/json": {
                             /** @description IPv4/IPv6 addresses or CIDR blocks (203.0.113.0/24, 2001:db8::/32); empty allows every address */
                             ipAllowlist: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}/compatibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A SCIM connection's compatibility switches
+         * @description Each switch's effective value: the connection's own, else its source preset's (under "defaults"). docs/scim.md lists the clients that need each. Also accepts a user token of the connection's tenant carrying fe.secure.read.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description "204": a Group PATCH answers 204 No Content (unless it asks for attributes or a representation). "200": it answers 200 with the group.
+                             * @enum {string}
+                             */
+                            groupPatchResponse: "204" | "200";
+                            /** @description With "200": a group with more members than this is answered without "members", so a large group never sends its whole member list. */
+                            groupPatchMaxMembers: number;
+                            /** @description Accept a bare value after a filter operator (userName eq jdoe@acme.com) in list and search filters; false: 400 invalidFilter, as RFC 7644 requires quotes. */
+                            unquotedFilterValues: boolean;
+                            /**
+                             * @description "reject": a group write naming a member that is no user or group of this connection is a 400 invalidValue. "ignore": the write goes ahead without it, and the ids are logged.
+                             * @enum {string}
+                             */
+                            unknownMembers: "reject" | "ignore";
+                            /**
+                             * @description What a PATCH removing "active" means: "inactive" (the user is deactivated) or "active".
+                             * @enum {string}
+                             */
+                            removedActive: "inactive" | "active";
+                            /** @description What each switch is when the connection sets none: its source preset's value */
+                            readonly defaults: {
+                                /**
+                                 * @description "204": a Group PATCH answers 204 No Content (unless it asks for attributes or a representation). "200": it answers 200 with the group.
+                                 * @enum {string}
+                                 */
+                                groupPatchResponse: "204" | "200";
+                                /** @description With "200": a group with more members than this is answered without "members", so a large group never sends its whole member list. */
+                                groupPatchMaxMembers: number;
+                                /** @description Accept a bare value after a filter operator (userName eq jdoe@acme.com) in list and search filters; false: 400 invalidFilter, as RFC 7644 requires quotes. */
+                                unquotedFilterValues: boolean;
+                                /**
+                                 * @description "reject": a group write naming a member that is no user or group of this connection is a 400 invalidValue. "ignore": the write goes ahead without it, and the ids are logged.
+                                 * @enum {string}
+                                 */
+                                unknownMembers: "reject" | "ignore";
+                                /**
+                                 * @description What a PATCH removing "active" means: "inactive" (the user is deactivated) or "active".
+                                 * @enum {string}
+                                 */
+                                removedActive: "inactive" | "active";
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Change a SCIM connection's compatibility switches
+         * @description Sets the switches the body names; null sets one back to its preset's default; the others keep their values. Takes effect on the connection's next SCIM request, in every process, and is recorded in the audit log. Also accepts a user token of the connection's tenant carrying fe.secure.write.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description "204": a Group PATCH answers 204 No Content (unless it asks for attributes or a representation). "200": it answers 200 with the group.
+                         * @enum {string|null}
+                         */
+                        groupPatchResponse?: "204" | "200" | null;
+                        /** @description With "200": a group with more members than this is answered without "members", so a large group never sends its whole member list. */
+                        groupPatchMaxMembers?: number | null;
+                        /** @description Accept a bare value after a filter operator (userName eq jdoe@acme.com) in list and search filters; false: 400 invalidFilter, as RFC 7644 requires quotes. */
+                        unquotedFilterValues?: boolean | null;
+                        /**
+                         * @description "reject": a group write naming a member that is no user or group of this connection is a 400 invalidValue. "ignore": the write goes ahead without it, and the ids are logged.
+                         * @enum {string|null}
+                         */
+                        unknownMembers?: "reject" | "ignore" | null;
+                        /**
+                         * @description What a PATCH removing "active" means: "inactive" (the user is deactivated) or "active".
+                         * @enum {string|null}
+                         */
+                        removedActive?: "inactive" | "active" | null;
+                        defaults?: Record<string, never>;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description "204": a Group PATCH answers 204 No Content (unless it asks for attributes or a representation). "200": it answers 200 with the group.
+                             * @enum {string}
+                             */
+                            groupPatchResponse: "204" | "200";
+                            /** @description With "200": a group with more members than this is answered without "members", so a large group never sends its whole member list. */
+                            groupPatchMaxMembers: number;
+                            /** @description Accept a bare value after a filter operator (userName eq jdoe@acme.com) in list and search filters; false: 400 invalidFilter, as RFC 7644 requires quotes. */
+                            unquotedFilterValues: boolean;
+                            /**
+                             * @description "reject": a group write naming a member that is no user or group of this connection is a 400 invalidValue. "ignore": the write goes ahead without it, and the ids are logged.
+                             * @enum {string}
+                             */
+                            unknownMembers: "reject" | "ignore";
+                            /**
+                             * @description What a PATCH removing "active" means: "inactive" (the user is deactivated) or "active".
+                             * @enum {string}
+                             */
+                            removedActive: "inactive" | "active";
+                            /** @description What each switch is when the connection sets none: its source preset's value */
+                            readonly defaults: {
+                                /**
+                                 * @description "204": a Group PATCH answers 204 No Content (unless it asks for attributes or a representation). "200": it answers 200 with the group.
+                                 * @enum {string}
+                                 */
+                                groupPatchResponse: "204" | "200";
+                                /** @description With "200": a group with more members than this is answered without "members", so a large group never sends its whole member list. */
+                                groupPatchMaxMembers: number;
+                                /** @description Accept a bare value after a filter operator (userName eq jdoe@acme.com) in list and search filters; false: 400 invalidFilter, as RFC 7644 requires quotes. */
+                                unquotedFilterValues: boolean;
+                                /**
+                                 * @description "reject": a group write naming a member that is no user or group of this connection is a 400 invalidValue. "ignore": the write goes ahead without it, and the ids are logged.
+                                 * @enum {string}
+                                 */
+                                unknownMembers: "reject" | "ignore";
+                                /**
+                                 * @description What a PATCH removing "active" means: "inactive" (the user is deactivated) or "active".
+                                 * @enum {string}
+                                 */
+                                removedActive: "inactive" | "active";
+                            };
                         };
                     };
                 };
@@ -5544,7 +5889,7 @@ export interface paths {
         put?: never;
         /**
          * Mint a user token for the self-service portal
-         * @description Call it from your backend for a signed-in admin of one of your customers, and open `portalUrl` (or send the token as `Authorization: Bearer …` to the SCIM configuration endpoints). The token is a JWT carrying `sub` (userId), `tenantId` and the resolved `permissions`: those given plus those of `roles`; with neither, the default role’s.
+         * @description Call it from your backend for a signed-in admin of one of your customers, and open `portalUrl` (or send the token as `Authorization: Bearer …` to the SCIM configuration endpoints). The token is a JWT carrying `sub` (userId), `tenantId` and the resolved `permissions`: those given plus those of its roles — `roles`, and with `directoryUserId` that directory user’s effective roles (the default role and the roles mapped to its groups); with none of the three, the default role’s.
          */
         post: {
             parameters: {
@@ -5562,6 +5907,8 @@ export interface paths {
                         email?: string;
                         roles?: string[];
                         permissions?: string[];
+                        /** @description The person’s user in the tenant directory (its `id` in /api/v1/tenants/{tenantId}/users): its effective roles are added to `roles`. 400 unless it is a user of the tenant provisioned by a connection that syncs to user management; 409 while it is deactivated or detached. */
+                        directoryUserId?: string;
                         /** @description Seconds; default 3600 (or USER_TOKEN_MAX_LIFETIME_SECONDS when lower), at most that setting */
                         expiresIn?: number;
                     };
@@ -5615,6 +5962,21 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };

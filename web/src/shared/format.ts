@@ -26,3 +26,8 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
 
 /** 12,345 */
 export const formatCount = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString());
+
+/** `1 request`, `2 requests`, `1,204 errors`: a count and its noun in the right number (English). */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
+}

@@ -22,7 +22,7 @@ export function ConnectionCreated({ connection, context, productName }: { connec
         <strong>Copy the token now: it will not be shown again.</strong> It is stored only as a hash.{' '}
         {context === 'dashboard'
           ? 'If it is lost, issue a new one with “Rotate token” on the connection.'
-          : 'If it is lost, delete this connection and create a new one.'}
+          : 'If it is lost, get a new one with “New token” on the connection.'}
       </div>
       <SetupGuide source={connection.source} context={context} productName={productName} url={connection.provisioningUrl} />
     </>

@@ -1,12 +1,17 @@
-/** A provider's tile: its initials on its brand colour (decorative; the name is always next to it). */
+/**
+ * A provider's mark (./provider-marks.tsx) on a white tile. Decorative: the provider's name is always
+ * next to it, so the mark is hidden from assistive technology.
+ */
+import { MARKS } from './provider-marks.js';
 import { providerOf } from './providers.js';
 
 export function ProviderLogo({ source, size = 32 }: { source: string; size?: number }) {
   const provider = providerOf(source);
   return (
-    <span className="provider-logo" aria-hidden="true" style={{ background: provider.color, width: size, height: size, fontSize: Math.round(size * 0.4) }}>
-      {provider.initials}
-    </span>
+    <svg className="provider-logo" data-provider={provider.id} width={size} height={size} viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+      <rect x="0.5" y="0.5" width="31" height="31" rx="7" fill="#fff" stroke="#d5d9e3" />
+      {MARKS[provider.id]}
+    </svg>
   );
 }
 

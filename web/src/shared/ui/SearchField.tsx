@@ -31,7 +31,8 @@ export function SearchField({ label, value, onSearch, placeholder, delay = 300 }
         type="search"
         value={text}
         placeholder={placeholder}
-        size={34}
+        // Wide enough for the whole placeholder: `size` counts average characters, a little wider than most.
+        size={Math.max(34, (placeholder?.length ?? 0) + 4)}
         autoComplete="off"
         onChange={(e) => change(e.target.value)}
         onKeyDown={(e) => {

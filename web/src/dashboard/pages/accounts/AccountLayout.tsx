@@ -16,7 +16,7 @@ export function AccountLayout({ tenantId, section, children, actions }: { tenant
   if (!tenant.data) return <Loading />;
   return (
     <>
-      <PageHeader title={tenant.data.name} subtitle={<>Account ID <code>{tenant.data.tenantId}</code></>} back={{ to: '/dashboard/accounts', label: 'Accounts' }} actions={actions} />
+      <PageHeader title={tenant.data.name} subtitle={<>Tenant ID <code>{tenant.data.tenantId}</code></>} back={{ to: '/dashboard/accounts', label: 'Accounts' }} actions={actions} />
       <Tabs
         label="Account sections"
         current={section}

@@ -1,4 +1,4 @@
-/** An account's provisioned groups: search, connection filter, cursor paging. */
+/** An account's provisioned groups with their member counts: search, connection filter, cursor paging. */
 import { api } from '../../../shared/api.js';
 import { formatCount, formatDateTime } from '../../../shared/format.js';
 import { Link, seg, setQuery, useLocation } from '../../../shared/router.js';
@@ -9,15 +9,10 @@ import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi, useCursorPager } from '../../../shared/use-api.js';
 import { AccountLayout } from '../accounts/AccountLayout.js';
 import { ConnectionFilter, ConnectionHint, ConnectionName } from './ConnectionFilter.js';
-import type { DirectoryGroup, GroupPage } from './types.js';
+import type { GroupPage } from './types.js';
 import { useTenantConnections } from './useTenantConnections.js';
 
 const PAGE_SIZE = 50;
-
-/** A member count when the SCIM resource lists its members (the list API has no count of its own). */
-function memberCountOf(group: DirectoryGroup): number | undefined {
-  return Array.isArray(group.scim.members) ? group.scim.members.length : undefined;
-}
 
 export function GroupsPage({ tenantId }: { tenantId: string }) {
   return <AccountLayout tenantId={tenantId} section="groups">{() => <GroupList tenantId={tenantId} />}</AccountLayout>;
@@ -39,7 +34,6 @@ function GroupList({ tenantId }: { tenantId: string }) {
 
   const base = `/dashboard/accounts/${seg(tenantId)}`;
   const items = groups.data?.items ?? [];
-  const showCounts = items.some((g) => memberCountOf(g) !== undefined);
   let body;
   if (groups.error) body = <ErrorState error={groups.error} retry={groups.reload} title="The groups could not be loaded" />;
   else if (!groups.data) body = <Loading label="Loading groups…" />;
@@ -62,11 +56,9 @@ function GroupList({ tenantId }: { tenantId: string }) {
             <thead>
               <tr>
                 <th scope="col">Display name</th>
-                {showCounts ? (
-                  <th scope="col" className="num">
-                    Members
-                  </th>
-                ) : null}
+                <th scope="col" className="num">
+                  Members
+                </th>
                 <th scope="col">Connection</th>
                 <th scope="col">Updated</th>
               </tr>
@@ -80,7 +72,7 @@ function GroupList({ tenantId }: { tenantId: string }) {
                       {group.detached ? <Badge>Detached</Badge> : null}
                     </span>
                   </td>
-                  {showCounts ? <td className="num">{formatCount(memberCountOf(group))}</td> : null}
+                  <td className="num">{formatCount(group.memberCount)}</td>
                   <td>
                     <ConnectionName id={group.connectionId} byId={connections.byId} detached={group.detached} />
                   </td>

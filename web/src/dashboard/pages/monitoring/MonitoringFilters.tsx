@@ -4,12 +4,13 @@ import { setQuery } from '../../../shared/router.js';
 import type { Connection } from '../../../shared/types.js';
 import { Button } from '../../../shared/ui/Button.js';
 import { SelectField, TextField } from '../../../shared/ui/Field.js';
+import type { LabelOf } from './connection-labels.js';
 import { isStatusCode, RANGE_LABELS, type LogFilters, type RangeKey } from './filters.js';
 import { TenantSelect } from './TenantSelect.js';
 
 const CODE = 'code';
 
-export function MonitoringFilters({ filters, connections, onRefresh }: { filters: LogFilters; connections: Connection[]; onRefresh: () => void }) {
+export function MonitoringFilters({ filters, connections, labelOf, onRefresh }: { filters: LogFilters; connections: Connection[]; labelOf: LabelOf; onRefresh: () => void }) {
   const [choosingCode, setChoosingCode] = useState(false);
   const [code, setCode] = useState(isStatusCode(filters.status) ? filters.status : '');
   const specific = choosingCode || isStatusCode(filters.status);
@@ -26,7 +27,7 @@ export function MonitoringFilters({ filters, connections, onRefresh }: { filters
             {filters.tenantId ? '' : ` — ${c.tenantId}`}
           </option>
         ))}
-        {filters.connectionId && !knownConnection ? <option value={filters.connectionId}>{filters.connectionId}</option> : null}
+        {filters.connectionId && !knownConnection ? <option value={filters.connectionId}>{labelOf(filters.connectionId)}</option> : null}
       </SelectField>
       <SelectField
         label="Status"

@@ -5,16 +5,20 @@
  */
 import { useState } from 'react';
 import { api } from '../../../shared/api.js';
+import { plural } from '../../../shared/format.js';
 import { useLocation } from '../../../shared/router.js';
+import type { Connection } from '../../../shared/types.js';
 import { Card, CursorPager, PageHeader } from '../../../shared/ui/Layout.js';
 import { EmptyState, ErrorState, Loading } from '../../../shared/ui/States.js';
 import { useApi, useCursorPager } from '../../../shared/use-api.js';
+import { loadChartSeries } from './chart-range.js';
+import { connectionLabeller, loggedNames } from './connection-labels.js';
 import { ConnectionSummaryStrip } from './ConnectionSummaryStrip.js';
-import { bucketFor, RANGE_LABELS, readFilters, summaryHours, timeWindow, type LogFilters } from './filters.js';
+import { RANGE_LABELS, readFilters, summaryHours, timeWindow, type LogFilters } from './filters.js';
 import { MonitoringFilters } from './MonitoringFilters.js';
 import { RequestChart } from './RequestChart.js';
 import { RequestLogTable } from './RequestLogTable.js';
-import type { LogPage, Timeseries } from './types.js';
+import type { LogPage, LogSummary } from './types.js';
 import { useConnections } from './useConnections.js';
 
 const PAGE_SIZE = 50;
@@ -28,29 +32,27 @@ export function MonitoringPage() {
   if (clock.key !== rangeKey) setClock({ key: rangeKey, now: Date.now() });
   const now = clock.now;
   const connections = useConnections(filters.tenantId);
-  const nameOf = (id: string) => connections.byId.get(id)?.connectionName ?? id;
   const span = timeWindow(filters, now);
 
   return (
     <>
       <PageHeader title="Monitoring" subtitle="Every SCIM request your customers’ identity providers send, for troubleshooting." />
       <Card>
-        <MonitoringFilters filters={filters} connections={connections.list} onRefresh={() => setClock({ key: rangeKey, now: Date.now() })} />
+        <MonitoringFilters filters={filters} connections={connections.list} labelOf={connectionLabeller(connections.live, new Map())} onRefresh={() => setClock({ key: rangeKey, now: Date.now() })} />
         {span.error !== undefined ? (
           <p className="form-error" role="alert">
             {span.error}
           </p>
         ) : null}
       </Card>
-      {span.error === undefined ? <MonitoringResults filters={filters} from={span.from} to={span.to} refreshKey={now} nameOf={nameOf} /> : null}
+      {span.error === undefined ? <MonitoringResults filters={filters} from={span.from} to={span.to} refreshKey={now} live={connections.live} /> : null}
     </>
   );
 }
 
-function MonitoringResults({ filters, from, to, refreshKey, nameOf }: { filters: LogFilters; from: string; to: string; refreshKey: number; nameOf: (id: string) => string }) {
+function MonitoringResults({ filters, from, to, refreshKey, live }: { filters: LogFilters; from: string; to: string; refreshKey: number; live: ReadonlyMap<string, Connection> | undefined }) {
   const { tenantId, connectionId, status } = filters;
-  const bucket = bucketFor(from, to);
-  const series = useApi(() => api.get<Timeseries>('/api/v1/logs/timeseries', { tenantId, connectionId, from, to, bucket }), [tenantId, connectionId, from, to, bucket, refreshKey]);
+  const series = useApi(() => loadChartSeries({ tenantId, connectionId, from, to }), [tenantId, connectionId, from, to, refreshKey]);
   const pager = useCursorPager(JSON.stringify([tenantId, connectionId, status, from, to, refreshKey]));
   const log = useApi(
     () => api.get<LogPage>('/api/v1/logs', { tenantId, connectionId, status, from, to, cursor: pager.cursor, limit: PAGE_SIZE }),
@@ -58,13 +60,16 @@ function MonitoringResults({ filters, from, to, refreshKey, nameOf }: { filters:
   );
   // The summary API counts back from now: a custom range is summarised from its start until now.
   const hours = summaryHours(from, new Date(refreshKey).toISOString());
-  const periodLabel = filters.range === 'custom' ? `last ${hours} hours` : RANGE_LABELS[filters.range].toLowerCase();
+  const summary = useApi(() => api.get<LogSummary>('/api/v1/logs/summary', { tenantId, sinceHours: hours }), [tenantId, hours, refreshKey]);
+  const periodLabel = filters.range === 'custom' ? `last ${plural(hours, 'hour')}` : RANGE_LABELS[filters.range].toLowerCase();
+  // The summary covers the chart's period and more: its names label the chart's deleted connections too.
+  const labelOf = connectionLabeller(live, loggedNames(summary.data?.items ?? []));
 
   let chart;
   if (series.error) chart = <ErrorState error={series.error} retry={series.reload} title="The chart could not be loaded" />;
   else if (!series.data) chart = <Loading label="Loading the chart…" />;
-  else if (series.data.items.length === 0) chart = <EmptyState title="No SCIM requests in this period">Requests appear here once an identity provider calls a provisioning URL.</EmptyState>;
-  else chart = <RequestChart series={series.data} nameOf={nameOf} />;
+  else if (series.data.series.items.length === 0) chart = <EmptyState title="No SCIM requests in this period">Requests appear here once an identity provider calls a provisioning URL.</EmptyState>;
+  else chart = <RequestChart series={series.data.series} fitted={series.data.fitted} nameOf={(id) => labelOf(id)} />;
 
   let table;
   if (log.error) table = <ErrorState error={log.error} retry={log.reload} title="The request log could not be loaded" />;
@@ -78,7 +83,7 @@ function MonitoringResults({ filters, from, to, refreshKey, nameOf }: { filters:
   else
     table = (
       <>
-        <RequestLogTable entries={log.data.items} nameOf={nameOf} busy={log.loading} />
+        <RequestLogTable entries={log.data.items} labelOf={labelOf} busy={log.loading} />
         <CursorPager pager={pager} nextCursor={log.data.nextCursor} />
       </>
     );
@@ -87,7 +92,7 @@ function MonitoringResults({ filters, from, to, refreshKey, nameOf }: { filters:
     <>
       <Card title="Requests and errors">{chart}</Card>
       <Card title={`Connections — ${periodLabel}`}>
-        <ConnectionSummaryStrip tenantId={tenantId} connectionId={connectionId} hours={hours} nameOf={nameOf} refreshKey={refreshKey} />
+        <ConnectionSummaryStrip summary={summary} connectionId={connectionId} labelOf={labelOf} />
       </Card>
       <Card title="Request log">{table}</Card>
     </>

@@ -1,10 +1,11 @@
 /**
  * SCIM requests and errors over time, per connection: one stacked bar per time bucket, a segment per
  * connection in its colour, the errors of each segment hatched in red. Plain SVG with a title, a
- * description, per-bar tooltips, and a visually hidden table of the same numbers.
+ * description, per-bar tooltips, and a visually hidden table of the same numbers. `fitted`: the
+ * series starts at the period's first request rather than at the period's start (./chart-range.ts).
  */
 import { useId } from 'react';
-import { formatCount } from '../../../shared/format.js';
+import { formatCount, plural } from '../../../shared/format.js';
 import type { Timeseries } from './types.js';
 import './monitoring.css';
 
@@ -32,7 +33,17 @@ function timeLabel(ms: number, bucketSeconds: number, spanMs: number): string {
 
 const fullTime = (ms: number) => new Date(ms).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
-export function RequestChart({ series, nameOf }: { series: Timeseries; nameOf: (connectionId: string) => string }) {
+/** "12 requests, 1 error". */
+const requestsAndErrors = (requests: number, errors: number) => `${plural(requests, 'request')}, ${plural(errors, 'error')}`;
+
+/** "5 minutes", "hour", "day": what one bar stands for. */
+function bucketName(seconds: number): string {
+  if (seconds >= 86_400) return 'day';
+  if (seconds >= 3600) return 'hour';
+  return plural(seconds / 60, 'minute');
+}
+
+export function RequestChart({ series, nameOf, fitted = false }: { series: Timeseries; nameOf: (connectionId: string) => string; fitted?: boolean }) {
   const id = useId();
   const bucketMs = series.bucketSeconds * 1000;
   const start = Date.parse(series.from);
@@ -64,8 +75,8 @@ export function RequestChart({ series, nameOf }: { series: Timeseries; nameOf: (
 
   const requests = [...totals.values()].reduce((s, t) => s + t.requests, 0);
   const errors = [...totals.values()].reduce((s, t) => s + t.errors, 0);
-  const summary = `${formatCount(requests)} requests and ${formatCount(errors)} errors from ${fullTime(start)} to ${fullTime(end)}${
-    connections.length ? `: ${connections.map((c) => `${nameOf(c)} ${formatCount(totals.get(c)!.requests)} requests, ${formatCount(totals.get(c)!.errors)} errors`).join('; ')}` : ''
+  const summary = `${plural(requests, 'request')} and ${plural(errors, 'error')} from ${fullTime(start)} to ${fullTime(end)}${
+    connections.length ? `: ${connections.map((c) => `${nameOf(c)} ${requestsAndErrors(totals.get(c)!.requests, totals.get(c)!.errors)}`).join('; ')}` : ''
   }.`;
 
   return (
@@ -106,7 +117,7 @@ export function RequestChart({ series, nameOf }: { series: Timeseries; nameOf: (
                     return (
                       <g key={c}>
                         <rect className="chart-bar" data-connection={c} x={x} y={base} width={barWidth} height={Math.max(h, v.requests > 0 ? 1 : 0)} fill={colour.get(c)}>
-                          <title>{`${fullTime(at)} — ${nameOf(c)}: ${formatCount(v.requests)} requests, ${formatCount(v.errors)} errors`}</title>
+                          <title>{`${fullTime(at)} — ${nameOf(c)}: ${requestsAndErrors(v.requests, v.errors)}`}</title>
                         </rect>
                         {v.errors > 0 ? <rect className="chart-errors" x={x} y={base} width={barWidth} height={Math.max(y(v.errors), 1)} fill={`url(#${id}-hatch)`} pointerEvents="none" /> : null}
                       </g>
@@ -137,7 +148,8 @@ export function RequestChart({ series, nameOf }: { series: Timeseries; nameOf: (
           </li>
         </ul>
         <p className="muted chart-total">
-          {formatCount(requests)} requests, {formatCount(errors)} errors · one bar per {series.bucketSeconds >= 86_400 ? 'day' : series.bucketSeconds >= 3600 ? 'hour' : `${series.bucketSeconds / 60} minutes`}
+          {requestsAndErrors(requests, errors)} · one bar per {bucketName(series.bucketSeconds)}
+          {fitted ? ` · from ${fullTime(start)}: no requests earlier in this period` : ''}
         </p>
       </figcaption>
       <table className="sr-only">

@@ -1,18 +1,18 @@
 /** The SCIM request log as a table; each failed request expands to its explanation. */
 import { Fragment, useState } from 'react';
 import { Badge } from '../../../shared/ui/Layout.js';
+import type { LabelOf } from './connection-labels.js';
 import { FailureDetails } from './FailureDetails.js';
 import { formatTimeWithSeconds } from './time.js';
 import type { LogEntry } from './types.js';
 import './monitoring.css';
 import { ExpandButton } from './ExpandButton.js';
 
-
 function StatusBadge({ status }: { status: number }) {
   return <Badge tone={status >= 500 ? 'bad' : status >= 400 ? 'warn' : 'good'}>{status}</Badge>;
 }
 
-export function RequestLogTable({ entries, nameOf, busy }: { entries: LogEntry[]; nameOf: (connectionId: string) => string; busy?: boolean }) {
+export function RequestLogTable({ entries, labelOf, busy }: { entries: LogEntry[]; labelOf: LabelOf; busy?: boolean }) {
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
   const toggle = (id: number) =>
     setOpen((current) => {
@@ -72,7 +72,7 @@ export function RequestLogTable({ entries, nameOf, busy }: { entries: LogEntry[]
                     <StatusBadge status={entry.status} />
                   </td>
                   <td className="num nowrap">{entry.durationMs} ms</td>
-                  <td className="wrap">{nameOf(entry.connectionId)}</td>
+                  <td className="wrap">{labelOf(entry.connectionId, entry.connectionName)}</td>
                   <td className="wrap">{entry.scimType ? <code>{entry.scimType}</code> : failed ? <span className="muted">—</span> : null}</td>
                 </tr>
                 {failed && expanded ? (

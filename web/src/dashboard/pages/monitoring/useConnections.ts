@@ -6,10 +6,7 @@ import { useApi } from '../../../shared/use-api.js';
 export function useConnections(tenantId: string) {
   const loaded = useApi(() => api.get<Connection[]>('/directory/resources/v1/configurations/scim2', { tenantId: tenantId || undefined }), [tenantId]);
   const list = loaded.data ?? [];
-  return { ...loaded, list, byId: new Map(list.map((c) => [c.id, c])) };
-}
-
-/** A connection's name, or its ID when it is unknown (deleted, or outside the loaded list). */
-export function connectionLabel(byId: Map<string, Connection>, id: string): string {
-  return byId.get(id)?.connectionName ?? id;
+  const byId = new Map(list.map((c) => [c.id, c]));
+  // `live`: the connections once loaded; until then no connection is known to be deleted.
+  return { ...loaded, list, byId, live: loaded.data ? byId : undefined };
 }

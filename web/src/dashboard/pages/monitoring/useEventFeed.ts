@@ -1,17 +1,21 @@
 /**
- * Reads the event feed page after page: the feed is ordered oldest first and continues after a
- * cursor, so "Load more" appends the next events (and, at the end, checks for new ones).
+ * Reads the event feed page after page. The feed continues after a cursor in the order asked:
+ * newest first, "Load more" appends older events until the first one; oldest first, it appends newer
+ * ones and, at the end, checks for new ones.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../../../shared/api.js';
 import type { FeedEvent, FeedPage } from './types.js';
 
-export function useEventFeed(filter: { tenantId: string; type: string }, pageSize: number) {
+/** Newest first (the page's default) or oldest first (the order the API and webhooks deliver in). */
+export type FeedOrder = 'desc' | 'asc';
+
+export function useEventFeed(filter: { tenantId: string; type: string; order: FeedOrder }, pageSize: number) {
   const [events, setEvents] = useState<FeedEvent[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<ApiError | undefined>();
-  /** The last page was short: the reader has caught up with the feed. */
+  /** The last page was short: the reader has reached the end of the feed in this order. */
   const [caughtUp, setCaughtUp] = useState(false);
   const generation = useRef(0);
 
@@ -21,7 +25,7 @@ export function useEventFeed(filter: { tenantId: string; type: string }, pageSiz
       setLoading(true);
       setError(undefined);
       try {
-        const page = await api.get<FeedPage>('/api/v1/events', { after, limit: pageSize, tenantId: filter.tenantId, types: filter.type });
+        const page = await api.get<FeedPage>('/api/v1/events', { after, order: filter.order, limit: pageSize, tenantId: filter.tenantId, types: filter.type });
         if (mine !== generation.current) return;
         setEvents((current) => (reset ? page.items : [...current, ...page.items]));
         setCursor(page.nextCursor);
@@ -32,7 +36,7 @@ export function useEventFeed(filter: { tenantId: string; type: string }, pageSiz
         if (mine === generation.current) setLoading(false);
       }
     },
-    [filter.tenantId, filter.type, pageSize],
+    [filter.tenantId, filter.type, filter.order, pageSize],
   );
 
   useEffect(() => {
@@ -42,5 +46,14 @@ export function useEventFeed(filter: { tenantId: string; type: string }, pageSiz
     void load(undefined, true);
   }, [load]);
 
-  return { events, loading, error, caughtUp, loadMore: () => void load(cursor, false), retry: () => void load(cursor, events.length === 0) };
+  return {
+    events,
+    loading,
+    error,
+    caughtUp,
+    loadMore: () => void load(cursor, false),
+    /** Reads the feed again from its start in this order (newest first: the latest events). */
+    reload: () => void load(undefined, true),
+    retry: () => void load(cursor, events.length === 0),
+  };
 }

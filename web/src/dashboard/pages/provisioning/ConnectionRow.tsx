@@ -1,7 +1,7 @@
 /** One connection of the account: a summary row, and a details row (URL, sync switch, actions) that expands below it. */
 import { useId, useState } from 'react';
 import { ProviderName } from '../../../shared/connections/ProviderLogo.js';
-import { formatCount, formatDateTime, formatRelative } from '../../../shared/format.js';
+import { formatCount, formatDateTime, formatRelative, plural } from '../../../shared/format.js';
 import { Link, seg } from '../../../shared/router.js';
 import type { Connection, ConnectionOverview } from '../../../shared/types.js';
 import { Button } from '../../../shared/ui/Button.js';
@@ -14,6 +14,7 @@ export const CONNECTION_COLUMNS = 7;
 export interface ConnectionActions {
   onSetup: (connection: Connection) => void;
   onTokens: (connection: Connection) => void;
+  onCompatibility: (connection: Connection) => void;
   onDelete: (connection: ConnectionOverview) => void;
 }
 
@@ -77,13 +78,14 @@ export function ConnectionRow({ connection, actions }: { connection: ConnectionO
               </div>
               <div>
                 <p className="hint">
-                  {formatCount(connection.requests24h)} SCIM {connection.requests24h === 1 ? 'request' : 'requests'} in the last 24 hours
+                  {plural(connection.requests24h, 'SCIM request')} in the last 24 hours
                   {connection.lastRequestAt ? <>, the latest {formatRelative(connection.lastRequestAt)}</> : null}.{' '}
                   <Link to={`/dashboard/monitoring?tenantId=${seg(connection.tenantId)}&connectionId=${seg(connection.id)}`}>Open in Monitoring</Link>
                 </p>
                 <div className="page-actions" style={{ marginTop: 10 }}>
                   <Button onClick={() => actions.onSetup(connection)}>Setup guide</Button>
                   <Button onClick={() => actions.onTokens(connection)}>Rotate token</Button>
+                  <Button onClick={() => actions.onCompatibility(connection)}>Compatibility</Button>
                   <Button variant="danger" onClick={() => actions.onDelete(connection)}>
                     Delete
                   </Button>

@@ -1,5 +1,5 @@
 /** A connection's health over the last 24 hours: healthy, N errors (with the last one on expand), or no requests yet. */
-import { formatCount, formatDateTime, formatRelative } from '../../../shared/format.js';
+import { formatDateTime, formatRelative, plural } from '../../../shared/format.js';
 import { Link, seg } from '../../../shared/router.js';
 import type { ConnectionOverview, LastError } from '../../../shared/types.js';
 import { Badge } from '../../../shared/ui/Layout.js';
@@ -12,7 +12,7 @@ export function describeError(error: LastError): string {
 export function HealthBadge({ connection }: { connection: ConnectionOverview }) {
   const { errors24h, requests24h, lastError, lastSync } = connection;
   if (errors24h > 0) {
-    const label = `${formatCount(errors24h)} ${errors24h === 1 ? 'error' : 'errors'} in 24h`;
+    const label = `${plural(errors24h, 'error')} in 24h`;
     return (
       <details className="health-details">
         <summary title={lastError ? `Last error: ${describeError(lastError)}` : undefined}>
@@ -38,7 +38,7 @@ export function HealthBadge({ connection }: { connection: ConnectionOverview }) 
     );
   }
   if (requests24h === 0 && !lastSync) return <Badge>No requests yet</Badge>;
-  const title = requests24h === 0 ? 'No requests in the last 24 hours' : `${formatCount(requests24h)} requests in the last 24 hours, none failed`;
+  const title = requests24h === 0 ? 'No requests in the last 24 hours' : `${plural(requests24h, 'request')} in the last 24 hours, none failed`;
   return (
     <span title={title}>
       <Badge tone="good">Healthy</Badge>

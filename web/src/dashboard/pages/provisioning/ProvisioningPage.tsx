@@ -16,12 +16,14 @@ import { useApi } from '../../../shared/use-api.js';
 import { AccountLayout } from '../accounts/AccountLayout.js';
 import { ConnectionsTable } from './ConnectionsTable.js';
 import { TokensDialog } from './TokensDialog.js';
+import { CompatibilityDialog } from '../../../shared/connections/CompatibilityDialog.js';
 
 export function ProvisioningPage({ tenantId }: { tenantId: string }) {
   const overview = useApi(() => api.get<ConnectionOverviewList>(`/api/v1/tenants/${seg(tenantId)}/connections`), [tenantId]);
   const [creating, setCreating] = useState(false);
   const [setup, setSetup] = useState<Connection | undefined>();
   const [tokens, setTokens] = useState<Connection | undefined>();
+  const [compatibility, setCompatibility] = useState<Connection | undefined>();
   const [deleting, setDeleting] = useState<ConnectionOverview | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
 
@@ -66,6 +68,7 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
                 actions={{
                   onSetup: setSetup,
                   onTokens: setTokens,
+                  onCompatibility: setCompatibility,
                   onDelete: (c) => {
                     setNotice(undefined);
                     setDeleting(c);
@@ -87,6 +90,7 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
           />
           <ConnectionSetupDialog connection={setup} context="dashboard" onClose={() => setSetup(undefined)} />
           <TokensDialog connection={tokens} onClose={() => setTokens(undefined)} />
+          <CompatibilityDialog connection={compatibility} canEdit onClose={() => setCompatibility(undefined)} />
           <DeleteConnectionDialog
             connection={deleting}
             counts={deleting ? { users: deleting.users, groups: deleting.groups } : undefined}

@@ -79,7 +79,7 @@ export function WebhookFields({ draft, onChange, fieldError }: { draft: WebhookD
         )}
       </fieldset>
       <TextField
-        label="Account ID (optional)"
+        label="Tenant ID (optional)"
         value={draft.tenantId}
         onChange={(e) => set({ tenantId: e.target.value })}
         hint="Only this account's events. Leave empty to receive events of every account."
