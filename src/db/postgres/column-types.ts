@@ -4,7 +4,7 @@
  * compares this list with the catalog of a migrated database, so a migration that adds or changes
  * such a column fails it until the list follows.
  */
-type NotText = 'integer' | 'bigint' | 'timestamp with time zone';
+type NotText = 'integer' | 'bigint' | 'double precision' | 'timestamp with time zone';
 
 /** Every table of the schema with such columns (each domain declares its own tables, as in src/roles/tables.ts). */
 export const NOT_TEXT_COLUMNS: Readonly<Record<string, Readonly<Record<string, NotText>>>> = {
@@ -17,7 +17,9 @@ export const NOT_TEXT_COLUMNS: Readonly<Record<string, Readonly<Record<string, N
   scim_access_version: { id: 'integer', version: 'bigint' },
   scim_counts: { shard: 'integer', n: 'bigint', version: 'bigint' },
   scim_groups: { detached: 'integer', version: 'integer' },
+  scim_member_counts: { n: 'bigint' },
   scim_order_blocks: { shard: 'integer', n: 'bigint' },
+  scim_rate_buckets: { tokens: 'double precision', refilled_at: 'double precision', granted: 'integer' },
   scim_user_emails: { position: 'integer', is_primary: 'integer' },
   scim_users: { active: 'integer', detached: 'integer', version: 'integer' },
   webhook_deliveries: { event_seq: 'bigint', attempts: 'integer', last_status_code: 'integer' },
