@@ -1,5 +1,5 @@
 /** A page of the event feed as a table: time, type, what it is about (by name), account, connection; each event expands to its JSON. */
-import { Fragment, useState } from 'react';
+import { Fragment } from 'react';
 import type { Connection } from '../../../shared/types.js';
 import { Badge, RawJson } from '../../../shared/ui/Layout.js';
 import type { Names } from './directory-names.js';
@@ -7,6 +7,7 @@ import { ExpandButton } from './ExpandButton.js';
 import { formatTimeWithSeconds } from './time.js';
 import type { FeedEvent } from './types.js';
 import './monitoring.css';
+import { useToggleSet } from '../../../shared/use-toggle-set.js';
 
 /** A short line naming what the event is about; ids the page cannot name stay ids. */
 export function subjectOf(event: FeedEvent, names: Names): string {
@@ -37,14 +38,7 @@ function ConnectionCell({ id, live, names }: { id: string | null; live: Readonly
 }
 
 export function EventTable({ events, names, live, newestFirst, busy }: { events: FeedEvent[]; names: Names; live: ReadonlyMap<string, Connection> | undefined; newestFirst: boolean; busy: boolean }) {
-  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
-  const toggle = (id: string) =>
-    setOpen((current) => {
-      const next = new Set(current);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+  const [open, toggle] = useToggleSet<string>();
 
   return (
     <div className="table-wrap">

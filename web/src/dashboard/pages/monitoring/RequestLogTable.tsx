@@ -1,5 +1,5 @@
 /** The SCIM request log as a table; each failed request expands to its explanation. */
-import { Fragment, useState } from 'react';
+import { Fragment } from 'react';
 import { Badge } from '../../../shared/ui/Layout.js';
 import type { LabelOf } from './connection-labels.js';
 import { FailureDetails } from './FailureDetails.js';
@@ -7,20 +7,14 @@ import { formatTimeWithSeconds } from './time.js';
 import type { LogEntry } from './types.js';
 import './monitoring.css';
 import { ExpandButton } from './ExpandButton.js';
+import { useToggleSet } from '../../../shared/use-toggle-set.js';
 
 function StatusBadge({ status }: { status: number }) {
   return <Badge tone={status >= 500 ? 'bad' : status >= 400 ? 'warn' : 'good'}>{status}</Badge>;
 }
 
 export function RequestLogTable({ entries, labelOf, busy }: { entries: LogEntry[]; labelOf: LabelOf; busy?: boolean }) {
-  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
-  const toggle = (id: number) =>
-    setOpen((current) => {
-      const next = new Set(current);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+  const [open, toggle] = useToggleSet<number>();
 
   return (
     <div className="table-wrap">
