@@ -17,6 +17,7 @@ const ALONE = [
   'test/security/encryption-cli.test.ts',
   'test/storage/rate-buckets.test.ts',
   'test/webhooks/crash-recovery.test.ts',
+  'examples/directory-mirror/test/crash.test.ts',
   'src/scim/filter/parser.test.ts',
   'src/scim/filter/fuzz.test.ts',
   'src/scim/patch/fuzz.test.ts',
@@ -39,7 +40,8 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'together',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
+          // The workspaces' tests run here too: `npm test` at the root covers the client and the example.
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts', 'clients/node/test/**/*.test.ts', 'examples/directory-mirror/test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...ALONE],
           maxWorkers: 2,
           sequence: { groupOrder: 0 },

@@ -47,6 +47,9 @@ import { webhookRoutes } from './webhooks/routes.js';
 import { WebhookService } from './webhooks/service.js';
 import { connectionTokenRoutes } from './connections/token-routes.js';
 import { compatibilityRoutes } from './connections/compatibility-routes.js';
+import { AttributeReevaluation } from './attributes/reevaluation.js';
+import { attributeRoutes } from './attributes/routes.js';
+import { AttributeService } from './attributes/service.js';
 import { CompatibilityService } from './connections/compatibility-service.js';
 import { ConnectionTokenService } from './connections/token-service.js';
 import { registerReadiness } from './health/readiness.js';
@@ -101,6 +104,10 @@ export interface Services extends SelfServiceServices {
   connectionTokens: ConnectionTokenService;
   /** A connection's compatibility switches (src/connections/compatibility.ts). */
   compatibility: CompatibilityService;
+  /** The attribute catalogue and the connections' attribute mappings (src/attributes). */
+  attributes: AttributeService;
+  /** Re-evaluation of users after a mapping or catalogue change. */
+  attributeReevaluation: AttributeReevaluation;
   /** Changes to SCIM access made by any process (revocations, allowlists…): src/db/scim-access-watch.ts. */
   scimAccess: ScimAccessWatch;
   /** Cookie sessions of the web UI (dashboard and portal). */
@@ -125,6 +132,7 @@ export function buildServices({ config, db }: AppDeps): Services {
   const sessions = new SessionService({ store: new SessionStore(db.kysely), auth, userTokens: selfService.userTokens, ttlSeconds: config.uiSessionTtlSeconds });
   const scimAccess = watchScimAccess(db);
   const connections = new ConnectionService(new ConnectionStore(db.kysely, db.dialect), tenantStore, config.publicUrl, { access: scimAccess, selfServiceLimit: config.maxConnectionsPerTenant });
+  const attributeReevaluation = new AttributeReevaluation(db.kysely, db.dialect);
   return {
     monitoring,
     events,
@@ -142,6 +150,8 @@ export function buildServices({ config, db }: AppDeps): Services {
       ...webhooks.jobs().map((job) => (job.name === 'webhooks.retention' ? exclusive(db.kysely, job) : job)),
       ...db.dialect.upkeep.jobs(db),
       ...scim.jobs(),
+      // Claimed once per interval across processes, only while a re-evaluation is pending (src/attributes/reevaluation.ts).
+      attributeReevaluation.job(),
     ],
     auth,
     tenants: new TenantService(tenantStore, () => connections.scimAccessChanged()),
@@ -149,6 +159,8 @@ export function buildServices({ config, db }: AppDeps): Services {
     connectionOverview: new ConnectionOverviewService({ connections, tenants: tenantStore, counts: new ResourceCounts(db.kysely), monitoring }),
     connectionTokens: new ConnectionTokenService(db.kysely, () => connections.scimAccessChanged()),
     compatibility: new CompatibilityService(db.kysely, () => connections.scimAccessChanged()),
+    attributes: new AttributeService(db.kysely, () => connections.scimAccessChanged()),
+    attributeReevaluation,
     scimAccess,
     sessions,
     ...selfService,
@@ -219,6 +231,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await management.register(webhookRoutes, { webhooks: services.webhooks });
     await management.register(connectionTokenRoutes, { tokens: services.connectionTokens });
     await management.register(compatibilityRoutes, { compatibility: services.compatibility });
+    await management.register(attributeRoutes, { attributes: services.attributes });
     await management.register(selfServiceRoutes, { services });
   });
 

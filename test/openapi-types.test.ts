@@ -1,10 +1,10 @@
 /**
- * docs/openapi.json and web/src/shared/api-types.ts are generated from the route schemas
- * (test/support/write-openapi-types.ts): a schema changed without regenerating them fails here.
+ * docs/openapi.json and clients/node/src/api-types.ts (which the web UI imports too) are generated from the
+ * route schemas (test/support/write-openapi-types.ts): a schema changed without regenerating them fails here.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REGENERATE, apiTypes, documentFile, openApiDocument, typesFile } from './support/write-openapi-types.js';
+import { REGENERATE, clientApiTypes, clientTypesFile, documentFile, openApiDocument } from './support/write-openapi-types.js';
 
 /** The first line where the checked-in text differs from the generated one, for the failure message. */
 function firstDifference(checkedIn: string, generated: string): string {
@@ -23,7 +23,7 @@ function expectCurrent(file: URL, generated: string): void {
   expect(stale).toBe('');
 }
 
-describe('the OpenAPI document and the web UI types generated from it', () => {
+describe('the OpenAPI document and the API types generated from it', () => {
   let document: string;
   beforeAll(async () => {
     document = await openApiDocument();
@@ -33,7 +33,7 @@ describe('the OpenAPI document and the web UI types generated from it', () => {
     expectCurrent(documentFile, document);
   });
 
-  it('web/src/shared/api-types.ts is what openapi-typescript makes of it', async () => {
-    expectCurrent(typesFile, await apiTypes(document));
+  it('clients/node/src/api-types.ts is what openapi-typescript makes of it', async () => {
+    expectCurrent(clientTypesFile, await clientApiTypes(document));
   });
 });

@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'role.deleted',
   'group.roles_updated',
   'settings.updated',
+  'attributes.updated',
   'user_token.created',
 ] as const;
 /** One of the audit actions. */

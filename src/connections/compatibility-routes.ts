@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { actorOf } from '../audit/actor.js';
-import { environmentSecurity, errorResponses } from '../http/schemas.js';
+import { environmentSecurity, errorResponses, selfServiceNote } from '../http/schemas.js';
 import { PROVISIONING_PERMISSIONS } from '../roles/permissions.js';
 import '../self-service/caller.js';
 import { GROUP_PATCH_RESPONSES, MAX_GROUP_PATCH_MEMBERS, REMOVED_ACTIVE_READINGS, UNKNOWN_MEMBER_POLICIES } from './compatibility.js';
@@ -65,8 +65,7 @@ const idParams = { type: 'object', required: ['id'], properties: { id: { type: '
 export const compatibilityRoutes: FastifyPluginAsync<{ compatibility: CompatibilityService }> = async (app, { compatibility }) => {
   const path = '/api/v1/connections/:id/compatibility';
   const tags = ['scim connection compatibility'];
-  const selfService = (permission: string) =>
-    `Also accepts a user token of the connection's tenant carrying ${permission} while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.`;
+  const selfService = selfServiceNote;
 
   app.get<{ Params: { id: string } }>(
     path,

@@ -4,6 +4,7 @@ import type { Actor } from '../audit/actor.js';
 import { AuditStore, type AuditChange } from '../audit/store.js';
 import type { Database } from '../db/tables.js';
 import type { ConnectionAccessTables } from './access-tables.js';
+import { lockConnection } from './connection-lock.js';
 
 /** The connection a change concerns: its tenant and source, which picks the defaults. */
 export interface CompatibilityOwner {
@@ -48,13 +49,7 @@ export class CompatibilityStore {
   ): Promise<string | undefined> {
     return this.base.transaction().execute(async (base) => {
       const trx = base.withTables<ConnectionAccessTables>();
-      const locked = await trx
-        .updateTable('connections')
-        .set((eb) => ({ updated_at: eb.ref('updated_at') }))
-        .where('id', '=', connectionId)
-        .where('tenant_id', '=', tenantId)
-        .executeTakeFirst();
-      if (Number(locked.numUpdatedRows) === 0) return undefined;
+      if (!(await lockConnection(base, tenantId, connectionId))) return undefined;
       const current = await trx
         .selectFrom('connection_compatibility')
         .select('settings')

@@ -26,7 +26,7 @@ const lastErrorSchema = {
 
 const overviewSchema = {
   type: 'object',
-  required: [...connectionRequired, 'users', 'groups', 'requests24h', 'errors24h', 'lastRequestAt', 'lastError'],
+  required: [...connectionRequired, 'users', 'groups', 'requests24h', 'errors24h', 'lastRequestAt', 'lastError', 'attributeProblemUsers'],
   properties: {
     ...connectionProperties,
     users: { type: 'integer', description: 'Users the connection provisioned' },
@@ -35,6 +35,7 @@ const overviewSchema = {
     errors24h: { type: 'integer', description: 'Of those, answered with a status >= 400' },
     lastRequestAt: { type: ['string', 'null'], format: 'date-time', description: 'Latest SCIM request in the last 24 hours' },
     lastError: lastErrorSchema,
+    attributeProblemUsers: { type: 'integer', description: 'Users with a mapped attribute value that did not convert to its type (docs/attributes.md)' },
   },
 } as const;
 

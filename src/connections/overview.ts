@@ -21,6 +21,8 @@ export interface ConnectionOverview extends Connection {
   lastRequestAt: string | null;
   /** The most recent request of the window answered with a status >= 400, if any. */
   lastError: ConnectionSummary['lastError'];
+  /** Users with a mapped attribute value that did not convert (src/attributes). */
+  attributeProblemUsers: number;
 }
 
 /** Composes the connection list, the resource counts and the request log summary. */
@@ -51,6 +53,7 @@ export class ConnectionOverviewService {
         errors24h: summary?.errors ?? 0,
         lastRequestAt: summary?.lastRequestAt ?? null,
         lastError: summary?.lastError ?? null,
+        attributeProblemUsers: count?.attributeProblemUsers ?? 0,
       };
     });
   }

@@ -1,5 +1,7 @@
 /** SCIM connections (Frontegg's "SCIM configurations"): create, list, update, delete, authenticate. */
 import { randomUUID } from 'node:crypto';
+import { storedCatalogue, type Catalogue } from '../attributes/catalogue.js';
+import { ConnectionAttributes, storedMappings } from '../attributes/mappings.js';
 import type { Actor } from '../audit/actor.js';
 import { isForeignKeyViolation } from '../db/errors.js';
 import type { ScimAccessWatch } from '../db/scim-access-watch.js';
@@ -41,6 +43,10 @@ export interface ScimContext {
   ipAllowlist: string | null;
   /** How this connection's requests are parsed and answered where the RFC allows more than one way. */
   compatibility: Compatibility;
+  /** The attribute catalogue of the environment, which /Schemas advertises. */
+  catalogue: Catalogue;
+  /** The connection's compiled attribute mappings; undefined when the catalogue has nothing on. */
+  attributes?: ConnectionAttributes;
 }
 
 const CONNECTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -233,6 +239,7 @@ export class ConnectionService {
     const generation = this.scimAuth.begin();
     const row = await this.store.findByToken(connectionId, hash, now);
     if (!row || !constantTimeEqual(row.tokenHash, hash)) return undefined;
+    const catalogue = storedCatalogue(row.attributePredefined === null ? null : { predefined: row.attributePredefined, custom: row.attributeCustom!, custom_schema: row.attributeCustomSchema! });
     const context: ScimContext = {
       connectionId: row.connectionId,
       tenantId: row.tenantId,
@@ -241,6 +248,8 @@ export class ConnectionService {
       baseUrl: this.provisioningUrl(row.connectionId),
       ipAllowlist: row.ipAllowlist ?? null,
       compatibility: effectiveCompatibility(row.source, row.compatibility),
+      catalogue,
+      attributes: ConnectionAttributes.compile(catalogue, row.source as Source, storedMappings(row.attributeMappings)),
     };
     if (fresh) this.scimAuth.set(generation, connectionId, hash, row.expiresAt ?? null, context, nowMs);
     return context;

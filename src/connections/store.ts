@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { appendWithChange, type AuditRecord } from '../audit/with-change.js';
 import type { Dialect } from '../db/dialect.js';
 import type { ConnectionsTable, Database } from '../db/tables.js';
+import type { AttributeTables } from '../attributes/tables.js';
 import type { ConnectionAccessTables } from './access-tables.js';
 import { toDirectoryGroup, toDirectoryUser } from '../directory/shape.js';
 import { EventStore } from '../events/store.js';
@@ -148,14 +149,21 @@ export class ConnectionStore {
   /** The connection a SCIM bearer token opens, if the token belongs to that very connection and is live. */
   findByToken(connectionId: string, tokenHash: string, now: string) {
     return this.db
-      .withTables<ConnectionAccessTables>()
+      .withTables<ConnectionAccessTables & AttributeTables>()
       .selectFrom('connection_tokens')
       .innerJoin('connections', 'connections.id', 'connection_tokens.connection_id')
       // The IP allowlist comes with the token, so checking it costs no extra query (migration 0006).
       .leftJoin('connection_ip_allowlists', 'connection_ip_allowlists.connection_id', 'connections.id')
       // So do the compatibility switches, which the source's preset completes (migration 0016).
       .leftJoin('connection_compatibility', 'connection_compatibility.connection_id', 'connections.id')
+      // And the attribute catalogue (one row) with the connection's own mappings (migration 0018).
+      .leftJoin('connection_attribute_mappings', 'connection_attribute_mappings.connection_id', 'connections.id')
+      .leftJoin('attribute_catalogue', (join) => join.on('attribute_catalogue.id', '=', 1))
       .select([
+        'attribute_catalogue.predefined as attributePredefined',
+        'attribute_catalogue.custom as attributeCustom',
+        'attribute_catalogue.custom_schema as attributeCustomSchema',
+        'connection_attribute_mappings.mappings as attributeMappings',
         'connection_ip_allowlists.cidrs as ipAllowlist',
         'connection_compatibility.settings as compatibility',
         'connections.source as source',

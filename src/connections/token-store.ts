@@ -7,6 +7,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import { appendWithChange, type AuditRecord } from '../audit/with-change.js';
 import type { ConnectionTokensTable, Database } from '../db/tables.js';
 import type { ConnectionAccessTables } from './access-tables.js';
+import { lockConnection } from './connection-lock.js';
 
 /** A token row without its hash: what lists show. */
 export type TokenRow = Pick<ConnectionTokensTable, 'id' | 'token_prefix' | 'created_at' | 'last_used_at' | 'expires_at'>;
@@ -32,20 +33,6 @@ export class ConnectionTokenStore {
     return (await query.executeTakeFirst())?.tenant_id;
   }
 
-  /**
-   * Locks the connection row for the rest of the transaction: a no-op UPDATE takes PostgreSQL's row
-   * lock and SQLite's write lock, so two revocations (or issues) of one connection run one after the other.
-   */
-  private async lockConnection(trx: Kysely<Database>, tenantId: string, connectionId: string): Promise<boolean> {
-    const result = await trx
-      .updateTable('connections')
-      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
-      .where('id', '=', connectionId)
-      .where('tenant_id', '=', tenantId)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
-  }
-
   /** Inserts a token unless the connection already has `maxLive` live tokens. */
   insert(
     tenantId: string,
@@ -55,7 +42,7 @@ export class ConnectionTokenStore {
     audit?: AuditRecord,
   ): Promise<IssueOutcome> {
     return this.db.transaction().execute(async (trx) => {
-      if (!(await this.lockConnection(trx, tenantId, connectionId))) return 'not_found';
+      if (!(await lockConnection(trx, tenantId, connectionId))) return 'not_found';
       const { n } = await trx
         .selectFrom('connection_tokens')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -96,7 +83,7 @@ export class ConnectionTokenStore {
   /** Deletes a token at once, unless it is the connection's last live one. */
   revoke(tenantId: string, connectionId: string, tokenId: string, now: string, audit?: AuditRecord): Promise<RevokeOutcome> {
     return this.db.transaction().execute(async (trx) => {
-      if (!(await this.lockConnection(trx, tenantId, connectionId))) return 'not_found';
+      if (!(await lockConnection(trx, tenantId, connectionId))) return 'not_found';
       const tokens = await trx
         .selectFrom('connection_tokens')
         .select(['id', 'expires_at'])
@@ -138,7 +125,7 @@ export class ConnectionTokenStore {
   /** Replaces the allowlist; null removes it (every address allowed). False when the connection does not exist. */
   setAllowlist(tenantId: string, connectionId: string, cidrs: string | null, now: string, audit?: AuditRecord): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      if (!(await this.lockConnection(trx, tenantId, connectionId))) return false;
+      if (!(await lockConnection(trx, tenantId, connectionId))) return false;
       const db = trx.withTables<ConnectionAccessTables>();
       if (cidrs === null) {
         await db.deleteFrom('connection_ip_allowlists').where('connection_id', '=', connectionId).where('tenant_id', '=', tenantId).execute();

@@ -80,6 +80,22 @@ export interface ScimUsersTable {
   version: number;
   created_at: string;
   updated_at: string;
+  /** The user's mapped attributes as JSON (src/attributes/), or null when the environment maps none. */
+  attributes: string | null;
+  /** The attributes whose source value did not convert, as JSON `[{key, reason}]`, or null. */
+  attribute_problems: string | null;
+}
+
+/** One mapped attribute value of a user (per element of a list), normalised, for `?attributes.<key>=` lists. */
+export interface ScimUserAttributeValuesTable {
+  user_id: string;
+  attr_key: string;
+  /** src/attributes/value-index.ts `normalizeValue`. */
+  value_norm: string;
+  tenant_id: string;
+  connection_id: string;
+  /** The user's created_at: the index walks in the directory's page order. */
+  created_at: string;
 }
 
 /** One email of a user, lower-cased, for indexed email filters. */
@@ -249,6 +265,7 @@ export interface Database {
   connection_tokens: ConnectionTokensTable;
   scim_users: ScimUsersTable;
   scim_user_emails: ScimUserEmailsTable;
+  scim_user_attribute_values: ScimUserAttributeValuesTable;
   scim_groups: ScimGroupsTable;
   scim_group_members: ScimGroupMembersTable;
   events: EventsTable;

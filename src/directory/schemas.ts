@@ -21,6 +21,12 @@ const userProperties = {
   detached: { type: 'boolean', description: 'Left behind by a connection deleted with removeUsersAndGroups=false' },
   groups: { type: 'array', items: groupRef, description: 'Groups the user is a direct member of' },
   roles: { type: 'array', items: { type: 'string' }, description: 'Effective role keys: the default role plus the roles mapped to the user’s direct groups' },
+  attributes: {
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'The mapped attributes (docs/attributes.md): each attribute of the catalogue that is on, with its typed value or null; `manager` as {id, userName, displayName, value}',
+  },
   createdAt: { type: 'string', format: 'date-time' },
   updatedAt: { type: 'string', format: 'date-time' },
   scim: scimResource,
@@ -89,6 +95,10 @@ const ids = {
 } as const;
 const userSearch = search('userName, displayName, given and family name, externalId or primary email');
 const groupSearch = search('displayName or externalId');
+/** `attributes.<key>=<value>`: users whose mapped attribute has that value (docs/attributes.md). */
+const attributeFilters = {
+  '^attributes\\.[A-Za-z][A-Za-z0-9_]{0,63}$': { type: 'string', minLength: 1, maxLength: 256 },
+} as const;
 const userFilters = {
   active: { type: 'boolean' },
   q: userSearch,
@@ -97,9 +107,9 @@ const userFilters = {
   ids,
 } as const;
 
-export const tenantUsersQuery = { type: 'object', properties: { ...pagingQuery, connectionId: connectionIdFilter, ...userFilters } } as const;
+export const tenantUsersQuery = { type: 'object', properties: { ...pagingQuery, connectionId: connectionIdFilter, ...userFilters }, patternProperties: attributeFilters } as const;
 export const tenantGroupsQuery = { type: 'object', properties: { ...pagingQuery, connectionId: connectionIdFilter, updatedSince, q: groupSearch, ids } } as const;
-export const connectionUsersQuery = { type: 'object', properties: { ...pagingQuery, ...userFilters } } as const;
+export const connectionUsersQuery = { type: 'object', properties: { ...pagingQuery, ...userFilters }, patternProperties: attributeFilters } as const;
 export const connectionGroupsQuery = { type: 'object', properties: { ...pagingQuery, updatedSince, q: groupSearch, ids } } as const;
 export const membersQuery = { type: 'object', properties: { ...pagingQuery } } as const;
 

@@ -3,14 +3,18 @@
  * the removal of detached data. The tenant directory shows connections that sync to user
  * management plus detached data; a connection's own lists show its data whatever that flag says.
  */
+import { AttributeStore } from '../attributes/store.js';
+import { activeAttributes } from '../attributes/catalogue.js';
+import { resolveManagers, type ManagerReference } from '../attributes/manager-store.js';
+import { filterable, normalizeFilterValue } from '../attributes/value-index.js';
 import type { Db } from '../db/open.js';
 import { conflict, notFound, validationFailed } from '../http/api-errors.js';
 import { RoleService } from '../roles/service.js';
 import { decodeCursor, encodeCursor, type CursorKind, type Position } from './cursor.js';
 import { DetachedRemoval, type PurgeResult } from './removal.js';
 import { containsPattern } from './search.js';
-import { toDirectoryGroup, toDirectoryUser, type DirectoryGroup, type DirectoryUser } from './shape.js';
-import { DirectoryStore, type GroupRow, type ListScope, type UserRow } from './store.js';
+import { managerValue, toDirectoryGroup, toDirectoryUser, type DirectoryGroup, type DirectoryUser } from './shape.js';
+import { DirectoryStore, type AttributeMatch, type GroupRow, type ListScope, type UserRow } from './store.js';
 
 /** A page of a list; `nextCursor` is null on the last page. */
 export interface Page<T> {
@@ -33,10 +37,14 @@ export interface ListParams {
   q?: string;
   /** Comma-separated ids: only these resources (at most MAX_IDS). */
   ids?: string;
+  /** Users only: `attributes.<key>` query parameters, a mapped attribute's value each. */
+  [attribute: `attributes.${string}`]: string | undefined;
 }
 
 /** How many ids one list request may name. */
 export const MAX_IDS = 100;
+/** How many `attributes.<key>` filters one list request may have. */
+export const MAX_ATTRIBUTE_FILTERS = 5;
 
 /** A group with its direct member count, as the group lists and GET /api/v1/groups/{id} return it. */
 export type DirectoryGroupDetail = DirectoryGroup & { memberCount: number };
@@ -90,7 +98,7 @@ export class DirectoryService {
   private readonly removal: DetachedRemoval;
   private readonly roles: RoleService;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.store = new DirectoryStore(db.kysely);
     this.removal = new DetachedRemoval(db);
     this.roles = new RoleService(db);
@@ -106,15 +114,56 @@ export class DirectoryService {
     return { tenantId: connection.tenant_id, connectionId: connection.id, directoryOnly: false };
   }
 
-  /** Adds each user's direct groups and effective roles (the default role plus its groups' roles). */
+  /** Adds each user's direct groups and effective roles (the default role plus its groups' roles), and resolves managers. */
   private async withGroups(tenantId: string, rows: readonly UserRow[]): Promise<DirectoryUser[]> {
     const ids = rows.map((r) => r.id);
-    const [groups, roles] = await Promise.all([this.store.groupsOfUsers(tenantId, ids), this.roles.effectiveRoles(tenantId, ids)]);
-    return rows.map((row) => ({ ...toDirectoryUser(row), groups: groups.get(row.id) ?? [], roles: roles.get(row.id) ?? [] }));
+    const [groups, roles, managers] = await Promise.all([this.store.groupsOfUsers(tenantId, ids), this.roles.effectiveRoles(tenantId, ids), this.managers(tenantId, rows)]);
+    return rows.map((row) => ({ ...toDirectoryUser(row, undefined, managers.get(row.connection_id)), groups: groups.get(row.id) ?? [], roles: roles.get(row.id) ?? [] }));
+  }
+
+  /** The managers the rows' `manager` attributes name, resolved per connection (src/attributes/manager-store.ts). */
+  private async managers(tenantId: string, rows: readonly UserRow[]): Promise<Map<string, Map<string, ManagerReference>>> {
+    const byConnection = new Map<string, string[]>();
+    for (const row of rows) {
+      const value = managerValue(row);
+      if (value === undefined) continue;
+      const values = byConnection.get(row.connection_id);
+      if (values) values.push(value);
+      else byConnection.set(row.connection_id, [value]);
+    }
+    const out = new Map<string, Map<string, ManagerReference>>();
+    for (const [connectionId, values] of byConnection) out.set(connectionId, await resolveManagers(this.db.kysely, tenantId, connectionId, values));
+    return out;
+  }
+
+  /** The `attributes.<key>=<value>` parameters as index lookups; 400 for an attribute that is not on or cannot be filtered. */
+  private async attributeFilters(params: ListParams): Promise<AttributeMatch[] | undefined> {
+    const wanted = Object.entries(params).filter(([name]) => name.startsWith('attributes.'));
+    if (wanted.length === 0) return undefined;
+    if (wanted.length > MAX_ATTRIBUTE_FILTERS) throw validationFailed(`At most ${MAX_ATTRIBUTE_FILTERS} attributes.<key> filters`, 'querystring');
+    const catalogue = await new AttributeStore(this.db.kysely).catalogue();
+    const types = new Map(activeAttributes(catalogue).map((a) => [a.key, a.type]));
+    return wanted.map(([name, raw]) => {
+      const key = name.slice('attributes.'.length);
+      const field = `querystring.${name}`;
+      const type = types.get(key);
+      if (type === undefined) throw validationFailed(`"${key}" is not an attribute of the catalogue that is on`, field);
+      if (!filterable(type)) throw validationFailed(`"${key}" (${type}) cannot be filtered by`, field);
+      const value = normalizeFilterValue(type, String(raw));
+      if (value === undefined) throw validationFailed(`${field} is not a value of "${key}" (${type})`, field);
+      return { key, value };
+    });
   }
 
   private async userPage(scope: ListScope, params: ListParams): Promise<Page<DirectoryUser>> {
-    const filter = { active: params.active, email: params.email?.toLowerCase(), updatedSince: storedInstant(params.updatedSince), search: searchPattern(params.q), ids: idList(params.ids) };
+    const filter = {
+      active: params.active,
+      email: params.email?.toLowerCase(),
+      updatedSince: storedInstant(params.updatedSince),
+      search: searchPattern(params.q),
+      ids: idList(params.ids),
+      attributes: await this.attributeFilters(params),
+    };
     const fetched = await this.store.listUsers(scope, filter, { after: position('users', params.cursor), limit: params.limit + 1 });
     const { rows, last } = pageOf(fetched, params.limit);
     return { items: await this.withGroups(scope.tenantId, rows), nextCursor: last ? encodeCursor('users', keyOf(last)) : null };

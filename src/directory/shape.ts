@@ -3,6 +3,7 @@
  * app needs without knowing SCIM, plus the full SCIM resource under `scim`.
  */
 import type { Selectable } from 'kysely';
+import { unresolved, type ManagerReference } from '../attributes/manager-store.js';
 import type { ScimGroupsTable, ScimUsersTable } from '../db/tables.js';
 
 type UserRow = Selectable<ScimUsersTable>;
@@ -22,6 +23,8 @@ export interface DirectoryUser {
   detached: boolean;
   groups?: { id: string; displayName: string }[];
   roles?: string[];
+  /** The mapped attributes (src/attributes/): each active attribute's typed value or null. */
+  attributes: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
   scim: Record<string, unknown>;
@@ -46,11 +49,27 @@ function primaryEmail(resource: Record<string, unknown>): string | null {
   return (email?.value as string | undefined) ?? null;
 }
 
+/** The provider's reference to the user's manager, when the `manager` attribute holds one. */
+export function managerValue(row: Pick<UserRow, 'attributes'>): string | undefined {
+  if (row.attributes === null || !row.attributes.includes('"manager"')) return undefined;
+  const value = (JSON.parse(row.attributes) as Record<string, unknown>).manager;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A row's attributes, the manager reference shown as resolved in `managers` (else unresolved). */
+function attributesOf(row: UserRow, managers?: ReadonlyMap<string, ManagerReference>): Record<string, unknown> {
+  if (row.attributes === null) return {};
+  const values = JSON.parse(row.attributes) as Record<string, unknown>;
+  if (typeof values.manager === 'string') values.manager = managers?.get(values.manager) ?? unresolved(values.manager);
+  return values;
+}
+
 /**
  * The normalised user of a row (without groups; the directory API adds them). `scim` is the row's
- * resource when the caller holds it parsed already (a create), not to be modified afterwards.
+ * resource when the caller holds it parsed already (a create), not to be modified afterwards;
+ * `managers` resolves the `manager` attribute (src/attributes/manager-store.ts).
  */
-export function toDirectoryUser(row: UserRow, scim = JSON.parse(row.resource) as Record<string, unknown>): DirectoryUser {
+export function toDirectoryUser(row: UserRow, scim = JSON.parse(row.resource) as Record<string, unknown>, managers?: ReadonlyMap<string, ManagerReference>): DirectoryUser {
   const displayName = row.display_name ?? ([row.given_name, row.family_name].filter(Boolean).join(' ') || null);
   return {
     id: row.id,
@@ -63,6 +82,7 @@ export function toDirectoryUser(row: UserRow, scim = JSON.parse(row.resource) as
     displayName,
     active: row.active === 1,
     detached: row.detached === 1,
+    attributes: attributesOf(row, managers),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     scim: { ...scim, id: row.id },

@@ -32,6 +32,15 @@ export interface UserFilter {
   search?: string;
   /** Only these ids. */
   ids?: readonly string[];
+  /** Only users with these mapped values (src/attributes/value-index.ts), all of them. */
+  attributes?: readonly AttributeMatch[];
+}
+
+/** A mapped attribute's value as the index holds it. */
+export interface AttributeMatch {
+  key: string;
+  /** Normalised: src/attributes/value-index.ts. */
+  value: string;
 }
 
 /** Filters of the group list. */
@@ -110,6 +119,7 @@ export class DirectoryStore {
   }
 
   listUsers(scope: ListScope, filter: UserFilter, page: PageRequest): Promise<UserRow[]> {
+    if (filter.attributes !== undefined && filter.attributes.length > 0) return this.listUsersByAttributes(scope, filter, filter.attributes, page);
     let query = this.db
       .selectFrom('scim_users')
       .selectAll()
@@ -119,6 +129,44 @@ export class DirectoryStore {
     if (filter.search !== undefined) query = query.where((eb) => userMatches(eb, filter.search!));
     if (filter.ids !== undefined) query = query.where('id', 'in', [...filter.ids]);
     return query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
+  }
+
+  /**
+   * Users with mapped values: the first value's index rows are walked in page order (created_at, id —
+   * the index holds the user's created_at) and joined to their users, so a page costs its rows
+   * whatever the tenant's size; further values are checked per row. The index rows come as a derived
+   * table with their own column names, so the list conditions name only the users' columns.
+   */
+  private listUsersByAttributes(scope: ListScope, filter: UserFilter, [first, ...rest]: readonly AttributeMatch[], page: PageRequest): Promise<UserRow[]> {
+    let matches = this.db
+      .selectFrom('scim_user_attribute_values')
+      .select(['user_id as av_user', 'created_at as av_created'])
+      .where('tenant_id', '=', scope.tenantId)
+      .where('attr_key', '=', first.key)
+      .where('value_norm', '=', first.value);
+    if (page.after) matches = matches.where((eb) => eb(eb.refTuple('created_at', 'user_id'), '>', eb.tuple(page.after!.createdAt, page.after!.id)));
+    let query = this.db
+      .selectFrom(matches.as('av'))
+      .innerJoin('scim_users', 'scim_users.id', 'av.av_user')
+      .selectAll('scim_users')
+      .where((eb) => listConditions(common(eb as unknown as ExpressionBuilder<Database, 'scim_users'>), scope, filter.updatedSince, undefined));
+    for (const match of rest) {
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('scim_user_attribute_values as more')
+            .select('more.user_id')
+            .whereRef('more.user_id', '=', 'scim_users.id')
+            .where('more.attr_key', '=', match.key)
+            .where('more.value_norm', '=', match.value),
+        ),
+      );
+    }
+    if (filter.active !== undefined) query = query.where('scim_users.active', '=', filter.active ? 1 : 0);
+    if (filter.email !== undefined) query = query.where('scim_users.email_norm', '=', filter.email);
+    if (filter.search !== undefined) query = query.where((eb) => userMatches(eb as unknown as ExpressionBuilder<Database, 'scim_users'>, filter.search!));
+    if (filter.ids !== undefined) query = query.where('scim_users.id', 'in', [...filter.ids]);
+    return query.orderBy('av.av_created').orderBy('av.av_user').limit(page.limit).execute();
   }
 
   listGroups(scope: ListScope, filter: GroupFilter, page: PageRequest): Promise<GroupRow[]> {

@@ -20,6 +20,16 @@ const eventSchema = {
   },
 } as const;
 
+/** A feed item: the event and the cursor of its position. */
+const feedItemSchema = {
+  ...eventSchema,
+  required: [...eventSchema.required, 'cursor'],
+  properties: {
+    ...eventSchema.properties,
+    cursor: { type: 'string', description: 'Pass as `after` to continue after this event: a checkpoint a reader can store per event' },
+  },
+} as const;
+
 /** Parses `types=a,b` against the known event types. */
 function parseTypes(raw: string | undefined): EventType[] | undefined {
   if (!raw) return undefined;
@@ -50,7 +60,7 @@ export const eventRoutes: FastifyPluginAsync<{ events: EventService }> = async (
           },
         },
         response: {
-          200: { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: eventSchema }, nextCursor: { type: 'string' } } },
+          200: { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: feedItemSchema }, nextCursor: { type: 'string' } } },
           ...errorResponses(400, 401),
         },
       },

@@ -4,6 +4,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { ScimGroupsTable, ScimUsersTable } from '../db/tables.js';
+import type { ManagerReference } from '../attributes/manager-store.js';
 import { toDirectoryGroup, toDirectoryUser } from '../directory/shape.js';
 import { jsonEqual } from '../scim/patch/json.js';
 import type { EventRecorder } from './recorder.js';
@@ -31,15 +32,27 @@ export function changedAttributes(before: Record<string, unknown>, after: Record
   return changed;
 }
 
-export function userCreated(events: EventRecorder, row: UserRow, resource?: Record<string, unknown>): void {
-  if (events.enabled) events.record('user.created', row.id, { ...toDirectoryUser(row, resource) });
+export function userCreated(events: EventRecorder, row: UserRow, resource?: Record<string, unknown>, managers?: ReadonlyMap<string, ManagerReference>): void {
+  if (events.enabled) events.record('user.created', row.id, { ...toDirectoryUser(row, resource, managers) });
 }
 
-/** user.updated for attribute changes; user.deactivated / user.reactivated when `active` flips. */
-export function userChanged(events: EventRecorder, before: UserRow, after: UserRow): void {
+/** The mapped attributes whose values differ between two rows, as `attributes.<key>`. */
+export function changedMappedAttributes(before: string | null, after: string | null): string[] {
+  if (before === after) return [];
+  const a = (before === null ? {} : JSON.parse(before)) as Record<string, unknown>;
+  const b = (after === null ? {} : JSON.parse(after)) as Record<string, unknown>;
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => !jsonEqual(a[key] ?? null, b[key] ?? null)).map((key) => `attributes.${key}`);
+}
+
+/**
+ * user.updated for attribute changes (SCIM attributes, and the mapped ones as `attributes.<key>`);
+ * user.deactivated / user.reactivated when `active` flips.
+ */
+export function userChanged(events: EventRecorder, before: UserRow, after: UserRow, managers?: ReadonlyMap<string, ManagerReference>): void {
   if (!events.enabled) return;
   const changed = changedAttributes(JSON.parse(before.resource) as Record<string, unknown>, JSON.parse(after.resource) as Record<string, unknown>).filter((name) => name !== 'active');
-  const user = toDirectoryUser(after);
+  changed.push(...changedMappedAttributes(before.attributes, after.attributes));
+  const user = toDirectoryUser(after, undefined, managers);
   if (changed.length > 0) events.record('user.updated', after.id, { ...user, changedAttributes: changed });
   if (before.active !== after.active) events.record(after.active === 1 ? 'user.reactivated' : 'user.deactivated', after.id, { ...user });
 }

@@ -8,7 +8,7 @@ import type { EventType, RollcallEvent } from './types.js';
 
 /** A page of the feed; `nextCursor` continues after the last event (or stays put when empty). */
 export interface EventPage {
-  items: RollcallEvent[];
+  items: (RollcallEvent & { cursor: string })[];
   nextCursor: string;
 }
 
@@ -29,7 +29,11 @@ export class EventService {
     if (!after) throw validationFailed('after is not a cursor returned by this API', 'querystring.after');
     const rows = await this.store.list({ after, order, limit: query.limit, tenantId: query.tenantId, types: query.types });
     const last = rows.at(-1);
-    return { items: rows.map(toEvent), nextCursor: encodeCursor(last ? { txOrder: last.tx_order, seq: last.seq } : after) };
+    return {
+      // Each event carries the cursor of its own position, so a reader can checkpoint after any one event.
+      items: rows.map((row) => ({ ...toEvent(row), cursor: encodeCursor({ txOrder: row.tx_order, seq: row.seq }) })),
+      nextCursor: encodeCursor(last ? { txOrder: last.tx_order, seq: last.seq } : after),
+    };
   }
 
   /** The retention job: deletes events past their retention, in bounded batches. */

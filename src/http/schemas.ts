@@ -25,3 +25,8 @@ export const pagingQuery = {
   _limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
   _offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
 } as const;
+
+/** The OpenAPI note of a connection route that a user token with `permission` may also call. */
+export function selfServiceNote(permission: string): string {
+  return `Also accepts a user token of the connection's tenant carrying ${permission} while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.`;
+}

@@ -116,6 +116,8 @@ describeBrowser('accessibility and narrow windows', () => {
     await ctx.app.requestLog.flush();
 
     expect((await ctx.api('PATCH', '/api/v1/settings', { selfService: { scimProvisioning: true } })).status).toBe(200);
+    const catalogue = { predefined: ['jobTitle', 'department'], custom: [{ key: 'costCode', type: 'number', description: 'Cost code', required: true }] };
+    expect((await ctx.api('PUT', '/api/v1/attributes', catalogue)).status).toBe(200);
     const minted = await ctx.api<{ token: string }>('POST', '/api/v1/user-tokens', { tenantId, userId: 'admin-1', email: 'admin@acme.test', permissions: PROVISIONING_PERMISSIONS });
     expect(minted.status).toBe(201);
     portalToken = minted.body.token;
@@ -171,6 +173,14 @@ describeBrowser('accessibility and narrow windows', () => {
     await page.getByRole('button', { name: 'Manage Acme Okta' }).click();
     await page.getByRole('group', { name: 'Settings of Acme Okta' }).waitFor();
     await check(page, 'provisioning (connection expanded)');
+    await page.getByRole('group', { name: 'Settings of Acme Okta' }).getByRole('button', { name: 'Attributes' }).click();
+    const mappings = page.getByRole('dialog', { name: 'Attribute mappings of Acme Okta' });
+    await mappings.getByText('Values below are what these sources give for').waitFor();
+    await mappings.getByLabel('Source of costCode', { exact: true }).fill('title eq');
+    await mappings.getByText(/Not a SCIM attribute path/).waitFor();
+    await check(page, 'attribute mappings dialog (with a path error)');
+    await page.keyboard.press('Escape');
+    await mappings.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Create connection' }).click();
     const create = page.getByRole('dialog', { name: 'Create SCIM connection' });
     await create.getByRole('button', { name: 'Create connection' }).click();
@@ -210,9 +220,20 @@ describeBrowser('accessibility and narrow windows', () => {
     await page.keyboard.press('Escape');
     await visit('/dashboard/roles', 'roles', (p) => p.getByRole('button', { name: /^Edit role/ }));
     await visit('/dashboard/builder', 'builder', (p) => p.getByTestId('preview-add-connection'));
+    await visit('/dashboard/attributes', 'attributes', (p) => p.getByRole('switch', { name: 'jobTitle' }));
+    await page.getByRole('button', { name: 'Sources by provider of phoneNumber' }).click();
+    await page.getByRole('button', { name: 'Add attribute' }).click();
+    await page.getByLabel('Key of custom attribute 2').fill('2fast');
+    await page.getByRole('button', { name: 'Save attributes' }).click();
+    await page.getByText(/"2fast" is not a valid key/).waitFor();
+    await check(page, 'attributes (sources expanded, a key refused)');
 
     const portal = await openPortal();
     await check(portal, 'portal provisioning');
+    await portal.getByRole('button', { name: 'Attributes of Acme Okta' }).click();
+    await portal.getByRole('dialog', { name: 'Attribute mappings of Acme Okta' }).getByText('Values below are what these sources give for').waitFor();
+    await check(portal, 'portal attribute mappings dialog');
+    await portal.keyboard.press('Escape');
     await portal.getByRole('button', { name: 'Add connection' }).click();
     await portal.getByRole('dialog', { name: 'Create SCIM connection' }).getByLabel('Connection name').waitFor();
     await check(portal, 'portal add connection dialog');
@@ -319,6 +340,24 @@ describeBrowser('accessibility and narrow windows', () => {
       await reachable(page, `create connection dialog ${size}`, create.getByRole('button', { name: 'Create connection' }), 'Create connection (submit)');
       await page.keyboard.press('Escape');
       await create.waitFor({ state: 'detached' });
+    });
+
+    const mappings = page.getByRole('dialog', { name: 'Attribute mappings of Acme Okta' });
+    await atEachSize(page, async (size) => {
+      await settings.getByRole('button', { name: 'Attributes' }).click();
+      await mappings.getByLabel('Source of jobTitle', { exact: true }).waitFor();
+      await noOverflow(page, `attribute mappings dialog ${size}`);
+      await reachable(page, `attribute mappings dialog ${size}`, mappings.locator('.dialog-actions').getByRole('button', { name: 'Close' }), 'Close');
+      await page.keyboard.press('Escape');
+      await mappings.waitFor({ state: 'detached' });
+    });
+
+    await go(page, '/dashboard/attributes');
+    await page.getByRole('switch', { name: 'jobTitle' }).waitFor();
+    await atEachSize(page, async (size) => {
+      await noOverflow(page, `attributes ${size}`);
+      await reachable(page, `attributes ${size}`, page.getByRole('button', { name: 'Add attribute' }), 'Add attribute');
+      await reachable(page, `attributes ${size}`, page.getByLabel('Key of custom attribute 1'), 'Key of custom attribute 1');
     });
 
     await go(page, `/dashboard/accounts/${tenantId}/users`);

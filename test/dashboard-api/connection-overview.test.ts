@@ -65,7 +65,7 @@ for (const dialect of dialectsUnderTest()) {
       expect(o.lastSync).not.toBeNull();
       expect(o.createdAt).toMatch(/Z$/);
       expect(s).toMatchObject({ id: staging.id, syncToUserManagement: false, users: 1, groups: 0, requests24h: 1, errors24h: 0, lastError: null });
-      expect(q).toEqual({ ...(await getJson(t, `/directory/resources/v1/configurations/scim2/${quiet.id}`)), users: 0, groups: 0, requests24h: 0, errors24h: 0, lastRequestAt: null, lastError: null });
+      expect(q).toEqual({ ...(await getJson(t, `/directory/resources/v1/configurations/scim2/${quiet.id}`)), users: 0, groups: 0, requests24h: 0, errors24h: 0, lastRequestAt: null, lastError: null, attributeProblemUsers: 0 });
       expect(JSON.stringify(items)).not.toContain('token');
     });
 
@@ -75,8 +75,8 @@ for (const dialect of dialectsUnderTest()) {
       expect(items[0]).toMatchObject({ id: foreign.id, tenantId: 'globex', users: 4, groups: 1, requests24h: 5, errors24h: 0, lastError: null });
       // Asking for a tenant's counts with another tenant's connection finds nothing.
       const counts = await new ResourceCounts(t.db.kysely).of('acme', [foreign.id, okta.id]);
-      expect(counts.get(foreign.id)).toEqual({ users: 0, groups: 0 });
-      expect(counts.get(okta.id)).toEqual({ users: 3, groups: 2 });
+      expect(counts.get(foreign.id)).toEqual({ users: 0, groups: 0, attributeProblemUsers: 0 });
+      expect(counts.get(okta.id)).toEqual({ users: 3, groups: 2, attributeProblemUsers: 0 });
     });
 
     it('counts only the last 24 hours of traffic', async () => {
@@ -97,20 +97,23 @@ for (const dialect of dialectsUnderTest()) {
     });
 
     it.runIf(dialect === 'sqlite')('reads the counts from the kept counts by primary key, never the rows (SQLite plan)', async () => {
+      // And the users with attribute problems from the partial index that holds only them (migration 0018).
       const nodes: RootOperationNode[] = [];
       const capture: KyselyPlugin = {
         transformQuery: (args) => (nodes.push(args.node), args.node),
         transformResult: async (args) => args.result,
       };
       await new ResourceCounts(t.db.kysely.withPlugin(capture)).of('acme', [okta.id, staging.id]);
-      expect(nodes).toHaveLength(1);
+      expect(nodes).toHaveLength(2);
+      const plans = [];
       for (const node of nodes) {
         const compiled = t.db.kysely.getExecutor().compileQuery(node, { queryId: 'plan' });
         const plan = await t.db.kysely.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]));
-        const details = plan.rows.map((r) => r.detail).join(' | ');
-        expect(details, compiled.sql).toMatch(/SEARCH scim_counts USING (COVERING )?INDEX \w+ \(tenant_id=\? AND connection_id=\?\)/);
-        expect(details).not.toMatch(/scim_users|scim_groups/);
+        plans.push({ sql: compiled.sql, details: plan.rows.map((r) => r.detail).join(' | ') });
       }
+      expect(plans[0].details, plans[0].sql).toMatch(/SEARCH scim_counts USING (COVERING )?INDEX \w+ \(tenant_id=\? AND connection_id=\?\)/);
+      expect(plans[0].details).not.toMatch(/scim_users|scim_groups/);
+      expect(plans[1].details, plans[1].sql).toMatch(/SEARCH scim_users USING (COVERING )?INDEX scim_users_attribute_problems \(tenant_id=\? AND connection_id=\?\)/);
     });
   });
 }

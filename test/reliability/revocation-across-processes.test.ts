@@ -3,8 +3,9 @@
  * through one process, holds on the other's very next request — though that process has just used the
  * token and keeps resolved tokens in memory (src/connections/scim-auth-cache.ts). A revoked token, a
  * deleted connection or tenant: 401; an IP allowlist that leaves the caller out: 403; compatibility
- * switches answer by their new values. The processes are
- * started once for the whole file.
+ * switches answer by their new values; attribute mappings apply to the next write, and the
+ * re-evaluation of existing users runs once across both. The processes are started once for the
+ * whole file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../support/databases.js';
@@ -84,6 +85,32 @@ for (const dialect of dialectsUnderTest()) {
         expect(bare.status, bare.text).toBe(200);
         expect((await api('PUT', `/api/v1/connections/${conn.id}/compatibility`, { unquotedFilterValues: null })).status).toBe(200);
       }
+    });
+
+    it('writes by attribute mappings changed on A at once on B, and re-evaluates existing users once across both', async () => {
+      const enterprise = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+      const user = (userName: string) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', enterprise], userName, title: `Title of ${userName}`, [enterprise]: { department: 'R&D' } });
+      expect((await api('PUT', '/api/v1/attributes', { predefined: ['department'], custom: [] })).status).toBe(200);
+      const conn = await connection();
+      await warm(conn);
+      const first = await scim(b.url, conn, 'POST', '/Users', user('first'));
+      expect(first.status, first.text).toBe(201);
+      expect((await api('GET', `/api/v1/users/${first.body.id}`)).body.attributes).toEqual({ department: 'R&D' });
+      expect((await api('PUT', `/api/v1/connections/${conn.id}/attribute-mappings`, { mappings: { department: 'title' } })).status).toBe(200);
+      const second = await scim(b.url, conn, 'POST', '/Users', user('second'));
+      expect((await api('GET', `/api/v1/users/${second.body.id}`)).body.attributes).toEqual({ department: 'Title of second' });
+      // The background job (one process per pass) re-evaluates the user written before the change.
+      const deadline = Date.now() + 20_000;
+      while ((await api('GET', `/api/v1/connections/${conn.id}/attribute-mappings`)).body.evaluation.state !== 'idle' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect((await api('GET', `/api/v1/users/${first.body.id}`)).body.attributes).toEqual({ department: 'Title of first' });
+      // PostgreSQL's feed shows a commit once no older transaction of the server is open: other files share it.
+      let events: { data: { id: string; changedAttributes: string[] } }[] = [];
+      while (events.length === 0 && Date.now() < deadline + 10_000) {
+        events = (await api('GET', `/api/v1/events?tenantId=${conn.tenantId}&types=user.updated`)).body.items;
+        if (events.length === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(events.map((e) => [e.data.id, e.data.changedAttributes])).toEqual([[first.body.id, ['attributes.department']]]);
+      expect((await api('PUT', '/api/v1/attributes', { predefined: [], custom: [] })).status).toBe(200);
     });
 
     it('refuses the token of a connection deleted on A at once on B (401)', async () => {

@@ -16,6 +16,7 @@ import * as scimAccessVersion from './0014-scim-access-version.js';
 import * as scimRateBuckets from './0015-scim-rate-buckets.js';
 import * as connectionCompatibility from './0016-connection-compatibility.js';
 import * as memberCountsLogConnectionNames from './0017-member-counts-log-connection-names.js';
+import * as userAttributes from './0018-user-attributes.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0015-scim-rate-buckets': scimRateBuckets,
   '0016-connection-compatibility': connectionCompatibility,
   '0017-member-counts-log-connection-names': memberCountsLogConnectionNames,
+  '0018-user-attributes': userAttributes,
 };

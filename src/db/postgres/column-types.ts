@@ -8,6 +8,8 @@ type NotText = 'integer' | 'bigint' | 'double precision' | 'timestamp with time 
 
 /** Every table of the schema with such columns (each domain declares its own tables, as in src/roles/tables.ts). */
 export const NOT_TEXT_COLUMNS: Readonly<Record<string, Readonly<Record<string, NotText>>>> = {
+  attribute_catalogue: { id: 'integer' },
+  attribute_evaluations: { generation: 'integer', processed: 'integer', changed: 'integer', total: 'integer' },
   audit_log: { seq: 'bigint' },
   connections: { sync_to_user_management: 'integer' },
   events: { seq: 'bigint', tx_order: 'bigint' },

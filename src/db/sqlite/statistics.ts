@@ -19,6 +19,9 @@ const SHAPE: Record<string, [table: string, stat: string]> = {
   scim_users_tenant_email_page: ['scim_users', '1000000 100000 2 1 1'],
   scim_users_detached: ['scim_users', '1000 1000 1000 1'],
   scim_user_emails_value: ['scim_user_emails', '1000000 100000 1'],
+  // Mapped values (migration 0018): a few attributes per user, tens of users per value.
+  scim_user_attribute_values_lookup: ['scim_user_attribute_values', '3000000 300000 30000 30 1 1'],
+  scim_users_attribute_problems: ['scim_users', '1000 1000 1000 1'],
   scim_groups_display_name: ['scim_groups', '100000 10000 10000 1'],
   scim_groups_external_id: ['scim_groups', '100000 10000 10000 1'],
   scim_groups_tenant: ['scim_groups', '100000 10000 1'],

@@ -2,9 +2,11 @@
  * Discovery (RFC 7644 §4): ServiceProviderConfig, ResourceTypes, Schemas. Honest: it advertises
  * exactly what this server does, with the limits it enforces.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { customExtensionSchema } from '../../attributes/scim-extension.js';
 import { ScimError, notFound } from '../errors.js';
 import { ALL_SCHEMAS, RESOURCE_TYPES, getSchema } from '../schema/index.js';
+import type { SchemaDef } from '../schema/types.js';
 import { BULK_LIMITS } from './bulk-limits.js';
 import { MAX_RESULTS, listResponse } from './list-params.js';
 import { scimBaseUrl } from './request-scope.js';
@@ -39,12 +41,18 @@ function serviceProviderConfig(baseUrl: string) {
   };
 }
 
-function resourceType(baseUrl: string, name: keyof typeof RESOURCE_TYPES) {
-  const rt = RESOURCE_TYPES[name];
-  return { schemas: [RESOURCE_TYPE_SCHEMA], ...rt, meta: meta(baseUrl, 'ResourceType', `/ResourceTypes/${rt.id}`) };
+/** The extension of the vendor's custom attributes (src/attributes/scim-extension.ts), if it has any. */
+function customExtension(request: FastifyRequest): SchemaDef | undefined {
+  return request.scim ? customExtensionSchema(request.scim.catalogue) : undefined;
 }
 
-function schema(baseUrl: string, def: (typeof ALL_SCHEMAS)[number]) {
+function resourceType(baseUrl: string, name: keyof typeof RESOURCE_TYPES, custom: SchemaDef | undefined) {
+  const rt = RESOURCE_TYPES[name];
+  const schemaExtensions = name === 'User' && custom ? [...rt.schemaExtensions, { schema: custom.id, required: false }] : rt.schemaExtensions;
+  return { schemas: [RESOURCE_TYPE_SCHEMA], ...rt, schemaExtensions, meta: meta(baseUrl, 'ResourceType', `/ResourceTypes/${rt.id}`) };
+}
+
+function schema(baseUrl: string, def: SchemaDef) {
   return { schemas: [SCHEMA_SCHEMA], ...def, meta: meta(baseUrl, 'Schema', `/Schemas/${def.id}`) };
 }
 
@@ -60,21 +68,25 @@ export function registerDiscoveryRoutes(app: FastifyInstance): void {
 
   app.get('/ResourceTypes', (request) => {
     const base = baseUrlOf(request);
-    const all = (Object.keys(RESOURCE_TYPES) as (keyof typeof RESOURCE_TYPES)[]).map((n) => resourceType(base, n));
+    const custom = customExtension(request);
+    const all = (Object.keys(RESOURCE_TYPES) as (keyof typeof RESOURCE_TYPES)[]).map((n) => resourceType(base, n, custom));
     return listResponse(all.length, 1, all);
   });
   app.get<{ Params: { name: string } }>('/ResourceTypes/:name', (request) => {
     const name = (Object.keys(RESOURCE_TYPES) as (keyof typeof RESOURCE_TYPES)[]).find((n) => n.toLowerCase() === request.params.name.toLowerCase());
     if (!name) throw notFound(`Resource type ${request.params.name} not found`);
-    return resourceType(baseUrlOf(request), name);
+    return resourceType(baseUrlOf(request), name, customExtension(request));
   });
 
   app.get('/Schemas', (request) => {
     const base = baseUrlOf(request);
-    return listResponse(ALL_SCHEMAS.length, 1, ALL_SCHEMAS.map((s) => schema(base, s)));
+    const custom = customExtension(request);
+    const all: SchemaDef[] = custom ? [...ALL_SCHEMAS, custom] : [...ALL_SCHEMAS];
+    return listResponse(all.length, 1, all.map((s) => schema(base, s)));
   });
   app.get<{ Params: { urn: string } }>('/Schemas/:urn', (request) => {
-    const def = getSchema(request.params.urn);
+    const custom = customExtension(request);
+    const def = custom && custom.id.toLowerCase() === request.params.urn.toLowerCase() ? custom : getSchema(request.params.urn);
     if (!def) throw notFound(`Schema ${request.params.urn} not found`);
     return schema(baseUrlOf(request), def);
   });

@@ -24,7 +24,7 @@ export function scopeOf(request: FastifyRequest): ConnectionScope {
         ? (ids) => request.log.warn({ connectionId: scim.connectionId, ignoredMemberIds: ids.slice(0, 100), ignoredMembers: ids.length }, 'group write: member ids that are no user or group of this connection were left out')
         : undefined,
   };
-  return { tenantId: scim.tenantId, connectionId: scim.connectionId, emitEvents: scim.syncToUserManagement, writePolicy };
+  return { tenantId: scim.tenantId, connectionId: scim.connectionId, emitEvents: scim.syncToUserManagement, writePolicy, attributes: scim.attributes };
 }
 
 /** `{PUBLIC_URL}/directory/resources/scim/v2.0/{connectionId}`: where `meta.location` points. */

@@ -1,4 +1,9 @@
 /** SCIM Users of one connection: create, read, list, replace, patch, delete. */
+import type { Kysely } from 'kysely';
+import { managerOf } from '../../attributes/mappings.js';
+import { resolveManagers } from '../../attributes/manager-store.js';
+import type { Database } from '../../db/tables.js';
+import { managerValue } from '../../directory/shape.js';
 import { newId } from '../../security/ids.js';
 import { userChanged, userCreated, userDeleted } from '../../events/scim-events.js';
 import { notFound } from '../errors.js';
@@ -52,12 +57,21 @@ export class UserService {
     throw notFound(`User ${id} not found`);
   }
 
+  /**
+   * The manager the user's `manager` attribute names, resolved for its event. A create only inserts
+   * (UnitOfWork.create), so it is read before the write; a change reads it in its transaction.
+   */
+  private async managers(db: Kysely<Database>, scope: ConnectionScope, value: string | undefined) {
+    return value === undefined ? undefined : resolveManagers(db, scope.tenantId, scope.connectionId, [value]);
+  }
+
   async create(scope: ConnectionScope, baseUrl: string, body: unknown): Promise<Rendered> {
     const { resource } = normalizeResource('User', body);
+    const managers = scope.attributes?.types.has('manager') ? await this.managers(this.writes.reads().trx, scope, managerOf(scope.attributes, resource)) : undefined;
     const row = await this.writes.create(scope, `userName "${resource.userName as string}" is already in use in this connection`, async (stores, now) => {
       const inserted = await stores.users.insert(scope, newId(), resource, now);
       // The resource as stored (row.resource is its JSON): no need to parse it back.
-      userCreated(stores.events, inserted, resource);
+      userCreated(stores.events, inserted, resource, managers);
       return inserted;
     });
     return { resource: renderResource('User', row, baseUrl, {}, resource), version: row.version };
@@ -95,7 +109,7 @@ export class UserService {
       userName = String(next.userName);
       const updated = await stores.users.update(scope, current, next, now);
       if (!updated) throw new VersionConflict();
-      userChanged(stores.events, current, updated);
+      userChanged(stores.events, current, updated, stores.events.enabled ? await this.managers(stores.trx, scope, managerValue(updated)) : undefined);
       return updated;
     });
     // Rendered from the row just written: only the computed `groups` needs a read.

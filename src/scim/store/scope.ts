@@ -1,3 +1,4 @@
+import type { ConnectionAttributes } from '../../attributes/mappings.js';
 import { invalidValue } from '../errors.js';
 
 /**
@@ -16,6 +17,8 @@ export interface ConnectionScope {
   readonly flushAtEnd?: boolean;
   /** How the request's writes read what RFC 7644 leaves open (the connection's compatibility switches); stores ignore it. */
   readonly writePolicy?: WritePolicy;
+  /** The connection's attribute mappings: a user row's attribute columns are derived with them (src/attributes/). */
+  readonly attributes?: ConnectionAttributes;
 }
 
 /** Write behaviour a connection chooses (src/connections/compatibility.ts); absent, the defaults below. */

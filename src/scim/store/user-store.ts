@@ -2,13 +2,14 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Dialect } from '../../db/dialect.js';
 import { insertRows, type InsertSink } from '../../db/prepared-insert.js';
-import type { Database, ScimUsersTable } from '../../db/tables.js';
+import type { Database, ScimUserAttributeValuesTable, ScimUsersTable } from '../../db/tables.js';
 import type { StoredResource } from '../resources/normalize.js';
 import type { ParsedRowMeta, RowMeta } from '../resources/render.js';
 import { pageExtras, pageQueries, startPage, type PageRow, type PageStart } from './page-seek.js';
 import { countResources } from './resource-counts.js';
 import { listCondition, orderBy, PAGE_COLUMNS, type ListQuery } from './list-query.js';
 import { assertStorable, chunks, storable, type ConnectionScope } from './scope.js';
+import { attributeColumns, attributeValueRows } from '../../attributes/mappings.js';
 import { emailRows, userColumns } from './user-columns.js';
 
 export type UserRow = Selectable<ScimUsersTable>;
@@ -25,6 +26,12 @@ export interface UserGroupRef {
  */
 export type ListedUser = (RowMeta | ParsedRowMeta) & { groups?: UserGroupRef[] };
 
+/** Replaces the attribute index rows of one user (src/attributes/value-index.ts), in the caller's transaction. */
+export async function replaceAttributeValues(db: Kysely<Database>, userId: string, rows: readonly ScimUserAttributeValuesTable[]): Promise<void> {
+  await db.deleteFrom('scim_user_attribute_values').where('user_id', '=', userId).execute();
+  if (rows.length > 0) await db.insertInto('scim_user_attribute_values').values([...rows]).execute();
+}
+
 /** Storage port of SCIM users; construct one per transaction. */
 export class UserStore {
   /** `batch` (PostgreSQL's create statement, whose rows its triggers count): inserts are added to it instead of run, for a caller to send. */
@@ -36,6 +43,7 @@ export class UserStore {
 
   async insert(scope: ConnectionScope, id: string, resource: StoredResource, now: string): Promise<UserRow> {
     assertStorable(resource);
+    const { values, ...attributes } = attributeColumns(scope.attributes, resource);
     const row: UserRow = {
       id,
       tenant_id: scope.tenantId,
@@ -46,16 +54,20 @@ export class UserStore {
       version: 1,
       created_at: now,
       updated_at: now,
+      ...attributes,
     };
     const emails = emailRows(id, scope.connectionId, resource);
+    const attributeRows = attributeValueRows(scope.attributes, { id, tenantId: scope.tenantId, connectionId: scope.connectionId, createdAt: now }, values);
     if (this.batch) {
       this.batch.add('scim_users', [row]);
       this.batch.add('scim_user_emails', emails);
+      this.batch.add('scim_user_attribute_values', attributeRows);
       return row;
     }
     // Prepared texts, not Kysely's builder: this is the hot path of every create (src/db/prepared-insert.ts).
     await this.dialect.scim.insertResource(this.db, this.dialect, scope, { table: 'scim_users', row });
     await insertRows(this.db, this.dialect, 'scim_user_emails', emails);
+    await insertRows(this.db, this.dialect, 'scim_user_attribute_values', attributeRows);
     return row;
   }
 
@@ -75,7 +87,8 @@ export class UserStore {
   /** Replaces the stored resource if the row is still at `version`; undefined when it moved on. */
   async update(scope: ConnectionScope, current: UserRow, resource: StoredResource, now: string): Promise<UserRow | undefined> {
     assertStorable(resource);
-    const changes = { ...userColumns(resource), resource: JSON.stringify(resource), version: current.version + 1, updated_at: now };
+    const { values, ...attributes } = attributeColumns(scope.attributes, resource);
+    const changes = { ...userColumns(resource), resource: JSON.stringify(resource), version: current.version + 1, updated_at: now, ...attributes };
     const result = await this.db
       .updateTable('scim_users')
       .set(changes)
@@ -88,6 +101,9 @@ export class UserStore {
     await this.db.deleteFrom('scim_user_emails').where('user_id', '=', current.id).execute();
     const emails = emailRows(current.id, scope.connectionId, resource);
     if (emails.length > 0) await this.db.insertInto('scim_user_emails').values(emails).execute();
+    if (scope.attributes || current.attributes !== null) {
+      await replaceAttributeValues(this.db, current.id, attributeValueRows(scope.attributes, { id: current.id, tenantId: scope.tenantId, connectionId: scope.connectionId, createdAt: current.created_at }, values));
+    }
     return { ...current, ...changes };
   }
 

@@ -15,6 +15,7 @@ const NAV = [
   { to: '/dashboard/events', label: 'Events', prefix: '/dashboard/events' },
   { to: '/dashboard/webhooks', label: 'Webhooks', prefix: '/dashboard/webhooks' },
   { to: '/dashboard/roles', label: 'Roles', prefix: '/dashboard/roles' },
+  { to: '/dashboard/attributes', label: 'Attributes', prefix: '/dashboard/attributes' },
   { to: '/dashboard/builder', label: 'Builder', prefix: '/dashboard/builder' },
 ];
 

@@ -14,6 +14,7 @@ import { WebhooksPage } from './pages/webhooks/WebhooksPage.js';
 import { WebhookDetailPage } from './pages/webhooks/WebhookDetailPage.js';
 import { RolesPage } from './pages/roles/RolesPage.js';
 import { BuilderPage } from './pages/builder/BuilderPage.js';
+import { AttributesPage } from './pages/attributes/AttributesPage.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const routes: { path: string; page: ComponentType<any> }[] = [
@@ -30,5 +31,6 @@ export const routes: { path: string; page: ComponentType<any> }[] = [
   { path: '/dashboard/webhooks', page: WebhooksPage },
   { path: '/dashboard/webhooks/:webhookId', page: WebhookDetailPage },
   { path: '/dashboard/roles', page: RolesPage },
+  { path: '/dashboard/attributes', page: AttributesPage },
   { path: '/dashboard/builder', page: BuilderPage },
 ];

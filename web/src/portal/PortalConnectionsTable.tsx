@@ -10,6 +10,7 @@ export function PortalConnectionsTable({
   onSetup,
   onReplaceToken,
   onCompatibility,
+  onAttributes,
   onDelete,
 }: {
   connections: ConnectionOverview[];
@@ -18,6 +19,8 @@ export function PortalConnectionsTable({
   onReplaceToken?: (connection: Connection) => void;
   /** The connection's compatibility switches: changed with the write permission, shown with the read permission. */
   onCompatibility: (connection: Connection) => void;
+  /** The connection's attribute mappings: changed with the write permission, shown and previewed with the read permission. */
+  onAttributes: (connection: Connection) => void;
   /** Absent without the delete permission: no Delete buttons. */
   onDelete?: (connection: ConnectionOverview) => void;
 }) {
@@ -71,6 +74,9 @@ export function PortalConnectionsTable({
                   ) : null}
                   <Button onClick={() => onCompatibility(connection)} aria-label={`Compatibility of ${connection.connectionName}`}>
                     Compatibility
+                  </Button>
+                  <Button onClick={() => onAttributes(connection)} aria-label={`Attributes of ${connection.connectionName}`}>
+                    Attributes
                   </Button>
                   {onDelete ? (
                     <Button variant="danger" onClick={() => onDelete(connection)} aria-label={`Delete ${connection.connectionName}`}>

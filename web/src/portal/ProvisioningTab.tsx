@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { api } from '../shared/api.js';
+import { AttributeMappingsDialog } from '../shared/connections/AttributeMappingsDialog.js';
 import { CompatibilityDialog } from '../shared/connections/CompatibilityDialog.js';
 import { ConnectionSetupDialog } from '../shared/connections/ConnectionSetupDialog.js';
 import { CreateConnectionDialog } from '../shared/connections/CreateConnectionDialog.js';
@@ -31,6 +32,7 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
   const [setup, setSetup] = useState<Connection | undefined>();
   const [replacing, setReplacing] = useState<Connection | undefined>();
   const [compatibility, setCompatibility] = useState<Connection | undefined>();
+  const [attributes, setAttributes] = useState<Connection | undefined>();
   const [deleting, setDeleting] = useState<ConnectionOverview | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
 
@@ -85,6 +87,7 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
               onSetup={setSetup}
               onReplaceToken={canWrite ? setReplacing : undefined}
               onCompatibility={setCompatibility}
+              onAttributes={setAttributes}
               onDelete={
                 canDelete
                   ? (c) => {
@@ -116,6 +119,14 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
         canEdit={canWrite}
         readOnlyNote={`Ask an admin with the ${PERMISSION_NAMES.write} permission to change these settings.`}
         onClose={() => setCompatibility(undefined)}
+      />
+      <AttributeMappingsDialog
+        connection={attributes}
+        canEdit={canWrite}
+        context="portal"
+        productName={productName}
+        readOnlyNote={`You can see and preview these mappings. Ask an admin with the ${PERMISSION_NAMES.write} permission to change them.`}
+        onClose={() => setAttributes(undefined)}
       />
       {canDelete ? (
         <DeleteConnectionDialog

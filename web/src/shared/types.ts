@@ -1,8 +1,8 @@
 /**
  * Shapes of the API answers the UI reads: names for the types generated from the server's OpenAPI
- * document (./api-types.ts, written by `npm run openapi:types`; see docs/internals.md).
+ * document (clients/node/src/api-types.ts, written by `npm run openapi:types`; see docs/internals.md).
  */
-import type { paths } from './api-types.js';
+import type { paths } from '@rollcall/client/api-types';
 
 type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 

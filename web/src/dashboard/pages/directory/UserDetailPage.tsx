@@ -1,5 +1,6 @@
 /** One provisioned user: normalised fields, groups, effective roles and the raw SCIM resource. */
 import { api } from '../../../shared/api.js';
+import { attributeValueText } from '../../../shared/connections/attribute-values.js';
 import { formatDateTime } from '../../../shared/format.js';
 import { Link, seg } from '../../../shared/router.js';
 import { Badge, Card, RawJson } from '../../../shared/ui/Layout.js';
@@ -106,6 +107,7 @@ function UserDetail({ tenantId, userId }: { tenantId: string; userId: string }) 
           ]}
         />
       </Card>
+      <UserAttributes attributes={u.attributes} />
       <div className="grid-2">
         <Card title="Groups">
           {groups.length === 0 ? (
@@ -138,5 +140,19 @@ function UserDetail({ tenantId, userId }: { tenantId: string; userId: string }) 
         <RawJson value={u.scim} label="Raw SCIM JSON" />
       </Card>
     </>
+  );
+}
+
+/** The user's mapped attributes (the catalogue's, on the Attributes page): none shown while none is on. */
+function UserAttributes({ attributes }: { attributes: DirectoryUser['attributes'] }) {
+  const keys = Object.keys(attributes ?? {});
+  if (!attributes || keys.length === 0) return null;
+  return (
+    <Card title="Attributes" actions={<Link to="/dashboard/attributes">Manage attributes</Link>}>
+      <FieldList items={keys.map((key) => [key, attributeValueText(attributes[key])])} />
+      <p className="hint" style={{ marginTop: 10 }}>
+        Read from the SCIM user through the connection&apos;s attribute mappings; empty when the source sends nothing or a value that does not convert.
+      </p>
+    </Card>
   );
 }

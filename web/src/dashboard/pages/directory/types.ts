@@ -1,4 +1,4 @@
-/** Shapes of the directory API (src/directory/shape.ts and schemas.ts), from ../../../shared/api-types.ts. */
+/** Shapes of the directory API (src/directory/shape.ts and schemas.ts), from ../../../shared/types.ts. */
 import type { ApiBody } from '../../../shared/types.js';
 
 /** GET /api/v1/tenants/:tenantId/users (and a connection's users): a page of users. */

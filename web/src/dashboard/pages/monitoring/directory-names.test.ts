@@ -4,7 +4,7 @@ import { subjectOf } from './EventTable.js';
 import type { FeedEvent } from './types.js';
 
 let n = 0;
-const event = (type: string, data: Record<string, unknown>, tenantId = 'acme'): FeedEvent => ({ id: `e${++n}`, type: type as FeedEvent['type'], tenantId, connectionId: 'c1', occurredAt: '2026-11-29T10:00:00.000Z', data });
+const event = (type: string, data: Record<string, unknown>, tenantId = 'acme'): FeedEvent => ({ id: `e${++n}`, type: type as FeedEvent['type'], tenantId, connectionId: 'c1', occurredAt: '2026-11-29T10:00:00.000Z', cursor: `c${n}`, data });
 
 describe('the names of a page of events', () => {
   const page = [

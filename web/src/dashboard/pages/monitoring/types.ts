@@ -1,4 +1,4 @@
-/** Shapes of the monitoring and event APIs (src/monitoring/routes.ts, src/events/routes.ts), from ../../../shared/api-types.ts. */
+/** Shapes of the monitoring and event APIs (src/monitoring/routes.ts, src/events/routes.ts), from ../../../shared/types.ts. */
 import type { ApiBody } from '../../../shared/types.js';
 
 /** GET /api/v1/logs: a page of the SCIM request log, newest first. */

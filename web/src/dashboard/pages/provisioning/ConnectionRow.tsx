@@ -15,6 +15,7 @@ export interface ConnectionActions {
   onSetup: (connection: Connection) => void;
   onTokens: (connection: Connection) => void;
   onCompatibility: (connection: Connection) => void;
+  onAttributes: (connection: Connection) => void;
   onDelete: (connection: ConnectionOverview) => void;
 }
 
@@ -86,6 +87,7 @@ export function ConnectionRow({ connection, actions }: { connection: ConnectionO
                   <Button onClick={() => actions.onSetup(connection)}>Setup guide</Button>
                   <Button onClick={() => actions.onTokens(connection)}>Rotate token</Button>
                   <Button onClick={() => actions.onCompatibility(connection)}>Compatibility</Button>
+                  <Button onClick={() => actions.onAttributes(connection)}>Attributes</Button>
                   <Button variant="danger" onClick={() => actions.onDelete(connection)}>
                     Delete
                   </Button>

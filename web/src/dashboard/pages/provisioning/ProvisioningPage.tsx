@@ -17,6 +17,14 @@ import { AccountLayout } from '../accounts/AccountLayout.js';
 import { ConnectionsTable } from './ConnectionsTable.js';
 import { TokensDialog } from './TokensDialog.js';
 import { CompatibilityDialog } from '../../../shared/connections/CompatibilityDialog.js';
+import { AttributeMappingsDialog } from '../../../shared/connections/AttributeMappingsDialog.js';
+import type { UserPage } from '../directory/types.js';
+
+/** The connection's users matching `q`, for the mapping preview's user picker. */
+const searchConnectionUsers = (connectionId: string, q: string) =>
+  api
+    .get<UserPage>(`/api/v1/connections/${seg(connectionId)}/users`, { q, limit: 8 })
+    .then((page) => page.items.map((u) => ({ id: u.id, userName: u.userName, displayName: u.displayName })));
 
 export function ProvisioningPage({ tenantId }: { tenantId: string }) {
   const overview = useApi(() => api.get<ConnectionOverviewList>(`/api/v1/tenants/${seg(tenantId)}/connections`), [tenantId]);
@@ -24,6 +32,7 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
   const [setup, setSetup] = useState<Connection | undefined>();
   const [tokens, setTokens] = useState<Connection | undefined>();
   const [compatibility, setCompatibility] = useState<Connection | undefined>();
+  const [attributes, setAttributes] = useState<Connection | undefined>();
   const [deleting, setDeleting] = useState<ConnectionOverview | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
 
@@ -69,6 +78,7 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
                   onSetup: setSetup,
                   onTokens: setTokens,
                   onCompatibility: setCompatibility,
+                  onAttributes: setAttributes,
                   onDelete: (c) => {
                     setNotice(undefined);
                     setDeleting(c);
@@ -91,6 +101,7 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
           <ConnectionSetupDialog connection={setup} context="dashboard" onClose={() => setSetup(undefined)} />
           <TokensDialog connection={tokens} onClose={() => setTokens(undefined)} />
           <CompatibilityDialog connection={compatibility} canEdit onClose={() => setCompatibility(undefined)} />
+          <AttributeMappingsDialog connection={attributes} canEdit context="dashboard" searchUsers={searchConnectionUsers} onClose={() => setAttributes(undefined)} />
           <DeleteConnectionDialog
             connection={deleting}
             counts={deleting ? { users: deleting.users, groups: deleting.groups } : undefined}
