@@ -17,7 +17,6 @@ const ALONE = [
   'test/security/encryption-cli.test.ts',
   'test/storage/rate-buckets.test.ts',
   'test/webhooks/crash-recovery.test.ts',
-  'examples/directory-mirror/test/crash.test.ts',
   'src/scim/filter/parser.test.ts',
   'src/scim/filter/fuzz.test.ts',
   'src/scim/patch/fuzz.test.ts',

@@ -1,6 +1,7 @@
 /**
- * The README's `npm start`, for real: `npm run build` (the server with tsc, the web UI with Vite) in a
- * copy of the project, then `node dist/cli.js serve` from it — the API and both web pages answer.
+ * The README's `npm start`, for real: `npm run build` (the client workspace and the example, the server
+ * with tsc, the web UI with Vite) in a copy of the project, then `node dist/cli.js serve` from it — the
+ * API and both web pages answer.
  * Built in a copy so that the other tests, which serve this checkout's build, are not disturbed.
  */
 import { execFile } from 'node:child_process';
@@ -20,9 +21,12 @@ describe('npm start', () => {
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
   it('builds the server and the web UI without one overwriting the other, and serves both', async () => {
-    for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'web']) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+    const entries = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'web', 'clients', 'examples'];
+    // Without what a build writes, so that the copy's build makes it.
+    const source = (path: string) => !/[/\\](dist|node_modules)$/.test(path);
+    for (const entry of entries) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true, filter: source });
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
-    await run('npm', ['run', 'build', '--silent'], { cwd: copy, timeout: 120_000 });
+    await run('npm', ['run', 'build', '--silent'], { cwd: copy, timeout: 150_000 });
 
     const server = await startServe({ DATABASE_URL: `sqlite:${join(copy, 'data', 'rollcall.db')}` }, { args: [join(copy, 'dist', 'cli.js'), 'serve'], cwd: copy });
     try {
