@@ -58,12 +58,12 @@ export function userChanged(events: EventRecorder, before: UserRow, after: UserR
 }
 
 /** group.user_removed for each membership the user had, then user.deleted. */
-export function userDeleted(events: EventRecorder, row: UserRow, groupIds: readonly string[]): void {
+export function userDeleted(events: EventRecorder, row: UserRow, groupIds: readonly string[], managers?: ReadonlyMap<string, ManagerReference>): void {
   for (const groupId of groupIds) {
     const { type, data } = membershipEvent(groupId, row.id, false);
     events.record(type, groupId, data);
   }
-  events.record('user.deleted', row.id, { ...toDirectoryUser(row) });
+  events.record('user.deleted', row.id, { ...toDirectoryUser(row, undefined, managers) });
 }
 
 /** user.updated with `roles` for each user whose effective roles a group change altered (src/roles). */

@@ -110,6 +110,10 @@ describe.each(dialectsUnderTest())('mapped attribute values (%s)', (dialect) => 
     const updated = (await eventsOf(t, 'user.updated', 'val-manager')).find((e) => e.data.id === unknown.id)!;
     expect(updated.data.attributes.manager).toEqual({ ...resolved, value: boss.id });
     expect(updated.data.changedAttributes).toContain('attributes.manager');
+    // The last event of a user shows its manager as its others did.
+    expect((await client.delete(`/Users/${byId.id}`)).statusCode).toBe(204);
+    const deleted = (await eventsOf(t, 'user.deleted', 'val-manager')).find((e) => e.data.id === byId.id)!;
+    expect(deleted.data.attributes.manager).toEqual({ ...resolved, value: boss.id });
   });
 
   it('names the mapped attributes that changed in user.updated', async () => {

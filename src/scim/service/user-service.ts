@@ -145,7 +145,7 @@ export class UserService {
       checkIfMatch(ifMatch, current.version);
       const leftGroups = await stores.users.delete(scope, id);
       if (!leftGroups) this.notFound(id);
-      userDeleted(stores.events, current, leftGroups);
+      userDeleted(stores.events, current, leftGroups, stores.events.enabled ? await this.managers(stores.trx, scope, managerValue(current)) : undefined);
     });
   }
 }
