@@ -90,7 +90,6 @@ export class AttributeReevaluation {
         .limit(EVALUATION_BATCH)
         .execute();
       const events: NewEvent[] = [];
-      let changed = 0;
       const updates: { before: (typeof users)[number]; after: (typeof users)[number] }[] = [];
       const valueRows: ScimUserAttributeValuesTable[] = [];
       for (const user of users) {
@@ -105,7 +104,6 @@ export class AttributeReevaluation {
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) continue;
         valueRows.push(...attributeValueRows(attributes, { id: user.id, tenantId: user.tenant_id, connectionId: user.connection_id, createdAt: user.created_at }, values));
-        changed++;
         updates.push({ before: user, after: { ...user, ...columns, updated_at: now } });
       }
       // The index rows of every user that changed, replaced in a few statements rather than two per user.
@@ -126,7 +124,7 @@ export class AttributeReevaluation {
         .set({
           after_id: last?.id ?? pending.after_id,
           processed: sql`processed + ${users.length}`,
-          changed: sql`changed + ${changed}`,
+          changed: sql`changed + ${updates.length}`,
           finished_at: users.length < EVALUATION_BATCH ? now : null,
           updated_at: now,
         })

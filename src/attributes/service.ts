@@ -32,7 +32,8 @@ function evaluationView(row: AttributeEvaluationsTable | undefined): EvaluationV
   if (!row) return { state: 'idle', processed: 0, total: 0, changed: 0, startedAt: null, finishedAt: null };
   return {
     state: row.finished_at === null ? 'running' : 'idle',
-    processed: Math.min(row.processed, Math.max(row.total, row.processed)),
+    processed: row.processed,
+    // Users created during the pass are evaluated too: the total never shows below what was done.
     total: Math.max(row.total, row.processed),
     changed: row.changed,
     startedAt: row.started_at,

@@ -123,6 +123,13 @@ describe.each(dialectsUnderTest())('mapped attribute values (%s)', (dialect) => 
     const [updated] = await eventsOf(t, 'user.updated', 'val-changed');
     expect(updated.data.changedAttributes.sort()).toEqual([`${ENTERPRISE}:department`, 'attributes.department', 'nickName'].sort());
     expect(updated.data.attributes.department).toBe('Sales');
+    // The index follows the new value, and a change that leaves the values alone keeps it.
+    const byDepartment = async (value: string) =>
+      (await t.app.inject({ url: `/api/v1/tenants/val-changed/users?attributes.department=${value}`, headers: { authorization: t.auth } })).json().items.map((u: any) => u.id);
+    expect(await byDepartment('sales')).toEqual([ann.id]);
+    expect(await byDepartment('R%26D')).toEqual([]);
+    await client.patch(`/Users/${ann.id}`, patchOp({ op: 'replace', path: 'nickName', value: 'Ann' }));
+    expect(await byDepartment('sales')).toEqual([ann.id]);
   });
 
   it('lists users by a mapped value, case-insensitively, paged without gaps, within the tenant only', async () => {

@@ -101,7 +101,8 @@ export class UserStore {
     await this.db.deleteFrom('scim_user_emails').where('user_id', '=', current.id).execute();
     const emails = emailRows(current.id, scope.connectionId, resource);
     if (emails.length > 0) await this.db.insertInto('scim_user_emails').values(emails).execute();
-    if (scope.attributes || current.attributes !== null) {
+    // The index rows follow from the values: rewritten only when the values changed.
+    if (changes.attributes !== current.attributes) {
       await replaceAttributeValues(this.db, current.id, attributeValueRows(scope.attributes, { id: current.id, tenantId: scope.tenantId, connectionId: scope.connectionId, createdAt: current.created_at }, values));
     }
     return { ...current, ...changes };
