@@ -65,6 +65,11 @@ import { SharedRateLimit } from './limits/shared-rate-limit.js';
 import { WorkBudgets } from './limits/work-budget.js';
 import { onQueryTime } from './db/query-time.js';
 import { registerMetrics } from './metrics/plugin.js';
+import { SnapshotWriter } from './google-workspace/apply-snapshot.js';
+import { googleCallbackRoute, OAUTH_CALLBACK_PATH } from './google-workspace/callback-route.js';
+import { googleWorkspaceRoutes } from './google-workspace/routes.js';
+import { GoogleWorkspaceService } from './google-workspace/service.js';
+import { GoogleSyncRunner } from './google-workspace/sync-runner.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -108,6 +113,10 @@ export interface Services extends SelfServiceServices {
   attributes: AttributeService;
   /** Re-evaluation of users after a mapping or catalogue change. */
   attributeReevaluation: AttributeReevaluation;
+  /** Google Workspace connections (src/google-workspace). */
+  googleWorkspace: GoogleWorkspaceService;
+  /** Their syncs. */
+  googleSync: GoogleSyncRunner;
   /** Changes to SCIM access made by any process (revocations, allowlists…): src/db/scim-access-watch.ts. */
   scimAccess: ScimAccessWatch;
   /** Cookie sessions of the web UI (dashboard and portal). */
@@ -133,6 +142,9 @@ export function buildServices({ config, db }: AppDeps): Services {
   const scimAccess = watchScimAccess(db);
   const connections = new ConnectionService(new ConnectionStore(db.kysely, db.dialect), tenantStore, config.publicUrl, { access: scimAccess, selfServiceLimit: config.maxConnectionsPerTenant });
   const attributeReevaluation = new AttributeReevaluation(db.kysely, db.dialect);
+  const google = { ...config.googleWorkspace, redirectUri: `${config.publicUrl}${OAUTH_CALLBACK_PATH}` };
+  const googleSync = new GoogleSyncRunner(db.kysely, google, config.encryption, new SnapshotWriter(users, groups), (id) => connections.provisioningUrl(id));
+  const googleWorkspace = new GoogleWorkspaceService(db.kysely, connections, google, config.encryption, () => googleSync.nudge());
   return {
     monitoring,
     events,
@@ -152,11 +164,15 @@ export function buildServices({ config, db }: AppDeps): Services {
       ...scim.jobs(),
       // Claimed once per interval across processes, only while a re-evaluation is pending (src/attributes/reevaluation.ts).
       attributeReevaluation.job(),
+      // Each process looks for a due Google Workspace connection; a claim makes one process sync it (src/google-workspace/sync-runner.ts).
+      googleSync.job(),
     ],
     auth,
     tenants: new TenantService(tenantStore, () => connections.scimAccessChanged()),
     connections,
-    connectionOverview: new ConnectionOverviewService({ connections, tenants: tenantStore, counts: new ResourceCounts(db.kysely), monitoring }),
+    connectionOverview: new ConnectionOverviewService({ connections, tenants: tenantStore, counts: new ResourceCounts(db.kysely), monitoring, google: googleWorkspace }),
+    googleWorkspace,
+    googleSync,
     connectionTokens: new ConnectionTokenService(db.kysely, () => connections.scimAccessChanged()),
     compatibility: new CompatibilityService(db.kysely, () => connections.scimAccessChanged()),
     attributes: new AttributeService(db.kysely, () => connections.scimAccessChanged()),
@@ -232,9 +248,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await management.register(connectionTokenRoutes, { tokens: services.connectionTokens });
     await management.register(compatibilityRoutes, { compatibility: services.compatibility });
     await management.register(attributeRoutes, { attributes: services.attributes });
+    await management.register(googleWorkspaceRoutes, { google: services.googleWorkspace });
     await management.register(selfServiceRoutes, { services });
   });
 
+  // Google's redirect after an admin's consent carries no token: its single-use state names the connection.
+  await app.register(googleCallbackRoute, { google: services.googleWorkspace });
   await app.register(webRoutes, { root: deps.webRoot ?? defaultWebRoot() });
 
   app.decorate('services', services);
@@ -247,6 +266,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Once per episode, without the token: the vendor's JWKS (VENDOR_JWT_JWKS_URL) cannot be fetched (src/user-tokens/remote-jwks.ts).
   services.userTokens.reportTo((message) => app.log.warn(message));
   app.addHook('onClose', () => services.scimAccess.close());
+  services.googleSync.reportTo(app.log);
+  app.addHook('onClose', () => services.googleSync.close());
   app.addHook('onClose', () => services.scim.close());
   app.decorate('requestLog', requestLog);
   // Queries are charged to the connection they name while it has requests in flight (src/limits/work-budget.ts).

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { KEY_VARIABLE, Keyring, PREVIOUS_KEYS_VARIABLE, parseEncryptionKey, type EncryptionKey } from './security/encryption.js';
 import type { VerificationKey } from './user-tokens/jwt.js';
 import { hmacKey, jwksKeys, pemKey } from './user-tokens/keys.js';
+import { GOOGLE_ENDPOINTS, type GoogleEndpoints } from './google-workspace/google-api.js';
 import { parseFrameAncestors, parseTrustProxy, type ProtectionConfig } from './limits/config-values.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -36,6 +37,8 @@ export interface Config {
   readonly protection: ProtectionConfig;
   /** Keys of the stored secrets' encryption (ROLLCALL_ENCRYPTION_KEY, ROLLCALL_PREVIOUS_ENCRYPTION_KEYS; src/security/encryption.ts). */
   readonly encryption: Keyring;
+  /** Google Workspace connections: the vendor's OAuth client and Google's endpoints (src/google-workspace). */
+  readonly googleWorkspace: GoogleWorkspaceConfig;
   /** The bearer token of `GET /metrics` (METRICS_TOKEN); without it the route does not exist (src/metrics). */
   readonly metricsToken?: string;
   /** Graceful shutdown on SIGTERM (src/server.ts). */
@@ -45,6 +48,12 @@ export interface Config {
     /** Seconds after which a shutdown that has not finished exits anyway (SHUTDOWN_TIMEOUT_SECONDS). */
     readonly timeoutSeconds: number;
   };
+}
+
+/** GOOGLE_OAUTH_CLIENT_ID / _SECRET (both or neither) and GOOGLE_API_URL, GOOGLE_TOKEN_URL, GOOGLE_AUTH_URL. */
+export interface GoogleWorkspaceConfig {
+  readonly oauth?: { readonly clientId: string; readonly clientSecret: string };
+  readonly endpoints: GoogleEndpoints;
 }
 
 /** User-token signing and verification. */
@@ -204,6 +213,34 @@ function metricsToken(env: Env): string | undefined {
   return token;
 }
 
+/** An absolute http(s) URL with a trailing slash where `slash` asks for one (a root URL). */
+function endpoint(env: Env, name: string, fallback: string, slash: boolean): string {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`${name} must use http or https, got "${raw}"`);
+  return slash && !raw.endsWith('/') ? `${raw}/` : raw;
+}
+
+function googleWorkspace(env: Env): GoogleWorkspaceConfig {
+  const clientId = env.GOOGLE_OAUTH_CLIENT_ID?.trim();
+  const clientSecret = env.GOOGLE_OAUTH_CLIENT_SECRET?.trim();
+  if (Boolean(clientId) !== Boolean(clientSecret)) throw new ConfigError('GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET go together: set both, or neither');
+  return Object.freeze({
+    ...(clientId && clientSecret ? { oauth: Object.freeze({ clientId, clientSecret }) } : {}),
+    endpoints: Object.freeze({
+      apiUrl: endpoint(env, 'GOOGLE_API_URL', GOOGLE_ENDPOINTS.apiUrl, true),
+      tokenUrl: endpoint(env, 'GOOGLE_TOKEN_URL', GOOGLE_ENDPOINTS.tokenUrl, false),
+      authUrl: endpoint(env, 'GOOGLE_AUTH_URL', GOOGLE_ENDPOINTS.authUrl, false),
+    }),
+  });
+}
+
 /** One encryption key, or a ConfigError naming where it came from (never the value). */
 function encryptionKey(name: string, text: string): EncryptionKey {
   try {
@@ -274,6 +311,7 @@ export function loadConfig(env: Env = process.env): Config {
     protection: protection(env),
     encryption: encryption(env),
     metricsToken: metricsToken(env),
+    googleWorkspace: googleWorkspace(env),
     shutdown: Object.freeze({
       drainSeconds: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 5, 0, 300),
       timeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 30, 1, 3600),

@@ -9,6 +9,7 @@ import '../self-service/caller.js';
 import { TENANT_ID_PATTERN } from '../tenants/routes.js';
 import type { ConnectionOverviewService } from './overview.js';
 import { connectionProperties, connectionRequired } from './routes.js';
+import { googleStateSchema } from '../google-workspace/routes.js';
 
 const lastErrorSchema = {
   type: ['object', 'null'],
@@ -26,7 +27,7 @@ const lastErrorSchema = {
 
 const overviewSchema = {
   type: 'object',
-  required: [...connectionRequired, 'users', 'groups', 'requests24h', 'errors24h', 'lastRequestAt', 'lastError', 'attributeProblemUsers'],
+  required: [...connectionRequired, 'users', 'groups', 'requests24h', 'errors24h', 'lastRequestAt', 'lastError', 'attributeProblemUsers', 'googleWorkspace'],
   properties: {
     ...connectionProperties,
     users: { type: 'integer', description: 'Users the connection provisioned' },
@@ -36,6 +37,17 @@ const overviewSchema = {
     lastRequestAt: { type: ['string', 'null'], format: 'date-time', description: 'Latest SCIM request in the last 24 hours' },
     lastError: lastErrorSchema,
     attributeProblemUsers: { type: 'integer', description: 'Users with a mapped attribute value that did not convert to its type (docs/attributes.md)' },
+    googleWorkspace: {
+      anyOf: [
+        {
+          type: 'object',
+          required: ['status', 'reason', 'lastSync'],
+          properties: { status: googleStateSchema.properties.status, reason: googleStateSchema.properties.reason, lastSync: googleStateSchema.properties.lastSync },
+        },
+        { type: 'null' },
+      ],
+      description: "A Google Workspace connection's authorisation status and last sync; null for a SCIM connection",
+    },
   },
 } as const;
 

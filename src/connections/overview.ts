@@ -8,6 +8,7 @@ import type { ConnectionSummary } from '../monitoring/store.js';
 import type { TenantStore } from '../tenants/store.js';
 import type { ResourceCounts } from './resource-counts.js';
 import type { Connection, ConnectionService } from './service.js';
+import type { SyncRecord } from '../google-workspace/types.js';
 
 /** The window of the traffic figures. */
 const TRAFFIC_HOURS = 24;
@@ -23,23 +24,39 @@ export interface ConnectionOverview extends Connection {
   lastError: ConnectionSummary['lastError'];
   /** Users with a mapped attribute value that did not convert (src/attributes). */
   attributeProblemUsers: number;
+  /** A Google Workspace connection's authorisation and last sync; null for a SCIM connection. */
+  googleWorkspace: GoogleSummary | null;
+}
+
+/** What the overview shows of a Google Workspace connection. */
+export interface GoogleSummary {
+  status: string;
+  reason: string | null;
+  lastSync: SyncRecord | null;
 }
 
 /** Composes the connection list, the resource counts and the request log summary. */
 export class ConnectionOverviewService {
   constructor(
-    private readonly deps: { connections: ConnectionService; tenants: TenantStore; counts: ResourceCounts; monitoring: MonitoringService },
+    private readonly deps: {
+      connections: ConnectionService;
+      tenants: TenantStore;
+      counts: ResourceCounts;
+      monitoring: MonitoringService;
+      google: { summaries(connections: readonly Connection[]): Promise<Map<string, GoogleSummary>> };
+    },
   ) {}
 
   /** The tenant's connections, newest first; 404 for an unknown tenant. */
   async list(tenantId: string): Promise<ConnectionOverview[]> {
-    const { connections, tenants, counts, monitoring } = this.deps;
+    const { connections, tenants, counts, monitoring, google } = this.deps;
     if (!(await tenants.find(tenantId))) throw notFound(`Tenant "${tenantId}" not found`);
     // The store lists oldest first (created_at, id); the dashboard wants the newest on top.
     const list = (await connections.list({ tenantId })).reverse();
-    const [resourceCounts, summaries] = await Promise.all([
+    const [resourceCounts, summaries, googleSummaries] = await Promise.all([
       counts.of(tenantId, list.map((c) => c.id)),
       monitoring.summaries(TRAFFIC_HOURS, tenantId),
+      google.summaries(list),
     ]);
     const traffic = new Map(summaries.map((s) => [s.connectionId, s]));
     return list.map((connection) => {
@@ -54,6 +71,7 @@ export class ConnectionOverviewService {
         lastRequestAt: summary?.lastRequestAt ?? null,
         lastError: summary?.lastError ?? null,
         attributeProblemUsers: count?.attributeProblemUsers ?? 0,
+        googleWorkspace: googleSummaries.get(connection.id) ?? null,
       };
     });
   }

@@ -8,14 +8,15 @@ import '../self-service/caller.js';
 import { environmentSecurity, errorResponses } from '../http/schemas.js';
 import { TENANT_ID_PATTERN } from '../tenants/routes.js';
 import type { ConnectionService } from './service.js';
-import { SOURCES, type Source } from './sources.js';
+import { CONNECTION_SOURCES, CONNECTION_TYPES, SOURCES, type Source } from './sources.js';
 
 /** A connection's fields in responses (also the base of the dashboard overview's items). */
 export const connectionProperties = {
   id: { type: 'string' },
   tenantId: { type: 'string' },
   connectionName: { type: 'string' },
-  source: { type: 'string', enum: [...SOURCES] },
+  source: { type: 'string', enum: [...CONNECTION_SOURCES] },
+  type: { type: 'string', enum: [...CONNECTION_TYPES], description: '"scim": the IdP pushes users and groups. "google-workspace": Rollcall reads them from Google (docs/google-workspace.md).' },
   syncToUserManagement: { type: 'boolean' },
   lastSync: { type: ['string', 'null'], format: 'date-time' },
   createdAt: { type: 'string', format: 'date-time' },
@@ -106,7 +107,8 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
       },
       config: { selfService: PROVISIONING_PERMISSIONS.read },
     },
-    async (request) => connections.list(request.selfService ? { ...request.query, tenantId: request.selfService.tenantId } : request.query),
+    // SCIM configurations only: Google Workspace connections are listed by GET /api/v1/tenants/{tenantId}/connections.
+    async (request) => (await connections.list(request.selfService ? { ...request.query, tenantId: request.selfService.tenantId } : request.query)).filter((c) => c.type === 'scim'),
   );
 
   app.get<{ Params: { id: string } }>(

@@ -1,9 +1,11 @@
 /** SCIM connections (Frontegg's "SCIM configurations"): create, list, update, delete, authenticate. */
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { storedCatalogue, type Catalogue } from '../attributes/catalogue.js';
 import { ConnectionAttributes, storedMappings } from '../attributes/mappings.js';
 import type { Actor } from '../audit/actor.js';
 import { isForeignKeyViolation } from '../db/errors.js';
+import type { Database } from '../db/tables.js';
 import type { ScimAccessWatch } from '../db/scim-access-watch.js';
 import { nowIso } from '../db/time.js';
 import { conflict, notFound } from '../http/api-errors.js';
@@ -11,7 +13,8 @@ import { TOKEN_PREFIXES, constantTimeEqual, generateToken, hashToken } from '../
 import type { TenantStore } from '../tenants/store.js';
 import { effectiveCompatibility, type Compatibility } from './compatibility.js';
 import { ScimAuthCache } from './scim-auth-cache.js';
-import type { Source } from './sources.js';
+import { connectionType, type ConnectionType, type Source } from './sources.js';
+import type { GOOGLE_WORKSPACE } from '../google-workspace/types.js';
 import type { ConnectionFilter, ConnectionRow, ConnectionStore } from './store.js';
 
 /** A connection as listed: never its token or the token's hash. */
@@ -20,6 +23,8 @@ export interface Connection {
   tenantId: string;
   connectionName: string;
   source: string;
+  /** `scim`: the IdP pushes to it; `google-workspace`: Rollcall reads Google's directory. */
+  type: ConnectionType;
   syncToUserManagement: boolean;
   lastSync: string | null;
   createdAt: string;
@@ -86,6 +91,7 @@ export class ConnectionService {
       tenantId: row.tenant_id,
       connectionName: row.connection_name,
       source: row.source,
+      type: connectionType(row.source),
       syncToUserManagement: row.sync_to_user_management === 1,
       lastSync: row.last_sync_at,
       createdAt: row.created_at,
@@ -104,6 +110,32 @@ export class ConnectionService {
     input: { source: Source; connectionName: string; syncToUserManagement: boolean },
     options: { selfService?: boolean } = {},
   ): Promise<CreatedConnection> {
+    const token = generateToken(TOKEN_PREFIXES.connection);
+    const connection = await this.insert(actor, tenantId, input, { id: randomUUID(), hash: hashToken(token), prefix: token.slice(0, VISIBLE_TOKEN_CHARS) }, options);
+    return { ...connection, token };
+  }
+
+  /**
+   * Creates a connection of a directory Rollcall reads (Google Workspace): no SCIM token; `alongside`
+   * writes its own rows in the creating transaction. Capped and audited as `create`.
+   */
+  createDirectory(
+    actor: Actor,
+    tenantId: string,
+    input: { source: typeof GOOGLE_WORKSPACE; connectionName: string; syncToUserManagement: boolean },
+    alongside: (trx: Kysely<Database>, connection: Connection) => Promise<unknown>,
+    options: { selfService?: boolean } = {},
+  ): Promise<Connection> {
+    return this.insert(actor, tenantId, input, null, { ...options, alongside });
+  }
+
+  private async insert(
+    actor: Actor,
+    tenantId: string,
+    input: { source: string; connectionName: string; syncToUserManagement: boolean },
+    token: { id: string; hash: string; prefix: string } | null,
+    options: { selfService?: boolean; alongside?: (trx: Kysely<Database>, connection: Connection) => Promise<unknown> },
+  ): Promise<Connection> {
     if (!(await this.tenants.find(tenantId))) throw notFound(`Tenant "${tenantId}" not found`);
     const now = nowIso();
     const row: ConnectionRow = {
@@ -116,14 +148,14 @@ export class ConnectionService {
       updated_at: now,
       last_sync_at: null,
     };
-    const token = generateToken(TOKEN_PREFIXES.connection);
+    const connection = this.toConnection(row);
     const limit = options.selfService ? this.selfServiceLimit : undefined;
     let outcome: Awaited<ReturnType<ConnectionStore['insertWithToken']>>;
     try {
       outcome = await this.store.insertWithToken(
         row,
-        { id: randomUUID(), hash: hashToken(token), prefix: token.slice(0, VISIBLE_TOKEN_CHARS) },
-        [{ type: 'connection.created', resourceId: row.id, data: { ...this.toConnection(row) } }],
+        token,
+        [{ type: 'connection.created', resourceId: row.id, data: { ...connection } }],
         limit,
         {
           actor,
@@ -134,6 +166,7 @@ export class ConnectionService {
             data: { connectionName: input.connectionName, source: input.source, syncToUserManagement: input.syncToUserManagement },
           },
         },
+        options.alongside && ((trx) => options.alongside!(trx, connection)),
       );
     } catch (error) {
       // The tenant was deleted between the check and the insert.
@@ -144,8 +177,7 @@ export class ConnectionService {
     if (outcome === 'too_many') {
       throw conflict(`Tenant "${tenantId}" already has ${limit} SCIM configurations, the most self-service may create (MAX_CONNECTIONS_PER_TENANT); delete one first`);
     }
-    const connection = this.toConnection(row);
-    return { ...connection, token };
+    return connection;
   }
 
   async list(filter: ConnectionFilter): Promise<Connection[]> {

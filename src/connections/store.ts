@@ -30,14 +30,16 @@ export class ConnectionStore {
    * Inserts a connection, its first token, its events and its audit entry in one transaction; with
    * `maxForTenant`, only while the tenant has fewer connections than that. The count is taken under the
    * tenant row's lock (a no-op UPDATE: PostgreSQL's row lock, SQLite's write lock), so concurrent
-   * creates cannot both pass it.
+   * creates cannot both pass it. Without a token (a directory Rollcall reads), `alongside` writes the
+   * connection's own rows in the same transaction.
    */
   async insertWithToken(
     row: ConnectionRow,
-    token: { id: string; hash: string; prefix: string },
+    token: { id: string; hash: string; prefix: string } | null,
     events: readonly NewEvent[] = [],
     maxForTenant?: number,
     audit?: AuditRecord,
+    alongside?: (trx: Kysely<Database>) => Promise<unknown>,
   ): Promise<'created' | 'not_found' | 'too_many'> {
     return this.db.transaction().execute(async (trx) => {
       if (maxForTenant !== undefined) {
@@ -52,19 +54,23 @@ export class ConnectionStore {
       }
       if (events.length > 0) await new EventStore(trx, this.dialect).append({ tenantId: row.tenant_id, connectionId: row.id }, events, row.created_at);
       await trx.insertInto('connections').values(row).execute();
-      await trx
-        .insertInto('connection_tokens')
-        .values({
-          id: token.id,
-          connection_id: row.id,
-          tenant_id: row.tenant_id,
-          token_hash: token.hash,
-          token_prefix: token.prefix,
-          created_at: row.created_at,
-          last_used_at: null,
-          expires_at: null,
-        })
-        .execute();
+      await alongside?.(trx);
+      // A directory Rollcall reads (Google Workspace) has no SCIM token.
+      if (token) {
+        await trx
+          .insertInto('connection_tokens')
+          .values({
+            id: token.id,
+            connection_id: row.id,
+            tenant_id: row.tenant_id,
+            token_hash: token.hash,
+            token_prefix: token.prefix,
+            created_at: row.created_at,
+            last_used_at: null,
+            expires_at: null,
+          })
+          .execute();
+      }
       if (audit) await appendWithChange(trx, audit, row.created_at);
       return 'created';
     });

@@ -28,7 +28,8 @@ export class ConnectionTokenStore {
 
   /** The tenant of a connection, if it exists (and belongs to `tenantId`, when one is given). */
   async tenantOf(connectionId: string, tenantId?: string): Promise<string | undefined> {
-    let query = this.db.selectFrom('connections').select('tenant_id').where('id', '=', connectionId);
+    // Tokens and allowlists are a SCIM connection's: a directory Rollcall reads (Google Workspace) has none.
+    let query = this.db.selectFrom('connections').select('tenant_id').where('id', '=', connectionId).where('source', '!=', 'google-workspace');
     if (tenantId !== undefined) query = query.where('tenant_id', '=', tenantId);
     return (await query.executeTakeFirst())?.tenant_id;
   }

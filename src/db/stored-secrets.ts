@@ -8,9 +8,13 @@
 import type { Kysely } from 'kysely';
 import { KEY_VARIABLE, Keyring, PREVIOUS_KEYS_VARIABLE, SecretUnreadable, type SecretLocation } from '../security/encryption.js';
 import type { Database } from './tables.js';
+import type { GoogleWorkspaceTables } from '../google-workspace/tables.js';
 
 /** Where a webhook's signing secret is stored. */
 export const webhookSecretAt = (id: string): SecretLocation => ({ table: 'webhooks', column: 'secret', id });
+
+/** Where a Google Workspace connection's grant is stored (src/google-workspace/credentials.ts). */
+export const googleCredentialsAt = (connectionId: string): SecretLocation => ({ table: 'google_workspace_connections', column: 'credentials', id: connectionId });
 
 /** The settings row of the user-token signing key Rollcall generates (never under `builder.`, so the settings API never shows it). */
 export const SIGNING_KEY_SETTING = 'user-tokens.signing-key';
@@ -43,6 +47,24 @@ const SECRET_COLUMNS: readonly SecretColumn[] = [
     page: (db, afterId, limit) => db.selectFrom('settings').select(['key as id', 'value as stored']).where('key', '=', SIGNING_KEY_SETTING).where('key', '>', afterId).limit(limit).execute(),
     replace: async (db, id, expected, next) => {
       const result = await db.updateTable('settings').set({ value: next }).where('key', '=', id).where('value', '=', expected).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+  },
+  {
+    name: 'google_workspace_connections.credentials',
+    at: googleCredentialsAt,
+    page: (db, afterId, limit) =>
+      db
+        .withTables<GoogleWorkspaceTables>()
+        .selectFrom('google_workspace_connections')
+        .select(['connection_id as id', 'credentials as stored'])
+        .where('credentials', 'is not', null)
+        .where('connection_id', '>', afterId)
+        .orderBy('connection_id')
+        .limit(limit)
+        .execute() as Promise<{ id: string; stored: string }[]>,
+    replace: async (db, id, expected, next) => {
+      const result = await db.withTables<GoogleWorkspaceTables>().updateTable('google_workspace_connections').set({ credentials: next }).where('connection_id', '=', id).where('credentials', '=', expected).executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
   },

@@ -907,7 +907,12 @@ export interface paths {
                             tenantId: string;
                             connectionName: string;
                             /** @enum {string} */
-                            source: "okta" | "azure-ad" | "onelogin" | "jumpcloud" | "rippling" | "pingone" | "other";
+                            source: "okta" | "azure-ad" | "onelogin" | "jumpcloud" | "rippling" | "pingone" | "other" | "google-workspace";
+                            /**
+                             * @description "scim": the IdP pushes users and groups. "google-workspace": Rollcall reads them from Google (docs/google-workspace.md).
+                             * @enum {string}
+                             */
+                            type: "scim" | "google-workspace";
                             syncToUserManagement: boolean;
                             /** Format: date-time */
                             lastSync: string | null;
@@ -1002,7 +1007,12 @@ export interface paths {
                             tenantId: string;
                             connectionName: string;
                             /** @enum {string} */
-                            source: "okta" | "azure-ad" | "onelogin" | "jumpcloud" | "rippling" | "pingone" | "other";
+                            source: "okta" | "azure-ad" | "onelogin" | "jumpcloud" | "rippling" | "pingone" | "other" | "google-workspace";
+                            /**
+                             * @description "scim": the IdP pushes users and groups. "google-workspace": Rollcall reads them from Google (docs/google-workspace.md).
+                             * @enum {string}
+                             */
+                            type: "scim" | "google-workspace";
                             syncToUserManagement: boolean;
                             /** Format: date-time */
                             lastSync: string | null;
@@ -1129,7 +1139,12 @@ export interface paths {
                             tenantId: string;
                             connectionName: string;
                             /** @enum {string} */
-                            source: "okta" | "azure-ad" | "onelogin" | "jumpcloud" | "rippling" | "pingone" | "other";
+                            source: "okta" | "azure-ad" | "onelogin" | "jumpcloud" | "rippling" | "pingone" | "other" | "google-workspace";
+                            /**
+                             * @description "scim": the IdP pushes users and groups. "google-workspace": Rollcall reads them from Google (docs/google-workspace.md).
+                             * @enum {string}
+                             */
+                            type: "scim" | "google-workspace";
                             syncToUserManagement: boolean;
                             /** Format: date-time */
                             lastSync: string | null;
@@ -1972,7 +1987,12 @@ export interface paths {
                                 tenantId: string;
                                 connectionName: string;
                                 /** @enum {string} */
-                                source: "okta" | "azure-ad" | "onelogin" | "jumpcloud" | "rippling" | "pingone" | "other";
+                                source: "okta" | "azure-ad" | "onelogin" | "jumpcloud" | "rippling" | "pingone" | "other" | "google-workspace";
+                                /**
+                                 * @description "scim": the IdP pushes users and groups. "google-workspace": Rollcall reads them from Google (docs/google-workspace.md).
+                                 * @enum {string}
+                                 */
+                                type: "scim" | "google-workspace";
                                 syncToUserManagement: boolean;
                                 /** Format: date-time */
                                 lastSync: string | null;
@@ -2004,6 +2024,40 @@ export interface paths {
                                 } | null;
                                 /** @description Users with a mapped attribute value that did not convert to its type (docs/attributes.md) */
                                 attributeProblemUsers: number;
+                                /** @description A Google Workspace connection's authorisation status and last sync; null for a SCIM connection */
+                                googleWorkspace: {
+                                    /** @enum {string} */
+                                    status: "needs_authorization" | "active" | "needs_reauthorization";
+                                    /** @description Why the connection needs to be authorised again, in words an admin can act on */
+                                    reason: string | null;
+                                    lastSync: {
+                                        id: string;
+                                        /** @enum {string} */
+                                        trigger: "schedule" | "manual" | "authorization";
+                                        /**
+                                         * @description "interrupted": the process running it stopped; the next sync completed what it left.
+                                         * @enum {string}
+                                         */
+                                        status: "running" | "succeeded" | "failed" | "interrupted";
+                                        /** Format: date-time */
+                                        startedAt: string;
+                                        /** Format: date-time */
+                                        finishedAt: string | null;
+                                        counts: {
+                                            usersCreated: number;
+                                            usersUpdated: number;
+                                            usersDeactivated: number;
+                                            usersDeleted: number;
+                                            groupsCreated: number;
+                                            groupsUpdated: number;
+                                            groupsDeleted: number;
+                                            membersAdded: number;
+                                            membersRemoved: number;
+                                        };
+                                        /** @description Why it failed, or notes on a sync that succeeded (chosen groups Google does not have). */
+                                        error: string | null;
+                                    } | null;
+                                } | null;
                             }[];
                         };
                     };
@@ -2071,7 +2125,187 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /**
+         * Create a Google Workspace connection for the tenant
+         * @description The connection waits for a Workspace admin to authorise it (OAuth consent or a service account), then syncs. SCIM connections are created with POST /directory/resources/v1/configurations/scim2. Also accepts a user token carrying fe.secure.write.provisioningConfiguration for its own tenant, capped at MAX_CONNECTIONS_PER_TENANT.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    tenantId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "google-workspace";
+                        connectionName: string;
+                        /** @default true */
+                        syncToUserManagement?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            tenantId: string;
+                            connectionName: string;
+                            /** @enum {string} */
+                            source: "okta" | "azure-ad" | "onelogin" | "jumpcloud" | "rippling" | "pingone" | "other" | "google-workspace";
+                            /**
+                             * @description "scim": the IdP pushes users and groups. "google-workspace": Rollcall reads them from Google (docs/google-workspace.md).
+                             * @enum {string}
+                             */
+                            type: "scim" | "google-workspace";
+                            syncToUserManagement: boolean;
+                            /** Format: date-time */
+                            lastSync: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            provisioningUrl: string;
+                            googleWorkspace: {
+                                /** @enum {string} */
+                                status: "needs_authorization" | "active" | "needs_reauthorization";
+                                /** @description Why the connection needs to be authorised again, in words an admin can act on */
+                                reason: string | null;
+                                /** @enum {string|null} */
+                                authMethod: "oauth" | "service_account" | null;
+                                /** @description The admin a service account acts as */
+                                adminEmail: string | null;
+                                serviceAccountEmail: string | null;
+                                /** @description The vendor configured its Google OAuth client, so an admin can authorise by consent */
+                                oauthAvailable: boolean;
+                                selection: {
+                                    /**
+                                     * @description "domain": every user and group. "groups": the chosen groups and their members (users of nested groups too).
+                                     * @enum {string}
+                                     */
+                                    mode: "domain" | "groups";
+                                    /** @description The chosen groups' e-mail addresses */
+                                    groups: string[];
+                                };
+                                intervalMinutes: number;
+                                syncing: boolean;
+                                /** Format: date-time */
+                                nextSyncAt: string | null;
+                                lastSync: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    trigger: "schedule" | "manual" | "authorization";
+                                    /**
+                                     * @description "interrupted": the process running it stopped; the next sync completed what it left.
+                                     * @enum {string}
+                                     */
+                                    status: "running" | "succeeded" | "failed" | "interrupted";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    finishedAt: string | null;
+                                    counts: {
+                                        usersCreated: number;
+                                        usersUpdated: number;
+                                        usersDeactivated: number;
+                                        usersDeleted: number;
+                                        groupsCreated: number;
+                                        groupsUpdated: number;
+                                        groupsDeleted: number;
+                                        membersAdded: number;
+                                        membersRemoved: number;
+                                    };
+                                    /** @description Why it failed, or notes on a sync that succeeded (chosen groups Google does not have). */
+                                    error: string | null;
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -5795,6 +6029,970 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connections/{id}/google-workspace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A Google Workspace connection's authorisation, selection, schedule and last sync
+         * @description Also accepts a user token of the connection's tenant carrying fe.secure.read.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "needs_authorization" | "active" | "needs_reauthorization";
+                            /** @description Why the connection needs to be authorised again, in words an admin can act on */
+                            reason: string | null;
+                            /** @enum {string|null} */
+                            authMethod: "oauth" | "service_account" | null;
+                            /** @description The admin a service account acts as */
+                            adminEmail: string | null;
+                            serviceAccountEmail: string | null;
+                            /** @description The vendor configured its Google OAuth client, so an admin can authorise by consent */
+                            oauthAvailable: boolean;
+                            selection: {
+                                /**
+                                 * @description "domain": every user and group. "groups": the chosen groups and their members (users of nested groups too).
+                                 * @enum {string}
+                                 */
+                                mode: "domain" | "groups";
+                                /** @description The chosen groups' e-mail addresses */
+                                groups: string[];
+                            };
+                            intervalMinutes: number;
+                            syncing: boolean;
+                            /** Format: date-time */
+                            nextSyncAt: string | null;
+                            lastSync: {
+                                id: string;
+                                /** @enum {string} */
+                                trigger: "schedule" | "manual" | "authorization";
+                                /**
+                                 * @description "interrupted": the process running it stopped; the next sync completed what it left.
+                                 * @enum {string}
+                                 */
+                                status: "running" | "succeeded" | "failed" | "interrupted";
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                counts: {
+                                    usersCreated: number;
+                                    usersUpdated: number;
+                                    usersDeactivated: number;
+                                    usersDeleted: number;
+                                    groupsCreated: number;
+                                    groupsUpdated: number;
+                                    groupsDeleted: number;
+                                    membersAdded: number;
+                                    membersRemoved: number;
+                                };
+                                /** @description Why it failed, or notes on a sync that succeeded (chosen groups Google does not have). */
+                                error: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Choose what a Google Workspace connection syncs, and how often
+         * @description A changed selection syncs at once; users and groups it no longer covers are deleted by that sync. Recorded in the audit log. Also accepts a user token of the connection's tenant carrying fe.secure.write.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        selection?: {
+                            /**
+                             * @description "domain": every user and group. "groups": the chosen groups and their members (users of nested groups too).
+                             * @enum {string}
+                             */
+                            mode: "domain" | "groups";
+                            /** @description The chosen groups' e-mail addresses */
+                            groups: string[];
+                        };
+                        intervalMinutes?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "needs_authorization" | "active" | "needs_reauthorization";
+                            /** @description Why the connection needs to be authorised again, in words an admin can act on */
+                            reason: string | null;
+                            /** @enum {string|null} */
+                            authMethod: "oauth" | "service_account" | null;
+                            /** @description The admin a service account acts as */
+                            adminEmail: string | null;
+                            serviceAccountEmail: string | null;
+                            /** @description The vendor configured its Google OAuth client, so an admin can authorise by consent */
+                            oauthAvailable: boolean;
+                            selection: {
+                                /**
+                                 * @description "domain": every user and group. "groups": the chosen groups and their members (users of nested groups too).
+                                 * @enum {string}
+                                 */
+                                mode: "domain" | "groups";
+                                /** @description The chosen groups' e-mail addresses */
+                                groups: string[];
+                            };
+                            intervalMinutes: number;
+                            syncing: boolean;
+                            /** Format: date-time */
+                            nextSyncAt: string | null;
+                            lastSync: {
+                                id: string;
+                                /** @enum {string} */
+                                trigger: "schedule" | "manual" | "authorization";
+                                /**
+                                 * @description "interrupted": the process running it stopped; the next sync completed what it left.
+                                 * @enum {string}
+                                 */
+                                status: "running" | "succeeded" | "failed" | "interrupted";
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                counts: {
+                                    usersCreated: number;
+                                    usersUpdated: number;
+                                    usersDeactivated: number;
+                                    usersDeleted: number;
+                                    groupsCreated: number;
+                                    groupsUpdated: number;
+                                    groupsDeleted: number;
+                                    membersAdded: number;
+                                    membersRemoved: number;
+                                };
+                                /** @description Why it failed, or notes on a sync that succeeded (chosen groups Google does not have). */
+                                error: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}/google-workspace/oauth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start the OAuth consent of a Workspace super-admin
+         * @description Answers Google's consent URL; the admin's browser goes there, and Google sends it back to /api/v1/google-workspace/oauth/callback, which stores the grant and redirects to returnTo (a path on this server) with googleWorkspace=connected or googleWorkspace=error&reason=…. The link works for 15 minutes, once. 409 when the vendor has not configured GOOGLE_OAUTH_CLIENT_ID. Also accepts a user token of the connection's tenant carrying fe.secure.write.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        returnTo?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}/google-workspace/service-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Authorise with a service account that has domain-wide delegation
+         * @description key: the service account's JSON key file (object or text). adminEmail: a Workspace admin the service account acts as. Rollcall reads one user with it first; a 400 carries Google's reason when that fails. The key is stored encrypted and never returned. Also accepts a user token of the connection's tenant carrying fe.secure.write.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        key: Record<string, never> | string;
+                        /** Format: email */
+                        adminEmail: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "needs_authorization" | "active" | "needs_reauthorization";
+                            /** @description Why the connection needs to be authorised again, in words an admin can act on */
+                            reason: string | null;
+                            /** @enum {string|null} */
+                            authMethod: "oauth" | "service_account" | null;
+                            /** @description The admin a service account acts as */
+                            adminEmail: string | null;
+                            serviceAccountEmail: string | null;
+                            /** @description The vendor configured its Google OAuth client, so an admin can authorise by consent */
+                            oauthAvailable: boolean;
+                            selection: {
+                                /**
+                                 * @description "domain": every user and group. "groups": the chosen groups and their members (users of nested groups too).
+                                 * @enum {string}
+                                 */
+                                mode: "domain" | "groups";
+                                /** @description The chosen groups' e-mail addresses */
+                                groups: string[];
+                            };
+                            intervalMinutes: number;
+                            syncing: boolean;
+                            /** Format: date-time */
+                            nextSyncAt: string | null;
+                            lastSync: {
+                                id: string;
+                                /** @enum {string} */
+                                trigger: "schedule" | "manual" | "authorization";
+                                /**
+                                 * @description "interrupted": the process running it stopped; the next sync completed what it left.
+                                 * @enum {string}
+                                 */
+                                status: "running" | "succeeded" | "failed" | "interrupted";
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                counts: {
+                                    usersCreated: number;
+                                    usersUpdated: number;
+                                    usersDeactivated: number;
+                                    usersDeleted: number;
+                                    groupsCreated: number;
+                                    groupsUpdated: number;
+                                    groupsDeleted: number;
+                                    membersAdded: number;
+                                    membersRemoved: number;
+                                };
+                                /** @description Why it failed, or notes on a sync that succeeded (chosen groups Google does not have). */
+                                error: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}/google-workspace/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sync now
+         * @description The next pass of any Rollcall process syncs the connection (within seconds); one sync runs at a time per connection. 409 until the connection is authorised. Also accepts a user token of the connection's tenant carrying fe.secure.write.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            queued: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}/google-workspace/syncs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A Google Workspace connection's syncs, newest first
+         * @description Also accepts a user token of the connection's tenant carrying fe.secure.read.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                trigger: "schedule" | "manual" | "authorization";
+                                /**
+                                 * @description "interrupted": the process running it stopped; the next sync completed what it left.
+                                 * @enum {string}
+                                 */
+                                status: "running" | "succeeded" | "failed" | "interrupted";
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                counts: {
+                                    usersCreated: number;
+                                    usersUpdated: number;
+                                    usersDeactivated: number;
+                                    usersDeleted: number;
+                                    groupsCreated: number;
+                                    groupsUpdated: number;
+                                    groupsDeleted: number;
+                                    membersAdded: number;
+                                    membersRemoved: number;
+                                };
+                                /** @description Why it failed, or notes on a sync that succeeded (chosen groups Google does not have). */
+                                error: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}/google-workspace/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Workspace domain's groups, read from Google now
+         * @description To choose the groups a connection syncs. 409 with Google's reason when it cannot be read. Also accepts a user token of the connection's tenant carrying fe.secure.read.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                email: string;
+                                name: string;
+                                directMembersCount: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/permissions": {
         parameters: {
             query?: never;
@@ -6796,6 +7994,63 @@ export interface paths {
                 };
                 /** @description Default Response */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/google-workspace/oauth/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Google's OAuth redirect after a Workspace admin's consent
+         * @description Register `{PUBLIC_URL}/api/v1/google-workspace/oauth/callback` as an authorised redirect URI of the OAuth client. Answers 302 to the page that started the consent; 400 for an unknown, used or expired state.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    state?: string;
+                    error?: string;
+                    scope?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description To the page that started the consent */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
                     headers: {
                         [name: string]: unknown;
                     };

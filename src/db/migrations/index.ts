@@ -17,6 +17,7 @@ import * as scimRateBuckets from './0015-scim-rate-buckets.js';
 import * as connectionCompatibility from './0016-connection-compatibility.js';
 import * as memberCountsLogConnectionNames from './0017-member-counts-log-connection-names.js';
 import * as userAttributes from './0018-user-attributes.js';
+import * as googleWorkspace from './0019-google-workspace.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0016-connection-compatibility': connectionCompatibility,
   '0017-member-counts-log-connection-names': memberCountsLogConnectionNames,
   '0018-user-attributes': userAttributes,
+  '0019-google-workspace': googleWorkspace,
 };

@@ -13,6 +13,7 @@ export const NOT_TEXT_COLUMNS: Readonly<Record<string, Readonly<Record<string, N
   audit_log: { seq: 'bigint' },
   connections: { sync_to_user_management: 'integer' },
   events: { seq: 'bigint', tx_order: 'bigint' },
+  google_workspace_connections: { interval_minutes: 'integer' },
   request_logs: { seq: 'bigint', status: 'integer', duration_ms: 'integer' },
   roles: { is_default: 'integer' },
   scim_access_listeners: { backend_pid: 'integer', backend_start: 'timestamp with time zone', version: 'bigint' },
