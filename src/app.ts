@@ -143,7 +143,9 @@ export function buildServices({ config, db }: AppDeps): Services {
   const connections = new ConnectionService(new ConnectionStore(db.kysely, db.dialect), tenantStore, config.publicUrl, { access: scimAccess, selfServiceLimit: config.maxConnectionsPerTenant });
   const attributeReevaluation = new AttributeReevaluation(db.kysely, db.dialect);
   const google = { ...config.googleWorkspace, redirectUri: `${config.publicUrl}${OAUTH_CALLBACK_PATH}` };
-  const googleSync = new GoogleSyncRunner(db.kysely, google, config.encryption, new SnapshotWriter(users, groups), (id) => connections.provisioningUrl(id));
+  const googleSync = new GoogleSyncRunner(db.kysely, google, config.encryption, new SnapshotWriter(users, groups), (id) => connections.provisioningUrl(id), {
+    leaseMs: config.googleWorkspace.syncLeaseSeconds * 1000,
+  });
   const googleWorkspace = new GoogleWorkspaceService(db.kysely, connections, google, config.encryption, () => googleSync.nudge());
   return {
     monitoring,

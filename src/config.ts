@@ -54,6 +54,8 @@ export interface Config {
 export interface GoogleWorkspaceConfig {
   readonly oauth?: { readonly clientId: string; readonly clientSecret: string };
   readonly endpoints: GoogleEndpoints;
+  /** How long a process's claim on a connection's sync holds unless renewed (GOOGLE_SYNC_LEASE_SECONDS): how soon another process takes over from one that stopped. */
+  readonly syncLeaseSeconds: number;
 }
 
 /** User-token signing and verification. */
@@ -232,6 +234,7 @@ function googleWorkspace(env: Env): GoogleWorkspaceConfig {
   const clientSecret = env.GOOGLE_OAUTH_CLIENT_SECRET?.trim();
   if (Boolean(clientId) !== Boolean(clientSecret)) throw new ConfigError('GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET go together: set both, or neither');
   return Object.freeze({
+    syncLeaseSeconds: integer(env, 'GOOGLE_SYNC_LEASE_SECONDS', 60, 2, 3600),
     ...(clientId && clientSecret ? { oauth: Object.freeze({ clientId, clientSecret }) } : {}),
     endpoints: Object.freeze({
       apiUrl: endpoint(env, 'GOOGLE_API_URL', GOOGLE_ENDPOINTS.apiUrl, true),

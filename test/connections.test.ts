@@ -42,7 +42,8 @@ for (const dialect of dialectsUnderTest()) {
       expect(body).toMatchObject({ tenantId: 'acme', source: 'azure-ad', connectionName: 'Entra', syncToUserManagement: false });
       expect(body.provisioningUrl).toBe(`${PUBLIC_URL}/directory/resources/scim/v2.0/${body.id}`);
       expect(body.token).toMatch(/^rc_scim_[A-Za-z0-9_-]{43}$/); // 32 random bytes = 256 bits
-      expect(Object.keys(body).sort()).toEqual(['connectionName', 'createdAt', 'id', 'lastSync', 'provisioningUrl', 'source', 'syncToUserManagement', 'tenantId', 'token']);
+      expect(Object.keys(body).sort()).toEqual(['connectionName', 'createdAt', 'id', 'lastSync', 'provisioningUrl', 'source', 'syncToUserManagement', 'tenantId', 'token', 'type']);
+      expect(body.type).toBe('scim');
       const stored = JSON.stringify(await t.db.kysely.selectFrom('connection_tokens').selectAll().execute());
       expect(stored).not.toContain(body.token);
       // Never again: GET and list carry no token and no hash.

@@ -23,7 +23,7 @@ import { directoryApi, type GoogleSetup } from './google-api.js';
 import { failureMessage, reauthorizationReason } from './google-errors.js';
 import { openCredentials } from './credentials.js';
 import { GoogleWorkspaceStore, type GoogleConnectionRow } from './store.js';
-import { NO_COUNTS, type SyncCounts, type SyncTrigger } from './types.js';
+import { NO_COUNTS, type Selection, type SyncCounts, type SyncTrigger } from './types.js';
 
 /** This process, as recorded in a claim. */
 const HOLDER = `${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -68,7 +68,7 @@ export class GoogleSyncRunner {
   ) {
     this.store = new GoogleWorkspaceStore(db);
     this.attributes = new AttributeStore(db);
-    this.leaseMs = options.leaseMs ?? 120_000;
+    this.leaseMs = options.leaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 5_000;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
   }
@@ -175,7 +175,7 @@ export class GoogleSyncRunner {
     if (!target) return failed('The connection was deleted');
     let snapshot;
     try {
-      snapshot = await new DirectoryReader(directoryApi(this.setup, credentials), this.backoff).read(JSON.parse(row.selection));
+      snapshot = await new DirectoryReader(directoryApi(this.setup, credentials), this.backoff).read(JSON.parse(row.selection) as Selection);
     } catch (error) {
       const reason = reauthorizationReason(error, who);
       if (reason) {

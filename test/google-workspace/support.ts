@@ -100,7 +100,10 @@ export async function directoryUsers(t: TestApp, connectionId: string): Promise<
   const users: Record<string, unknown>[] = [];
   let cursor: string | null = null;
   do {
-    const res = await t.app.inject({ url: `/api/v1/connections/${connectionId}/users?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: { authorization: t.auth } });
+    const res: { statusCode: number; body: string; json(): { items: Record<string, unknown>[]; nextCursor: string | null } } = await t.app.inject({
+      url: `/api/v1/connections/${connectionId}/users?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      headers: { authorization: t.auth },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     users.push(...body.items);

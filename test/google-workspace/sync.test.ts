@@ -162,7 +162,7 @@ describe.each(dialectsUnderTest())('Google Workspace sync (%s)', (dialect) => {
     const { t, google } = g;
     const connection = await createGoogleConnection(t, 'gw-badkey');
     const url = `/api/v1/connections/${connection.id}/google-workspace/service-account`;
-    const put = (payload: unknown) => t.app.inject({ method: 'PUT', url, headers: { authorization: t.auth }, payload });
+    const put = (payload: Record<string, unknown>) => t.app.inject({ method: 'PUT', url, headers: { authorization: t.auth }, payload });
     const notJson = await put({ key: '{not json', adminEmail: 'admin@example.com' });
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json()).toMatchObject({ field: 'key', message: expect.stringContaining('not JSON') });

@@ -29,6 +29,9 @@ const PERMISSION = 'fe.secure.read.provisioningConfiguration';
 const counts = (reports: ColumnReport[]) => Object.fromEntries(reports.map((r) => [r.column, { plain: r.plain, current: r.current, previous: r.previous, unreadable: r.unreadable.length }]));
 const WEBHOOKS = 'webhooks.secret';
 const SETTING = `settings.value (${SIGNING_KEY_SETTING})`;
+/** No Google Workspace connection is authorised here: the column is reported, empty. */
+const GOOGLE = 'google_workspace_connections.credentials';
+const NO_GOOGLE = { [GOOGLE]: { plain: 0, current: 0, previous: {}, unreadable: 0 } };
 
 for (const dialect of dialectsUnderTest()) {
   describe(`encrypted stored secrets [${dialect}]`, () => {
@@ -120,6 +123,7 @@ for (const dialect of dialectsUnderTest()) {
       expect(counts(await inspectStoredSecrets(base.db.kysely, keyed.config.encryption))).toEqual({
         [WEBHOOKS]: { plain: 1, current: 1, previous: {}, unreadable: 0 },
         [SETTING]: { plain: 1, current: 0, previous: {}, unreadable: 0 },
+        ...NO_GOOGLE,
       });
 
       // The rotation encrypts the plain rows, and leaves alone those already under the key.
@@ -127,6 +131,7 @@ for (const dialect of dialectsUnderTest()) {
       expect(rotated).toEqual([
         { column: WEBHOOKS, encrypted: 1, reencrypted: 0, unchanged: 1 },
         { column: SETTING, encrypted: 1, reencrypted: 0, unchanged: 0 },
+        { column: GOOGLE, encrypted: 0, reencrypted: 0, unchanged: 0 },
       ]);
       expect(await storedWebhookSecret(second.id)).toBe(stored);
       const firstStored = await storedWebhookSecret(first.id);
@@ -139,9 +144,10 @@ for (const dialect of dialectsUnderTest()) {
       expect(counts(await inspectStoredSecrets(base.db.kysely, keyed.config.encryption))).toEqual({
         [WEBHOOKS]: { plain: 0, current: 2, previous: {}, unreadable: 0 },
         [SETTING]: { plain: 0, current: 1, previous: {}, unreadable: 0 },
+        ...NO_GOOGLE,
       });
       // Again: nothing left to do.
-      expect((await rotateStoredSecrets(base.db.kysely, keyed.config.encryption)).map((r) => r.unchanged)).toEqual([2, 1]);
+      expect((await rotateStoredSecrets(base.db.kysely, keyed.config.encryption)).map((r) => r.unchanged)).toEqual([2, 1, 0]);
 
       // A fresh instance reads the encrypted rows: deliveries signed, old tokens verify, new ones mint.
       const after = await instance({ ROLLCALL_ENCRYPTION_KEY: OLD_KEY });
@@ -183,6 +189,7 @@ for (const dialect of dialectsUnderTest()) {
       expect(rotated).toEqual([
         { column: WEBHOOKS, encrypted: 0, reencrypted: 2, unchanged: 1 },
         { column: SETTING, encrypted: 0, reencrypted: 1, unchanged: 0 },
+        { column: GOOGLE, encrypted: 0, reencrypted: 0, unchanged: 0 },
       ]);
       for (const id of secrets.keys()) {
         const stored = await storedWebhookSecret(id);
@@ -196,6 +203,7 @@ for (const dialect of dialectsUnderTest()) {
       expect(counts(await checkStoredSecrets(base.db.kysely, next.config.encryption))).toEqual({
         [WEBHOOKS]: { plain: 0, current: 3, previous: {}, unreadable: 0 },
         [SETTING]: { plain: 0, current: 1, previous: {}, unreadable: 0 },
+        ...NO_GOOGLE,
       });
       await expectDeliveries(next, secrets);
       await expectTokenWorks(next, oldToken, signingKey);

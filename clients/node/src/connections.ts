@@ -1,9 +1,11 @@
 /**
  * `rollcall.connections`: a tenant's SCIM connections (the Frontegg-compatible configuration API), with
- * their bearer tokens, IP allowlists, compatibility switches and attribute mappings.
+ * their bearer tokens, IP allowlists, compatibility switches and attribute mappings, and the connections
+ * Rollcall reads from Google Workspace.
  */
 import type { ApiClient } from './api-client.js';
 import { AttributeMappingsApi } from './attributes.js';
+import { GoogleWorkspaceApi } from './google-workspace.js';
 import type { Json, Query, RequestBody } from './operations.js';
 
 /** A connection, as listed and read (never with a token). */
@@ -83,12 +85,15 @@ export class Connections {
   readonly ipAllowlist: IpAllowlist;
   readonly compatibility: CompatibilitySwitches;
   readonly attributeMappings: AttributeMappingsApi;
+  /** Connections read from a Google Workspace directory. */
+  readonly googleWorkspace: GoogleWorkspaceApi;
 
   constructor(private readonly api: ApiClient) {
     this.tokens = new ConnectionTokens(api);
     this.ipAllowlist = new IpAllowlist(api);
     this.compatibility = new CompatibilitySwitches(api);
     this.attributeMappings = new AttributeMappingsApi(api);
+    this.googleWorkspace = new GoogleWorkspaceApi(api);
   }
 
   /**

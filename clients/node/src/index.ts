@@ -39,6 +39,16 @@ export type {
   PurgeDetachedBody,
   UserFilters,
 } from './directory.js';
+export type {
+  GoogleServiceAccount,
+  GoogleWorkspaceApi,
+  GoogleWorkspaceConnection,
+  GoogleWorkspaceGroup,
+  GoogleWorkspaceSettings,
+  GoogleWorkspaceState,
+  GoogleWorkspaceSync,
+  NewGoogleWorkspaceConnection,
+} from './google-workspace.js';
 export type { NewTenant, Tenant, TenantListOptions, Tenants } from './tenants.js';
 export type {
   Compatibility,
