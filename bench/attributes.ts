@@ -8,45 +8,21 @@
  *   npx tsx bench/attributes.ts                 100k users on SQLite
  *   DB=postgres USERS=20000 npx tsx bench/attributes.ts
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open.js';
+import { freshDatabase } from './fresh-database.js';
 
 const USERS = Number(process.env.USERS ?? 100_000);
 const REQUESTS = Number(process.env.REQUESTS ?? 300);
 const kind = process.env.DB ?? 'sqlite';
-const ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 /** 50 departments: each holds 2 % of the users. */
 const DEPARTMENTS = 50;
 
-async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (kind !== 'postgres') {
-    const dir = mkdtempSync(join(tmpdir(), 'rollcall-bench-attributes-'));
-    return { url: `sqlite:${join(dir, 'rollcall.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `rollcall_bench_attributes_${process.pid}`;
-  const admin = async (text: string) => {
-    const client = new pg.Client(ADMIN);
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(ADMIN);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database ${name} with (force)`) };
-}
 
-const target = await database();
+const target = await freshDatabase(kind, 'attributes');
 const db = openDatabase(target.url);
 await migrateToLatest(db);
 const app = await buildApp({

@@ -9,45 +9,21 @@
  *   npx tsx bench/google-workspace.ts
  *   DB=postgres USERS=50000 GROUPS=5000 npx tsx bench/google-workspace.ts
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open.js';
+import { freshDatabase } from './fresh-database.js';
 import { startGoogleStandIn } from '../test/support/google-workspace/stand-in.js';
 
 const USERS = Number(process.env.USERS ?? 10_000);
 const GROUPS = Number(process.env.GROUPS ?? 1_000);
 const kind = process.env.DB ?? 'sqlite';
-const ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (kind !== 'postgres') {
-    const dir = mkdtempSync(join(tmpdir(), 'rollcall-bench-google-'));
-    return { url: `sqlite:${join(dir, 'rollcall.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `rollcall_bench_google_${process.pid}`;
-  const admin = async (text: string) => {
-    const client = new pg.Client(ADMIN);
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(ADMIN);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
 
 const google = await startGoogleStandIn();
 google.directory.seed({ users: USERS, groups: GROUPS, membersPerGroup: 25, seed: 42 });
-const { url, drop } = await database();
+const { url, drop } = await freshDatabase(kind, 'google');
 const db = openDatabase(url, { poolSize: 10 });
 await migrateToLatest(db);
 const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url, GOOGLE_API_URL: google.apiUrl, GOOGLE_TOKEN_URL: google.tokenUrl, GOOGLE_AUTH_URL: google.authUrl });
