@@ -7,7 +7,7 @@
  * own database). Prints seconds per sync (docs/performance.md, "Google Workspace").
  *
  *   npx tsx bench/google-workspace.ts
- *   DB=postgres USERS=50000 GROUPS=5000 npx tsx bench/google-workspace.ts
+ *   DB=postgres USERS=50000 GROUP_COUNT=5000 npx tsx bench/google-workspace.ts
  */
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -17,7 +17,7 @@ import { freshDatabase } from './fresh-database.js';
 import { startGoogleStandIn } from '../test/support/google-workspace/stand-in.js';
 
 const USERS = Number(process.env.USERS ?? 10_000);
-const GROUPS = Number(process.env.GROUPS ?? 1_000);
+const GROUPS = Number(process.env.GROUP_COUNT ?? 1_000);
 const kind = process.env.DB ?? 'sqlite';
 
 
