@@ -46,7 +46,7 @@ const overviewSchema = {
         },
         { type: 'null' },
       ],
-      description: "A Google Workspace connection's authorisation status and last sync; null for a SCIM connection",
+      description: "A Google Workspace connection's authorization status and last sync; null for a SCIM connection",
     },
   },
 } as const;

@@ -24,7 +24,7 @@ export interface ConnectionOverview extends Connection {
   lastError: ConnectionSummary['lastError'];
   /** Users with a mapped attribute value that did not convert (src/attributes). */
   attributeProblemUsers: number;
-  /** A Google Workspace connection's authorisation and last sync; null for a SCIM connection. */
+  /** A Google Workspace connection's authorization and last sync; null for a SCIM connection. */
   googleWorkspace: GoogleSummary | null;
 }
 

@@ -17,7 +17,7 @@ export const googleCallbackRoute: FastifyPluginAsync<{ google: GoogleWorkspaceSe
       schema: {
         tags: ['google workspace'],
         summary: "Google's OAuth redirect after a Workspace admin's consent",
-        description: 'Register `{PUBLIC_URL}/api/v1/google-workspace/oauth/callback` as an authorised redirect URI of the OAuth client. Answers 302 to the page that started the consent; 400 for an unknown, used or expired state.',
+        description: 'Register `{PUBLIC_URL}/api/v1/google-workspace/oauth/callback` as an authorized redirect URI of the OAuth client. Answers 302 to the page that started the consent; 400 for an unknown, used or expired state.',
         querystring: {
           type: 'object',
           properties: { code: { type: 'string', maxLength: 2000 }, state: { type: 'string', maxLength: 200 }, error: { type: 'string', maxLength: 200 }, scope: { type: 'string', maxLength: 2000 } },
@@ -27,7 +27,7 @@ export const googleCallbackRoute: FastifyPluginAsync<{ google: GoogleWorkspaceSe
     },
     async (request, reply) => {
       const outcome = await google.completeOAuth(request.query);
-      if (!outcome) throw validationFailed('This Google consent link is unknown, was used already, or expired; start the authorisation again', 'state');
+      if (!outcome) throw validationFailed('This Google consent link is unknown, was used already, or expired; start the authorization again', 'state');
       const target = new URL(outcome.returnTo, 'http://rollcall.invalid');
       target.searchParams.set('googleWorkspace', outcome.connected ? 'connected' : 'error');
       if (outcome.reason) target.searchParams.set('reason', outcome.reason);

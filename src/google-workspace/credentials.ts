@@ -12,7 +12,7 @@ export function sealCredentials(keys: Keyring, connectionId: string, credentials
   return keys.seal(JSON.stringify(credentials), googleCredentialsAt(connectionId));
 }
 
-/** The connection's grant, or undefined before it is authorised. Throws SecretUnreadable when the keys cannot open it. */
+/** The connection's grant, or undefined before it is authorized. Throws SecretUnreadable when the keys cannot open it. */
 export function openCredentials(keys: Keyring, row: Pick<GoogleConnectionRow, 'connection_id' | 'credentials'>): GoogleCredentials | undefined {
   if (row.credentials === null) return undefined;
   return JSON.parse(keys.open(row.credentials, googleCredentialsAt(row.connection_id))) as GoogleCredentials;

@@ -1,6 +1,6 @@
 /**
  * Google's answers, sorted by what Rollcall does about them: wait and try again (rate limits, server
- * errors), stop and ask for a new authorisation (the grant is revoked, a scope or the delegation is
+ * errors), stop and ask for a new authorization (the grant is revoked, a scope or the delegation is
  * missing, the admin may not read the directory), or fail this sync and try at the next one.
  */
 
@@ -12,7 +12,7 @@ interface GoogleFailure {
   response?: { status?: number; data?: unknown; headers?: unknown };
 }
 
-/** A sync cannot go on until someone authorises the connection again; `reason` says what to do. */
+/** A sync cannot go on until someone authorizes the connection again; `reason` says what to do. */
 export class NeedsReauthorization extends Error {
   override name = 'NeedsReauthorization';
 }
@@ -70,22 +70,22 @@ export function reauthorizationReason(error: unknown, who: string): string | und
     const detail = oauth.description ? `${oauth.code}: ${oauth.description}` : oauth.code;
     switch (oauth.code) {
       case 'invalid_grant':
-        return `Google no longer accepts this connection's authorisation (${detail}). It was revoked, expired, or the admin lost access; authorise the connection again.`;
+        return `Google no longer accepts this connection's authorization (${detail}). It was revoked, expired, or the admin lost access; authorize the connection again.`;
       case 'unauthorized_client':
         return `Google refused the service account (${detail}). In the Admin console, under Security → API controls → Domain-wide delegation, allow its client ID the read-only directory scopes.`;
       case 'invalid_client':
         return `Google refused the OAuth client Rollcall uses (${detail}). The vendor must check GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET.`;
       default:
-        return `Google refused the authorisation (${detail}). Authorise the connection again.`;
+        return `Google refused the authorization (${detail}). Authorize the connection again.`;
     }
   }
   const status = statusOf(failure);
-  if (status === 401) return `Google did not accept the access granted for ${who} (${apiMessageOf(failure)}). Authorise the connection again.`;
+  if (status === 401) return `Google did not accept the access granted for ${who} (${apiMessageOf(failure)}). Authorize the connection again.`;
   if (status === 403 && !RATE_LIMIT_REASONS.has(reasonOf(failure) ?? '')) {
     if (reasonOf(failure) === 'insufficientPermissions') {
-      return `The authorisation lacks a scope Rollcall needs to read users and groups (${apiMessageOf(failure)}). Authorise again and allow read-only access to the directory.`;
+      return `The authorization lacks a scope Rollcall needs to read users and groups (${apiMessageOf(failure)}). Authorize again and allow read-only access to the directory.`;
     }
-    return `${who} may not read the directory (${apiMessageOf(failure)}). Authorise with a Workspace super-admin.`;
+    return `${who} may not read the directory (${apiMessageOf(failure)}). Authorize with a Workspace super-admin.`;
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * Google Workspace connections: `POST /api/v1/tenants/{tenantId}/connections` creates one, and
- * `/api/v1/connections/{id}/google-workspace…` authorises it, chooses what it syncs, syncs it now and
+ * `/api/v1/connections/{id}/google-workspace…` authorizes it, chooses what it syncs, syncs it now and
  * lists its syncs. The vendor's environment token, or in self-service a user token of the connection's
  * tenant: the read permission to look, the write permission to change. Google's OAuth redirect comes
  * back to a route of its own (src/google-workspace/callback-route.ts).
@@ -53,11 +53,11 @@ export const googleStateSchema = {
   required: ['status', 'reason', 'authMethod', 'adminEmail', 'serviceAccountEmail', 'oauthAvailable', 'selection', 'intervalMinutes', 'syncing', 'nextSyncAt', 'lastSync'],
   properties: {
     status: { type: 'string', enum: [...GOOGLE_STATUSES] },
-    reason: { type: ['string', 'null'], description: 'Why the connection needs to be authorised again, in words an admin can act on' },
+    reason: { type: ['string', 'null'], description: 'Why the connection needs to be authorized again, in words an admin can act on' },
     authMethod: { type: ['string', 'null'], enum: [...AUTH_METHODS, null] },
     adminEmail: { type: ['string', 'null'], description: 'The admin a service account acts as' },
     serviceAccountEmail: { type: ['string', 'null'] },
-    oauthAvailable: { type: 'boolean', description: 'The vendor configured its Google OAuth client, so an admin can authorise by consent' },
+    oauthAvailable: { type: 'boolean', description: 'The vendor configured its Google OAuth client, so an admin can authorize by consent' },
     selection: selectionSchema,
     intervalMinutes: { type: 'integer' },
     syncing: { type: 'boolean' },
@@ -81,7 +81,7 @@ export const googleWorkspaceRoutes: FastifyPluginAsync<{ google: GoogleWorkspace
       schema: {
         tags,
         summary: 'Create a Google Workspace connection for the tenant',
-        description: `The connection waits for a Workspace admin to authorise it (OAuth consent or a service account), then syncs. SCIM connections are created with POST /directory/resources/v1/configurations/scim2. Also accepts a user token carrying ${write} for its own tenant, capped at MAX_CONNECTIONS_PER_TENANT.`,
+        description: `The connection waits for a Workspace admin to authorize it (OAuth consent or a service account), then syncs. SCIM connections are created with POST /directory/resources/v1/configurations/scim2. Also accepts a user token carrying ${write} for its own tenant, capped at MAX_CONNECTIONS_PER_TENANT.`,
         security: environmentSecurity,
         params: tenantParams,
         body: {
@@ -112,7 +112,7 @@ export const googleWorkspaceRoutes: FastifyPluginAsync<{ google: GoogleWorkspace
     {
       schema: {
         tags,
-        summary: "A Google Workspace connection's authorisation, selection, schedule and last sync",
+        summary: "A Google Workspace connection's authorization, selection, schedule and last sync",
         description: selfServiceNote(read),
         security: environmentSecurity,
         params: idParams,
@@ -162,7 +162,7 @@ export const googleWorkspaceRoutes: FastifyPluginAsync<{ google: GoogleWorkspace
     {
       schema: {
         tags,
-        summary: 'Authorise with a service account that has domain-wide delegation',
+        summary: 'Authorize with a service account that has domain-wide delegation',
         description: `key: the service account's JSON key file (object or text). adminEmail: a Workspace admin the service account acts as. Rollcall reads one user with it first; a 400 carries Google's reason when that fails. The key is stored encrypted and never returned. ${selfServiceNote(write)}`,
         security: environmentSecurity,
         params: idParams,
@@ -185,7 +185,7 @@ export const googleWorkspaceRoutes: FastifyPluginAsync<{ google: GoogleWorkspace
       schema: {
         tags,
         summary: 'Sync now',
-        description: `The next pass of any Rollcall process syncs the connection (within seconds); one sync runs at a time per connection. 409 until the connection is authorised. ${selfServiceNote(write)}`,
+        description: `The next pass of any Rollcall process syncs the connection (within seconds); one sync runs at a time per connection. 409 until the connection is authorized. ${selfServiceNote(write)}`,
         security: environmentSecurity,
         params: idParams,
         response: { 202: { type: 'object', required: ['queued'], properties: { queued: { type: 'boolean' } } }, ...errorResponses(400, 401, 403, 404, 409) },

@@ -1,5 +1,5 @@
 /**
- * Google Workspace connections: creating them, authorising them (a super-admin's OAuth consent, or a
+ * Google Workspace connections: creating them, authorizing them (a super-admin's OAuth consent, or a
  * service account with domain-wide delegation), what they sync and how often, "Sync now", and their
  * sync records. A caller's tenant (self-service) scopes every lookup: another tenant's connection is a 404.
  */
@@ -24,7 +24,7 @@ export const DEFAULT_INTERVAL_MINUTES = 15;
 
 /** Where the browser returns after consent: a path of this origin only, never another site. */
 function safeReturnTo(value: string | undefined): string {
-  if (value === undefined) return '/ui/';
+  if (value === undefined) return '/dashboard';
   if (!value.startsWith('/') || value.startsWith('//') || value.includes('\\')) throw validationFailed('returnTo must be a path on this server, starting with /', 'returnTo');
   return value;
 }
@@ -87,7 +87,7 @@ export class GoogleWorkspaceService {
     };
   }
 
-  /** Creates a Google Workspace connection waiting for authorisation, audited as any connection. */
+  /** Creates a Google Workspace connection waiting for authorization, audited as any connection. */
   async create(actor: Actor, tenantId: string, input: { connectionName: string; syncToUserManagement: boolean }, options: { selfService?: boolean } = {}) {
     const connection = await this.connections.createDirectory(
       actor,
@@ -187,13 +187,13 @@ export class GoogleWorkspaceService {
     if (!query.state) return undefined;
     const row = await this.store.takeOAuthState(hashState(query.state), new Date().toISOString());
     if (!row) return undefined;
-    const returnTo = row.oauth_return_to ?? '/ui/';
+    const returnTo = row.oauth_return_to ?? '/dashboard';
     const actor = JSON.parse(row.oauth_actor!) as Actor;
     if (query.error || !query.code) return { returnTo, connected: false, reason: query.error === 'access_denied' ? 'The admin did not grant access' : `Google answered ${query.error ?? 'without a code'}` };
     let credentials: GoogleCredentials;
     try {
       const { tokens } = await oauthClient(this.setup).getToken(query.code);
-      if (!tokens.refresh_token) return { returnTo, connected: false, reason: 'Google returned no refresh token; remove Rollcall from the account’s third-party access and authorise again' };
+      if (!tokens.refresh_token) return { returnTo, connected: false, reason: 'Google returned no refresh token; remove Rollcall from the account’s third-party access and authorize again' };
       credentials = { method: 'oauth', refreshToken: tokens.refresh_token };
       await this.check(credentials, 'The admin who consented');
     } catch (error) {
@@ -203,7 +203,7 @@ export class GoogleWorkspaceService {
     return { returnTo, connected: true };
   }
 
-  /** Authorises the connection with a service account acting as `adminEmail`, once Google confirmed it can read the directory. */
+  /** Authorizes the connection with a service account acting as `adminEmail`, once Google confirmed it can read the directory. */
   async setServiceAccount(actor: Actor, connectionId: string, input: { key: unknown; adminEmail: string }, tenantId?: string): Promise<GoogleState> {
     const row = await this.row(connectionId, tenantId);
     let key;
@@ -244,7 +244,7 @@ export class GoogleWorkspaceService {
   /** "Sync now": the next pass of any process syncs it. */
   async requestSync(connectionId: string, tenantId?: string): Promise<void> {
     const row = await this.row(connectionId, tenantId);
-    if (row.status !== 'active') throw conflict(row.status === 'needs_authorization' ? 'Authorise the connection with Google first' : `The connection needs to be authorised again: ${row.reason ?? ''}`.trim());
+    if (row.status !== 'active') throw conflict(row.status === 'needs_authorization' ? 'Authorize the connection with Google first' : `The connection needs to be authorized again: ${row.reason ?? ''}`.trim());
     const now = new Date().toISOString();
     await this.store.update(row.connection_id, row.tenant_id, { sync_requested_at: now, sync_trigger: 'manual', updated_at: now });
     this.requestSyncNow();
@@ -268,7 +268,7 @@ export class GoogleWorkspaceService {
   async groups(connectionId: string, tenantId?: string): Promise<{ id: string; email: string; name: string; directMembersCount: number }[]> {
     const row = await this.row(connectionId, tenantId);
     const credentials = row.status === 'active' ? openCredentials(this.keys, row) : undefined;
-    if (!credentials) throw conflict('Authorise the connection with Google first');
+    if (!credentials) throw conflict('Authorize the connection with Google first');
     try {
       const groups = await new DirectoryReader(directoryApi(this.setup, credentials), { attempts: 3, baseMs: 500, maxMs: 4000 }).groups();
       return groups.map((g) => ({ id: g.id ?? '', email: g.email ?? '', name: g.name ?? g.email ?? '', directMembersCount: Number(g.directMembersCount ?? 0) }));

@@ -5,7 +5,7 @@
  * expires, and the next sync marks the stopped one `interrupted` and completes what it left.
  *
  * Google refusing the grant marks the connection `needs_reauthorization` with the reason, and its
- * syncs stop until someone authorises it again. Any other failure fails this sync; the schedule tries again.
+ * syncs stop until someone authorizes it again. Any other failure fails this sync; the schedule tries again.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
@@ -79,7 +79,7 @@ export class GoogleSyncRunner {
 
   /**
    * Looks for due connections now, in this process, instead of at the next pass: "Sync now" and a new
-   * authorisation start within moments. Other processes still find the work at their next pass.
+   * authorization start within moments. Other processes still find the work at their next pass.
    */
   nudge(): void {
     if (this.closed || this.nudged) return;
@@ -169,8 +169,8 @@ export class GoogleSyncRunner {
     } catch (error) {
       return failed((error as Error).message);
     }
-    if (!credentials) return failed('The connection has no authorisation');
-    const who = credentials.method === 'service_account' ? `The admin ${credentials.adminEmail}` : 'The admin who authorised the connection';
+    if (!credentials) return failed('The connection has no authorization');
+    const who = credentials.method === 'service_account' ? `The admin ${credentials.adminEmail}` : 'The admin who authorized the connection';
     const target = await this.scope(owner);
     if (!target) return failed('The connection was deleted');
     let snapshot;
@@ -180,7 +180,7 @@ export class GoogleSyncRunner {
       const reason = reauthorizationReason(error, who);
       if (reason) {
         await this.store.update(owner.connectionId, owner.tenantId, { status: 'needs_reauthorization', reason, updated_at: new Date().toISOString() });
-        this.log?.warn({ connectionId: owner.connectionId, reason }, 'Google Workspace connection needs to be authorised again');
+        this.log?.warn({ connectionId: owner.connectionId, reason }, 'Google Workspace connection needs to be authorized again');
         return failed(reason);
       }
       return failed(failureMessage(error));

@@ -6,9 +6,9 @@ export interface GoogleWorkspaceConnectionsTable {
   tenant_id: string;
   /** `needs_authorization`, `active` or `needs_reauthorization` (src/google-workspace/types.ts). */
   status: string;
-  /** Why it needs (re)authorisation, in words a customer's admin can act on. */
+  /** Why it needs (re)authorization, in words a customer's admin can act on. */
   reason: string | null;
-  /** `oauth` or `service_account`, once authorised. */
+  /** `oauth` or `service_account`, once authorized. */
   auth_method: string | null;
   /** Sealed (src/security/encryption.ts) JSON: `{refreshToken}` or `{key}` (the service account key). */
   credentials: string | null;
@@ -18,9 +18,9 @@ export interface GoogleWorkspaceConnectionsTable {
   /** JSON `{mode: 'domain' | 'groups', groups: string[]}`. */
   selection: string;
   interval_minutes: number;
-  /** When the schedule next syncs it (null until authorised). */
+  /** When the schedule next syncs it (null until authorized). */
   next_sync_at: string | null;
-  /** Set by "Sync now" and by an authorisation: a sync is due whatever the schedule says. */
+  /** Set by "Sync now" and by an authorization: a sync is due whatever the schedule says. */
   sync_requested_at: string | null;
   /** What asked for that sync: `manual` or `authorization`. */
   sync_trigger: string | null;
@@ -31,7 +31,7 @@ export interface GoogleWorkspaceConnectionsTable {
   oauth_state_hash: string | null;
   oauth_state_expires_at: string | null;
   oauth_return_to: string | null;
-  /** JSON of the audit actor who asked for that consent: the authorisation is recorded as theirs. */
+  /** JSON of the audit actor who asked for that consent: the authorization is recorded as theirs. */
   oauth_actor: string | null;
   created_at: string;
   updated_at: string;

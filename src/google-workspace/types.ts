@@ -5,9 +5,9 @@ export const GOOGLE_WORKSPACE = 'google-workspace';
 
 /**
  * - `needs_authorization`: created, no grant yet; nothing syncs.
- * - `active`: authorised; syncs on its schedule and on demand.
+ * - `active`: authorized; syncs on its schedule and on demand.
  * - `needs_reauthorization`: Google refused the grant (revoked, a scope missing, delegation removed);
- *   syncing stops until someone authorises it again. `reason` says why.
+ *   syncing stops until someone authorizes it again. `reason` says why.
  */
 export const GOOGLE_STATUSES = ['needs_authorization', 'active', 'needs_reauthorization'] as const;
 export type GoogleStatus = (typeof GOOGLE_STATUSES)[number];

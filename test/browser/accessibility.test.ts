@@ -200,6 +200,25 @@ describeBrowser('accessibility and narrow windows', () => {
     await page.getByRole('dialog', { name: 'Delete connection' }).getByLabel(/Remove all associated users and groups/).waitFor();
     await check(page, 'delete connection dialog');
     await page.keyboard.press('Escape');
+    // A Google Workspace connection: created in the same dialog, then its own dialog (no OAuth client here: the service account way).
+    await page.getByRole('button', { name: 'Create connection' }).click();
+    await page.getByRole('dialog', { name: 'Create SCIM connection' }).getByRole('button', { name: 'Google Workspace' }).click();
+    const createGoogle = page.getByRole('dialog', { name: 'Create Google Workspace connection' });
+    await createGoogle.getByLabel('Connection name').fill('Acme Google');
+    await createGoogle.getByRole('button', { name: 'Create connection' }).click();
+    const connectGoogle = page.getByRole('dialog', { name: 'Connection created' });
+    await connectGoogle.getByRole('button', { name: 'Connect with the service account' }).click();
+    await connectGoogle.getByText('Paste the key file’s contents, or choose the file.').waitFor();
+    await check(page, 'create Google Workspace connection, step 2 (with errors)');
+    await connectGoogle.getByRole('button', { name: 'Done' }).click();
+    await connectGoogle.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Manage Acme Google' }).click();
+    await page.getByRole('group', { name: 'Settings of Acme Google' }).getByRole('button', { name: 'Google Workspace' }).click();
+    const googleDialog = page.getByRole('dialog', { name: 'Google Workspace sync of Acme Google' });
+    await googleDialog.getByRole('heading', { name: 'No syncs yet' }).waitFor();
+    await check(page, 'Google Workspace dialog');
+    await page.keyboard.press('Escape');
+    await googleDialog.waitFor({ state: 'detached' });
 
     await visit(`/dashboard/accounts/${tenantId}/users`, 'users', (p) => p.getByRole('table', { name: 'Users' }).getByRole('link', { name: 'grace' }));
     await visit(`/dashboard/accounts/${tenantId}/users/${ids.user}`, 'user detail', (p) => p.getByRole('list', { name: 'Groups of this user' }).getByRole('link', { name: 'Engineering' }));
@@ -245,9 +264,13 @@ describeBrowser('accessibility and narrow windows', () => {
     await portal.getByRole('button', { name: 'Delete Acme Okta' }).click();
     await portal.getByRole('dialog', { name: 'Delete connection' }).getByRole('checkbox').waitFor();
     await check(portal, 'portal delete connection dialog');
+    await portal.keyboard.press('Escape');
+    await portal.getByRole('button', { name: 'Google Workspace sync of Acme Google' }).click();
+    await portal.getByRole('dialog', { name: 'Google Workspace sync of Acme Google' }).getByRole('heading', { name: 'No syncs yet' }).waitFor();
+    await check(portal, 'portal Google Workspace dialog');
 
     expect(found, `axe found serious/critical violations:\n${found.join('\n')}`).toEqual([]);
-  }, 30_000);
+  }, 45_000);
 
   it('is usable with the keyboard: the connection dialogs and the failed requests of monitoring', async () => {
     const page = await openSignedIn();

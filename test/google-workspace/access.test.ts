@@ -1,6 +1,6 @@
 /**
  * Who may do what with a Google Workspace connection, and the OAuth consent: the vendor and the
- * customer's admin (by permission, own tenant only) create, authorise and read it; the consent comes
+ * customer's admin (by permission, own tenant only) create, authorize and read it; the consent comes
  * back once through the callback and stores the grant encrypted; SCIM-only parts (tokens, the Frontegg
  * list) stay SCIM-only.
  */
@@ -15,7 +15,7 @@ const KEY = '5af4eee26e81dad999102e078a70994330a5c6e096ba7e1ca61d341aefcb72a3';
 describe.each(dialectsUnderTest())('Google Workspace access and consent (%s)', (dialect) => {
   const g = useGoogleApp(dialect, undefined, { ROLLCALL_ENCRYPTION_KEY: KEY });
 
-  it('authorises through a super-admin’s consent, once per link, and stores the grant encrypted', async () => {
+  it('authorizes through a super-admin’s consent, once per link, and stores the grant encrypted', async () => {
     const { t, google } = g;
     google.directory.seed({ users: 12, groups: 2, seed: 21 });
     const connection = await createGoogleConnection(t, 'gw-oauth');
@@ -63,7 +63,7 @@ describe.each(dialectsUnderTest())('Google Workspace access and consent (%s)', (
       const callback = await t.app.inject({ url: `${back.pathname}${back.search}` });
       expect(callback.statusCode).toBe(302);
       const target = new URL(callback.headers.location as string, 'https://rollcall.test');
-      expect(target.pathname).toBe('/ui/');
+      expect(target.pathname).toBe('/dashboard');
       expect(Object.fromEntries(target.searchParams)).toEqual({ googleWorkspace: 'error', reason: 'The admin did not grant access' });
     } finally {
       google.consent.grant = true;
@@ -111,7 +111,7 @@ describe.each(dialectsUnderTest())('Google Workspace access and consent (%s)', (
     expect(frontegg).toEqual([]);
     const overview = (await t.app.inject({ url: '/api/v1/tenants/gw-own/connections', headers: reader })).json().items;
     expect(overview).toEqual([expect.objectContaining({ id: own, type: 'google-workspace', googleWorkspace: { status: 'needs_authorization', reason: null, lastSync: null } })]);
-    // Sync now waits for an authorisation.
+    // Sync now waits for an authorization.
     const early = await t.app.inject({ method: 'POST', url: `${base(own)}/sync`, headers: writer });
     expect(early.statusCode).toBe(409);
   });

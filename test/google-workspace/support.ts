@@ -62,8 +62,8 @@ export async function createGoogleConnection(t: TestApp, tenantId: string, syncT
 }
 
 /**
- * Authorises the connection with a fresh service account of the stand-in, acting as its admin, and
- * waits for the sync the authorisation starts in the app's process.
+ * Authorizes the connection with a fresh service account of the stand-in, acting as its admin, and
+ * waits for the sync the authorization starts in the app's process.
  */
 export async function authorizeServiceAccount(g: GoogleTest, connectionId: string, adminEmail = `admin@${g.google.directory.domain}`) {
   const res = await g.t.app.inject({

@@ -2,7 +2,7 @@
  * Google Workspace syncs against the local stand-in, on each database: a first sync writes users,
  * groups and memberships through the SCIM store with their events; later syncs write only what
  * changed (renames, suspensions, deletions, membership); chosen groups limit what syncs; rate limits
- * are waited out; a revoked grant stops syncing with a reason until someone authorises again.
+ * are waited out; a revoked grant stops syncing with a reason until someone authorizes again.
  */
 import { describe, expect, it } from 'vitest';
 import { dialectsUnderTest } from '../support/databases.js';
@@ -21,7 +21,7 @@ describe.each(dialectsUnderTest())('Google Workspace sync (%s)', (dialect) => {
     google.directory.seed({ users: 60, groups: 6, membersPerGroup: 8, seed: 7 });
     const suspended = google.directory.users().filter((u) => u.suspended).length;
     const connection = await createGoogleConnection(t, 'gw-diff');
-    // The authorisation syncs at once, in the app's process.
+    // The authorization syncs at once, in the app's process.
     await authorizeServiceAccount(g, connection.id);
     const runner = fastRunner(t);
     const first = (await state(t, connection.id)).lastSync;
@@ -130,7 +130,7 @@ describe.each(dialectsUnderTest())('Google Workspace sync (%s)', (dialect) => {
     expect(google.requests.filter((r) => r.path.endsWith('/users')).length).toBeGreaterThanOrEqual(3);
   });
 
-  it('marks a revoked grant needs_reauthorization with the reason, stops syncing it, and a new authorisation resumes', async () => {
+  it('marks a revoked grant needs_reauthorization with the reason, stops syncing it, and a new authorization resumes', async () => {
     const { t, google } = g;
     google.directory.seed({ users: 10, groups: 1, seed: 5 });
     const connection = await createGoogleConnection(t, 'gw-revoked');
@@ -148,7 +148,7 @@ describe.each(dialectsUnderTest())('Google Workspace sync (%s)', (dialect) => {
     expect(await directoryUsers(t, connection.id)).toHaveLength(10);
     const asked = await t.app.inject({ method: 'POST', url: `/api/v1/connections/${connection.id}/google-workspace/sync`, headers: { authorization: t.auth } });
     expect(asked.statusCode).toBe(409);
-    expect(asked.json().message).toContain('authorised again');
+    expect(asked.json().message).toContain('authorized again');
     expect(await runner.sync({ tenantId: connection.tenantId, connectionId: connection.id })).toBeUndefined();
 
     await authorizeServiceAccount(g, connection.id);

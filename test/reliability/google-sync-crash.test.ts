@@ -47,7 +47,7 @@ describe.each(dialectsUnderTest())('a Google Workspace sync killed mid-way (%s)'
     const connection = await api('POST', '/api/v1/tenants/crash/connections', { type: 'google-workspace', connectionName: 'Crash Google' });
     const connectionId = connection.body.id as string;
 
-    // The authorisation starts the sync in that process; it is killed once part of the users are in.
+    // The authorization starts the sync in that process; it is killed once part of the users are in.
     const db = openDatabase(database.url, { poolSize: 5 });
     cleanup.push(() => db.close());
     const authorized = await api('PUT', `/api/v1/connections/${connectionId}/google-workspace/service-account`, { key: google.serviceAccountKey(), adminEmail: `admin@${google.directory.domain}` });

@@ -2024,11 +2024,11 @@ export interface paths {
                                 } | null;
                                 /** @description Users with a mapped attribute value that did not convert to its type (docs/attributes.md) */
                                 attributeProblemUsers: number;
-                                /** @description A Google Workspace connection's authorisation status and last sync; null for a SCIM connection */
+                                /** @description A Google Workspace connection's authorization status and last sync; null for a SCIM connection */
                                 googleWorkspace: {
                                     /** @enum {string} */
                                     status: "needs_authorization" | "active" | "needs_reauthorization";
-                                    /** @description Why the connection needs to be authorised again, in words an admin can act on */
+                                    /** @description Why the connection needs to be authorized again, in words an admin can act on */
                                     reason: string | null;
                                     lastSync: {
                                         id: string;
@@ -2127,7 +2127,7 @@ export interface paths {
         put?: never;
         /**
          * Create a Google Workspace connection for the tenant
-         * @description The connection waits for a Workspace admin to authorise it (OAuth consent or a service account), then syncs. SCIM connections are created with POST /directory/resources/v1/configurations/scim2. Also accepts a user token carrying fe.secure.write.provisioningConfiguration for its own tenant, capped at MAX_CONNECTIONS_PER_TENANT.
+         * @description The connection waits for a Workspace admin to authorize it (OAuth consent or a service account), then syncs. SCIM connections are created with POST /directory/resources/v1/configurations/scim2. Also accepts a user token carrying fe.secure.write.provisioningConfiguration for its own tenant, capped at MAX_CONNECTIONS_PER_TENANT.
          */
         post: {
             parameters: {
@@ -2176,14 +2176,14 @@ export interface paths {
                             googleWorkspace: {
                                 /** @enum {string} */
                                 status: "needs_authorization" | "active" | "needs_reauthorization";
-                                /** @description Why the connection needs to be authorised again, in words an admin can act on */
+                                /** @description Why the connection needs to be authorized again, in words an admin can act on */
                                 reason: string | null;
                                 /** @enum {string|null} */
                                 authMethod: "oauth" | "service_account" | null;
                                 /** @description The admin a service account acts as */
                                 adminEmail: string | null;
                                 serviceAccountEmail: string | null;
-                                /** @description The vendor configured its Google OAuth client, so an admin can authorise by consent */
+                                /** @description The vendor configured its Google OAuth client, so an admin can authorize by consent */
                                 oauthAvailable: boolean;
                                 selection: {
                                     /**
@@ -6037,7 +6037,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A Google Workspace connection's authorisation, selection, schedule and last sync
+         * A Google Workspace connection's authorization, selection, schedule and last sync
          * @description Also accepts a user token of the connection's tenant carrying fe.secure.read.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
          */
         get: {
@@ -6060,14 +6060,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             status: "needs_authorization" | "active" | "needs_reauthorization";
-                            /** @description Why the connection needs to be authorised again, in words an admin can act on */
+                            /** @description Why the connection needs to be authorized again, in words an admin can act on */
                             reason: string | null;
                             /** @enum {string|null} */
                             authMethod: "oauth" | "service_account" | null;
                             /** @description The admin a service account acts as */
                             adminEmail: string | null;
                             serviceAccountEmail: string | null;
-                            /** @description The vendor configured its Google OAuth client, so an admin can authorise by consent */
+                            /** @description The vendor configured its Google OAuth client, so an admin can authorize by consent */
                             oauthAvailable: boolean;
                             selection: {
                                 /**
@@ -6213,14 +6213,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             status: "needs_authorization" | "active" | "needs_reauthorization";
-                            /** @description Why the connection needs to be authorised again, in words an admin can act on */
+                            /** @description Why the connection needs to be authorized again, in words an admin can act on */
                             reason: string | null;
                             /** @enum {string|null} */
                             authMethod: "oauth" | "service_account" | null;
                             /** @description The admin a service account acts as */
                             adminEmail: string | null;
                             serviceAccountEmail: string | null;
-                            /** @description The vendor configured its Google OAuth client, so an admin can authorise by consent */
+                            /** @description The vendor configured its Google OAuth client, so an admin can authorize by consent */
                             oauthAvailable: boolean;
                             selection: {
                                 /**
@@ -6467,7 +6467,7 @@ export interface paths {
         };
         get?: never;
         /**
-         * Authorise with a service account that has domain-wide delegation
+         * Authorize with a service account that has domain-wide delegation
          * @description key: the service account's JSON key file (object or text). adminEmail: a Workspace admin the service account acts as. Rollcall reads one user with it first; a 400 carries Google's reason when that fails. The key is stored encrypted and never returned. Also accepts a user token of the connection's tenant carrying fe.secure.write.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
          */
         put: {
@@ -6498,14 +6498,14 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             status: "needs_authorization" | "active" | "needs_reauthorization";
-                            /** @description Why the connection needs to be authorised again, in words an admin can act on */
+                            /** @description Why the connection needs to be authorized again, in words an admin can act on */
                             reason: string | null;
                             /** @enum {string|null} */
                             authMethod: "oauth" | "service_account" | null;
                             /** @description The admin a service account acts as */
                             adminEmail: string | null;
                             serviceAccountEmail: string | null;
-                            /** @description The vendor configured its Google OAuth client, so an admin can authorise by consent */
+                            /** @description The vendor configured its Google OAuth client, so an admin can authorize by consent */
                             oauthAvailable: boolean;
                             selection: {
                                 /**
@@ -6630,7 +6630,7 @@ export interface paths {
         put?: never;
         /**
          * Sync now
-         * @description The next pass of any Rollcall process syncs the connection (within seconds); one sync runs at a time per connection. 409 until the connection is authorised. Also accepts a user token of the connection's tenant carrying fe.secure.write.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         * @description The next pass of any Rollcall process syncs the connection (within seconds); one sync runs at a time per connection. 409 until the connection is authorized. Also accepts a user token of the connection's tenant carrying fe.secure.write.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
          */
         post: {
             parameters: {
@@ -8026,7 +8026,7 @@ export interface paths {
         };
         /**
          * Google's OAuth redirect after a Workspace admin's consent
-         * @description Register `{PUBLIC_URL}/api/v1/google-workspace/oauth/callback` as an authorised redirect URI of the OAuth client. Answers 302 to the page that started the consent; 400 for an unknown, used or expired state.
+         * @description Register `{PUBLIC_URL}/api/v1/google-workspace/oauth/callback` as an authorized redirect URI of the OAuth client. Answers 302 to the page that started the consent; 400 for an unknown, used or expired state.
          */
         get: {
             parameters: {

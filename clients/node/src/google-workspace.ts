@@ -1,6 +1,6 @@
 /**
  * `rollcall.connections.googleWorkspace`: connections that Rollcall reads from a Google Workspace
- * directory — creating one, authorising it (a super-admin's consent or a service account), what it
+ * directory — creating one, authorizing it (a super-admin's consent or a service account), what it
  * syncs, "Sync now", and its sync history.
  */
 import type { ApiClient } from './api-client.js';
@@ -11,7 +11,7 @@ import { cursorPaged } from './pagination.js';
 export type GoogleWorkspaceConnection = Json<'/api/v1/tenants/{tenantId}/connections', 'post'>;
 /** What creates one (`type` is `google-workspace`). */
 export type NewGoogleWorkspaceConnection = Omit<RequestBody<'/api/v1/tenants/{tenantId}/connections', 'post'>, 'type'>;
-/** Its authorisation, selection, schedule and last sync. */
+/** Its authorization, selection, schedule and last sync. */
 export type GoogleWorkspaceState = Json<'/api/v1/connections/{id}/google-workspace', 'get'>;
 /** What it syncs and how often. */
 export type GoogleWorkspaceSettings = RequestBody<'/api/v1/connections/{id}/google-workspace', 'put'>;
@@ -25,7 +25,7 @@ export type GoogleWorkspaceGroup = Json<'/api/v1/connections/{id}/google-workspa
 export class GoogleWorkspaceApi {
   constructor(private readonly api: ApiClient) {}
 
-  /** Creates a Google Workspace connection for a tenant; it waits for an admin to authorise it. */
+  /** Creates a Google Workspace connection for a tenant; it waits for an admin to authorize it. */
   create(tenantId: string, body: NewGoogleWorkspaceConnection): Promise<GoogleWorkspaceConnection> {
     return this.api.call('createGoogleWorkspaceConnection', { path: { tenantId }, body: { ...body, type: 'google-workspace' } });
   }
@@ -44,7 +44,7 @@ export class GoogleWorkspaceApi {
     return (await this.api.call('startGoogleWorkspaceOAuth', { path: { id: connectionId }, body: returnTo === undefined ? {} : { returnTo } })).url;
   }
 
-  /** Authorises with a service account that has domain-wide delegation (RollcallValidationError with Google's reason). */
+  /** Authorizes with a service account that has domain-wide delegation (RollcallValidationError with Google's reason). */
   setServiceAccount(connectionId: string, body: GoogleServiceAccount): Promise<GoogleWorkspaceState> {
     return this.api.call('setGoogleWorkspaceServiceAccount', { path: { id: connectionId }, body });
   }

@@ -68,15 +68,19 @@ export interface BrowserApp {
   api<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
 }
 
-/** Starts a server on a free port and Chromium before the file's tests; stops both after. */
-export function useBrowserApp(env: Record<string, string> = {}): BrowserApp {
+/**
+ * Starts a server on a free port and Chromium before the file's tests; stops both after. `env` adds
+ * configuration; a function is called when the server starts, after the `beforeAll` hooks registered
+ * before this one (a stand-in whose URLs go into the configuration).
+ */
+export function useBrowserApp(env: Record<string, string> | (() => Record<string, string>) = {}): BrowserApp {
   const ctx = {} as BrowserApp & { database: TestDatabase; contexts: BrowserContext[] };
   ctx.contexts = [];
   beforeAll(async () => {
     const { db, database } = await openTestDb('sqlite');
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL: baseUrl, DATABASE_URL: database.url, SCIM_RATE_LIMIT: '0', SCIM_COST_LIMIT: '0', SCIM_CONCURRENCY_LIMIT: '0', AUTH_FAILURE_LIMIT: '0', ...env });
+    const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL: baseUrl, DATABASE_URL: database.url, SCIM_RATE_LIMIT: '0', SCIM_COST_LIMIT: '0', SCIM_CONCURRENCY_LIMIT: '0', AUTH_FAILURE_LIMIT: '0', ...(typeof env === 'function' ? env() : env) });
     const app = await buildApp({ config, db });
     await app.listen({ port, host: '127.0.0.1' });
     const credential = await app.services.auth.createCredential('browser test');

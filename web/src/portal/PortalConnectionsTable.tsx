@@ -1,4 +1,8 @@
-/** The account's connections as the portal lists them: provider, name, users, groups, health, and the actions allowed. */
+/**
+ * The account's connections as the portal lists them: provider, name, users, groups, health (a Google
+ * Workspace connection's status and last sync), and the actions allowed. A Google Workspace connection
+ * has no setup guide, token or compatibility switches: its own dialog instead.
+ */
 import { ProviderName } from '../shared/connections/ProviderLogo.js';
 import { formatCount } from '../shared/format.js';
 import type { Connection, ConnectionOverview } from '../shared/types.js';
@@ -11,6 +15,7 @@ export function PortalConnectionsTable({
   onReplaceToken,
   onCompatibility,
   onAttributes,
+  onGoogle,
   onDelete,
 }: {
   connections: ConnectionOverview[];
@@ -21,13 +26,15 @@ export function PortalConnectionsTable({
   onCompatibility: (connection: Connection) => void;
   /** The connection's attribute mappings: changed with the write permission, shown and previewed with the read permission. */
   onAttributes: (connection: Connection) => void;
+  /** A Google Workspace connection's dialog: changed with the write permission, shown with the read permission. */
+  onGoogle: (connection: Connection) => void;
   /** Absent without the delete permission: no Delete buttons. */
   onDelete?: (connection: ConnectionOverview) => void;
 }) {
   return (
     <div className="table-wrap">
       <table>
-        <caption className="sr-only">SCIM connections</caption>
+        <caption className="sr-only">Connections</caption>
         <thead>
           <tr>
             <th scope="col">Provider</th>
@@ -64,17 +71,25 @@ export function PortalConnectionsTable({
               </td>
               <td style={{ whiteSpace: 'nowrap' }}>
                 <span className="inline">
-                  <Button onClick={() => onSetup(connection)} aria-label={`Setup guide for ${connection.connectionName}`}>
-                    Setup guide
-                  </Button>
-                  {onReplaceToken ? (
-                    <Button onClick={() => onReplaceToken(connection)} aria-label={`New token for ${connection.connectionName}`}>
-                      New token
+                  {connection.googleWorkspace ? (
+                    <Button onClick={() => onGoogle(connection)} aria-label={`Google Workspace sync of ${connection.connectionName}`}>
+                      Google Workspace
                     </Button>
-                  ) : null}
-                  <Button onClick={() => onCompatibility(connection)} aria-label={`Compatibility of ${connection.connectionName}`}>
-                    Compatibility
-                  </Button>
+                  ) : (
+                    <>
+                      <Button onClick={() => onSetup(connection)} aria-label={`Setup guide for ${connection.connectionName}`}>
+                        Setup guide
+                      </Button>
+                      {onReplaceToken ? (
+                        <Button onClick={() => onReplaceToken(connection)} aria-label={`New token for ${connection.connectionName}`}>
+                          New token
+                        </Button>
+                      ) : null}
+                      <Button onClick={() => onCompatibility(connection)} aria-label={`Compatibility of ${connection.connectionName}`}>
+                        Compatibility
+                      </Button>
+                    </>
+                  )}
                   <Button onClick={() => onAttributes(connection)} aria-label={`Attributes of ${connection.connectionName}`}>
                     Attributes
                   </Button>

@@ -1,7 +1,9 @@
 /**
  * A connection's health for a customer's admin, in plain words: whether its identity provider has
  * called yet, when it last did, and how many of the last 24 hours' requests failed, with the last failure.
+ * A Google Workspace connection's is its status and its last sync.
  */
+import { GoogleStatusBadge, LastSyncSummary } from '../shared/connections/google/GoogleStatus.js';
 import { formatCount, formatDateTime, formatRelative } from '../shared/format.js';
 import type { ConnectionOverview } from '../shared/types.js';
 import { Badge } from '../shared/ui/Layout.js';
@@ -15,7 +17,21 @@ function When({ at }: { at: string }) {
 }
 
 export function PortalHealth({ connection }: { connection: ConnectionOverview }) {
-  const { requests24h, errors24h, lastRequestAt, lastError, lastSync } = connection;
+  const { requests24h, errors24h, lastRequestAt, lastError, lastSync, googleWorkspace } = connection;
+  if (googleWorkspace) {
+    return (
+      <div>
+        <GoogleStatusBadge status={googleWorkspace.status} />
+        {googleWorkspace.status === 'needs_authorization' ? (
+          <p className="hint">Waiting for a Google Workspace admin to connect it.</p>
+        ) : (
+          <div className="hint" style={{ marginTop: 4 }}>
+            Last sync: <LastSyncSummary sync={googleWorkspace.lastSync} withError={googleWorkspace.status !== 'needs_reauthorization'} />
+          </div>
+        )}
+      </div>
+    );
+  }
   if (requests24h === 0 && !lastSync) {
     return (
       <div>

@@ -1,7 +1,8 @@
 /**
- * The account's SCIM connections in the portal, with their user and group counts and health. What is
- * offered follows the session's permissions (add and new token: write; delete: delete), and what is
- * not offered is said in a note; the server checks them again and its 403s are shown as they come.
+ * The account's connections in the portal (SCIM and Google Workspace), with their user and group counts
+ * and health. What is offered follows the session's permissions (add, new token, connecting Google and
+ * syncing: write; delete: delete), and what is not offered is said in a note; the server checks them
+ * again and its 403s are shown as they come.
  */
 import { useState } from 'react';
 import { api } from '../shared/api.js';
@@ -10,6 +11,9 @@ import { CompatibilityDialog } from '../shared/connections/CompatibilityDialog.j
 import { ConnectionSetupDialog } from '../shared/connections/ConnectionSetupDialog.js';
 import { CreateConnectionDialog } from '../shared/connections/CreateConnectionDialog.js';
 import { DeleteConnectionDialog } from '../shared/connections/DeleteConnectionDialog.js';
+import { ReauthorizationNotices } from '../shared/connections/google/GoogleStatus.js';
+import { GoogleWorkspaceDialog } from '../shared/connections/google/GoogleWorkspaceDialog.js';
+import { useGoogleDialog } from '../shared/connections/google/use-google-dialog.js';
 import { seg } from '../shared/router.js';
 import { PERMISSIONS, type Connection, type ConnectionOverview, type ConnectionOverviewList, type PortalSession } from '../shared/types.js';
 import { Button } from '../shared/ui/Button.js';
@@ -28,6 +32,8 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
   // The dashboard's overview (counts and health), which the read permission opens for the session's own tenant.
   const list = useApi(() => api.get<ConnectionOverviewList>(`/api/v1/tenants/${seg(session.tenantId)}/connections`), [session.tenantId]);
   const items = list.data?.items;
+  const google = useGoogleDialog(items);
+  const askWriter = `Ask an admin with the ${PERMISSION_NAMES.write} permission to change these settings.`;
   const [creating, setCreating] = useState(false);
   const [setup, setSetup] = useState<Connection | undefined>();
   const [replacing, setReplacing] = useState<Connection | undefined>();
@@ -46,16 +52,21 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
     <>
       <h1>Directory provisioning</h1>
       <p className="muted">
-        Connect your identity provider (Okta, Microsoft Entra ID, OneLogin, JumpCloud, Rippling, PingOne or any SCIM 2.0 client) so that the people
-        and groups you assign there are created, updated and removed in {product} automatically.
+        Connect your identity provider (Okta, Microsoft Entra ID, OneLogin, JumpCloud, Rippling, PingOne or any SCIM 2.0 client) or your Google
+        Workspace so that the people and groups you assign there are created, updated and removed in {product} automatically.
       </p>
       {notice ? (
         <p className="callout callout-info" role="status">
           {notice}
         </p>
       ) : null}
+      {google.orphanOutcome ? (
+        <p className={google.orphanOutcome.connected ? 'callout callout-info' : 'callout callout-bad'} role="status">
+          {google.orphanOutcome.connected ? 'Google Workspace is connected.' : `Google Workspace was not connected: ${google.orphanOutcome.reason}`}
+        </p>
+      ) : null}
       <Card
-        title="SCIM connections"
+        title="Connections"
         actions={
           <span className="inline">
             {items && items.length > 0 ? addButton : null}
@@ -81,6 +92,7 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
           </EmptyState>
         ) : (
           <>
+            <ReauthorizationNotices connections={items} onAuthorize={canWrite ? google.open : undefined} readOnlyNote={canWrite ? undefined : `Ask an admin with the ${PERMISSION_NAMES.write} permission to authorize it again.`} />
             <PermissionNote canWrite={canWrite} canDelete={canDelete} />
             <PortalConnectionsTable
               connections={items}
@@ -88,6 +100,7 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
               onReplaceToken={canWrite ? setReplacing : undefined}
               onCompatibility={setCompatibility}
               onAttributes={setAttributes}
+              onGoogle={google.open}
               onDelete={
                 canDelete
                   ? (c) => {
@@ -103,13 +116,18 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
       {canWrite ? (
         <CreateConnectionDialog
           open={creating}
+          tenantId={session.tenantId}
           context="portal"
           productName={productName}
           onCreated={() => {
             setNotice(undefined);
             list.reload();
           }}
-          onClose={() => setCreating(false)}
+          onClose={() => {
+            setCreating(false);
+            // A Google Workspace connection may have been authorized and synced meanwhile.
+            list.reload();
+          }}
         />
       ) : null}
       <ConnectionSetupDialog connection={setup} context="portal" productName={productName} onClose={() => setSetup(undefined)} />
@@ -117,8 +135,18 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
       <CompatibilityDialog
         connection={compatibility}
         canEdit={canWrite}
-        readOnlyNote={`Ask an admin with the ${PERMISSION_NAMES.write} permission to change these settings.`}
+        readOnlyNote={askWriter}
         onClose={() => setCompatibility(undefined)}
+      />
+      <GoogleWorkspaceDialog
+        connection={google.connection}
+        canEdit={canWrite}
+        readOnlyNote={askWriter}
+        consent={google.consent}
+        onClose={() => {
+          google.close();
+          list.reload();
+        }}
       />
       <AttributeMappingsDialog
         connection={attributes}

@@ -76,6 +76,8 @@ function CompatibilityForm({
   const send = async (body: Record<string, unknown>) => {
     setSaving(true);
     setError(undefined);
+    // "Saved." speaks of this request's answer, not of an earlier one.
+    setDone(false);
     try {
       const next = await api.put<Compatibility>(url, body);
       const { defaults: _defaults, ...switches } = next;

@@ -1,19 +1,23 @@
 /**
- * Creating a SCIM connection, in one dialog: step 1 picks the provider and names the connection; step 2
- * shows the provisioning URL and the token once, with the setup guide. Step 2 does not close until
- * the person confirms they copied the token, and the page warns before unloading until then.
+ * Creating a connection, in one dialog: step 1 picks the provider and names the connection. For a SCIM
+ * provider, step 2 shows the provisioning URL and the token once, with the setup guide; it does not close
+ * until the person confirms they copied the token, and the page warns before unloading until then. For
+ * Google Workspace, step 2 connects it to Google instead (./google/GoogleConnectionCreated.tsx).
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.js';
-import type { CreatedConnection } from '../types.js';
+import { seg } from '../router.js';
+import type { Connection, CreatedConnection } from '../types.js';
 import { Button } from '../ui/Button.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Checkbox, TextField } from '../ui/Field.js';
 import { FormError } from '../ui/States.js';
 import { ConnectionCreated } from './ConnectionCreated.js';
+import { GoogleConnectionCreated } from './google/GoogleConnectionCreated.js';
+import type { CreatedGoogleConnection } from './google/types.js';
 import type { GuideContext } from './guides/parts.js';
 import { ProviderPicker } from './ProviderPicker.js';
-import type { ProviderId } from './providers.js';
+import { GOOGLE_WORKSPACE_ID, type ProviderId } from './providers.js';
 
 export const CONFIGURATIONS_PATH = '/directory/resources/v1/configurations/scim2';
 export const MAX_CONNECTION_NAME = 120;
@@ -22,9 +26,9 @@ export interface CreateConnectionProps {
   open: boolean;
   onClose: () => void;
   /** Called as soon as the connection exists (the list behind can reload); the dialog stays on step 2. */
-  onCreated: (connection: CreatedConnection) => void;
-  /** Sent as frontegg-tenant-id (dashboard); the portal leaves it out: its session decides the tenant. */
-  tenantId?: string;
+  onCreated: (connection: Connection) => void;
+  /** The account the connection is for (in the portal the session's own: the server checks they agree). */
+  tenantId: string;
   /** Offer the "Sync to user management" choice (dashboard). */
   syncOption?: boolean;
   context: GuideContext;
@@ -45,6 +49,7 @@ function CreateConnectionFlow({ onClose, onCreated, tenantId, syncOption, contex
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
   const [created, setCreated] = useState<CreatedConnection | undefined>();
+  const [createdGoogle, setCreatedGoogle] = useState<CreatedGoogleConnection | undefined>();
   const [copied, setCopied] = useState(false);
   const [mustConfirm, setMustConfirm] = useState(false);
   const confirmRef = useRef<HTMLDivElement>(null);
@@ -69,10 +74,17 @@ function CreateConnectionFlow({ onClose, onCreated, tenantId, syncOption, contex
     setBusy(true);
     setError(undefined);
     try {
-      const body = syncOption ? { source, connectionName: trimmed, syncToUserManagement: sync } : { source, connectionName: trimmed };
-      const connection = await api.post<CreatedConnection>(CONFIGURATIONS_PATH, body, tenantId ? { 'frontegg-tenant-id': tenantId } : undefined);
-      setCreated(connection);
-      onCreated(connection);
+      const syncChoice = syncOption ? { syncToUserManagement: sync } : {};
+      if (source === GOOGLE_WORKSPACE_ID) {
+        // Google Workspace has no SCIM configuration: the account's connections route creates it.
+        const connection = await api.post<CreatedGoogleConnection>(`/api/v1/tenants/${seg(tenantId)}/connections`, { type: GOOGLE_WORKSPACE_ID, connectionName: trimmed, ...syncChoice });
+        setCreatedGoogle(connection);
+        onCreated(connection);
+      } else {
+        const connection = await api.post<CreatedConnection>(CONFIGURATIONS_PATH, { source, connectionName: trimmed, ...syncChoice }, { 'frontegg-tenant-id': tenantId });
+        setCreated(connection);
+        onCreated(connection);
+      }
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, 'Something went wrong. Try again.'));
     } finally {
@@ -88,6 +100,25 @@ function CreateConnectionFlow({ onClose, onCreated, tenantId, syncOption, contex
     }
     onClose();
   };
+
+  if (createdGoogle) {
+    const { googleWorkspace, ...connection } = createdGoogle;
+    return (
+      <Dialog
+        title="Connection created"
+        open
+        wide
+        onClose={onClose}
+        footer={
+          <Button variant="primary" onClick={onClose}>
+            Done
+          </Button>
+        }
+      >
+        <GoogleConnectionCreated connection={connection} initial={googleWorkspace} />
+      </Dialog>
+    );
+  }
 
   if (created) {
     return (
@@ -126,7 +157,8 @@ function CreateConnectionFlow({ onClose, onCreated, tenantId, syncOption, contex
 
   return (
     <Dialog
-      title="Create SCIM connection"
+      // Named for what is being created; "SCIM" until Google Workspace is chosen.
+      title={source === GOOGLE_WORKSPACE_ID ? 'Create Google Workspace connection' : 'Create SCIM connection'}
       open
       wide
       onClose={onClose}
@@ -157,7 +189,7 @@ function CreateConnectionFlow({ onClose, onCreated, tenantId, syncOption, contex
           }}
           maxLength={MAX_CONNECTION_NAME}
           required
-          placeholder="e.g. Okta production"
+          placeholder={source === GOOGLE_WORKSPACE_ID ? 'e.g. Acme Google Workspace' : 'e.g. Okta production'}
           hint={`Helps you tell connections apart. Up to ${MAX_CONNECTION_NAME} characters.`}
           error={invalid.name}
         />

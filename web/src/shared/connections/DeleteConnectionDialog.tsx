@@ -1,5 +1,5 @@
 /**
- * Deleting a SCIM connection. "Remove all associated users and groups" is checked by default (what a
+ * Deleting a connection (SCIM or Google Workspace). "Remove all associated users and groups" is checked by default (what a
  * person deleting a connection usually wants); unchecked, the synced data stays behind, detached. A
  * staging connection's data is always removed (the app never saw it), so it offers no choice. The
  * dashboard's wording names events and detached data; the portal's says what happens in the product.
@@ -14,7 +14,7 @@ import { Dialog } from '../ui/Dialog.js';
 import { Checkbox } from '../ui/Field.js';
 import { FormError } from '../ui/States.js';
 import { CONFIGURATIONS_PATH } from './CreateConnectionDialog.js';
-import { providerOf } from './providers.js';
+import { GOOGLE_WORKSPACE_ID, providerOf } from './providers.js';
 
 export interface DeleteConnectionProps {
   /** The connection to delete; the dialog is open while one is given. */
@@ -45,10 +45,12 @@ interface Wording {
   staging: string;
 }
 
-function wordingFor(audience: 'dashboard' | 'portal', provider: string, product: string): Wording {
+function wordingFor(audience: 'dashboard' | 'portal', provider: string, product: string, pulled: boolean): Wording {
   if (audience === 'portal') {
     return {
-      consequence: `${capitalised(provider)} can no longer send changes to ${product}: the connection's token stops working at once. This cannot be undone.`,
+      consequence: pulled
+        ? `${capitalised(product)} stops reading your ${provider} directory at once and forgets its authorization. This cannot be undone.`
+        : `${capitalised(provider)} can no longer send changes to ${product}: the connection's token stops working at once. This cannot be undone.`,
       checkboxLabel: `Remove the users and groups it added to ${product}`,
       choice: (
         <>
@@ -60,7 +62,9 @@ function wordingFor(audience: 'dashboard' | 'portal', provider: string, product:
     };
   }
   return {
-    consequence: "Its token stops working at once, and the identity provider's next requests are refused. This cannot be undone.",
+    consequence: pulled
+      ? 'Its syncs stop at once, and its Google authorization is forgotten. This cannot be undone.'
+      : "Its token stops working at once, and the identity provider's next requests are refused. This cannot be undone.",
     checkboxLabel: 'Remove all associated users and groups',
     choice: (
       <>
@@ -98,7 +102,8 @@ function DeleteConnectionForm({ connection, counts, audience = 'dashboard', prod
   const provider = providerOf(connection.source).name;
   // "Custom SCIM 2.0" names no product a customer's admin would recognise.
   const idp = audience === 'portal' && connection.source === 'other' ? 'your identity provider' : provider;
-  const words = wordingFor(audience, idp, productName ?? 'the application');
+  // Google Workspace is read by Rollcall: no token to stop, syncs instead.
+  const words = wordingFor(audience, idp, productName ?? 'the application', connection.source === GOOGLE_WORKSPACE_ID);
   return (
     <Dialog
       title="Delete connection"

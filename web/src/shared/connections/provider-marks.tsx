@@ -2,7 +2,7 @@
  * Each provider's mark: a simple geometric shape in the provider's colours, drawn here (no artwork is
  * shipped, and no trademark is copied): a ring for Okta, a faceted pyramid for Microsoft Entra ID, a
  * "1" on a dark disc for OneLogin, a cloud for JumpCloud, ripples for Rippling, a sonar ping for
- * PingOne, and braces for any SCIM 2.0 client. Drawn on a 32 × 32 grid, on a white tile.
+ * PingOne, a four-coloured ring for Google Workspace, and braces for any SCIM 2.0 client. Drawn on a 32 × 32 grid, on a white tile.
  */
 import type { ReactNode } from 'react';
 import type { ProviderId } from './providers.js';
@@ -42,6 +42,14 @@ export const MARKS: Record<ProviderId, ReactNode> = {
       <circle cx="16" cy="16" r="8" fill="none" stroke="#b3261e" strokeWidth="2.5" />
       <circle cx="16" cy="16" r="11.8" fill="none" stroke="#b3261e" strokeWidth="2" opacity="0.45" />
     </>
+  ),
+  'google-workspace': (
+    <g fill="none" strokeWidth="4.5">
+      <path d="M24.5 16A8.5 8.5 0 0 0 22 10" stroke="#4285f4" />
+      <path d="M22 10A8.5 8.5 0 0 0 10 10" stroke="#ea4335" />
+      <path d="M10 10A8.5 8.5 0 0 0 10 22" stroke="#fbbc04" />
+      <path d="M10 22A8.5 8.5 0 0 0 24.5 16" stroke="#34a853" />
+    </g>
   ),
   other: (
     <g fill="none" stroke="#4b5263" strokeWidth="2.6" strokeLinecap="round" strokeLinejoin="round">

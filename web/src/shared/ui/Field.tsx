@@ -1,5 +1,5 @@
 /** Labelled form controls. */
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 
 export function TextField({ label, hint, error, ...rest }: { label: string; hint?: ReactNode; error?: string } & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
@@ -13,6 +13,28 @@ export function TextField({ label, hint, error, ...rest }: { label: string; hint
         </span>
       ) : null}
       {error ? <span className="field-error">{error}</span> : null}
+    </div>
+  );
+}
+
+/** A multi-line text box (pasted files, long values), with the same hint and error as TextField. */
+export function TextAreaField({ label, hint, error, ...rest }: { label: string; hint?: ReactNode; error?: string } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = useId();
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} aria-describedby={described || undefined} aria-invalid={error ? true : undefined} {...rest} />
+      {hint ? (
+        <span id={`${id}-hint`} className="hint">
+          {hint}
+        </span>
+      ) : null}
+      {error ? (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      ) : null}
     </div>
   );
 }
@@ -53,6 +75,24 @@ export function Toggle({ label, checked, onChange, disabled, description }: { la
   return (
     <div className="toggle">
       <input id={id} type="checkbox" role="switch" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} aria-describedby={description ? `${id}-desc` : undefined} />
+      <div>
+        <label htmlFor={id}>{label}</label>
+        {description ? (
+          <p id={`${id}-desc`} className="hint">
+            {description}
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+/** One option of a radio group (the group is a fieldset with a legend), laid out as Checkbox. */
+export function Radio({ name, label, description, checked, onChange, disabled }: { name: string; label: string; description?: ReactNode; checked: boolean; onChange: () => void; disabled?: boolean }) {
+  const id = useId();
+  return (
+    <div className="checkbox">
+      <input id={id} type="radio" name={name} checked={checked} disabled={disabled} onChange={onChange} aria-describedby={description ? `${id}-desc` : undefined} />
       <div>
         <label htmlFor={id}>{label}</label>
         {description ? (

@@ -27,7 +27,7 @@ export function EventsPage() {
   const order: FeedOrder = query.get('order') === 'oldest' ? 'asc' : 'desc';
   const newestFirst = order === 'desc';
   const feed = useEventFeed({ tenantId, type, order }, PAGE_SIZE);
-  const connections = useConnections(tenantId);
+  const connections = useConnections(tenantId, feed.events.map((event) => event.connectionId));
   const names = useDirectoryNames(feed.events);
 
   let body;

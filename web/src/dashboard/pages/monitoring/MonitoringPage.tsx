@@ -1,7 +1,7 @@
 /**
  * Monitoring: the SCIM request log of every connection, filtered by account, connection, status and
  * time (all kept in the URL), with a chart of requests and errors, a per-connection summary, and an
- * explanation of each failed request.
+ * explanation of each failed request. A Google Workspace connection, which sends no requests, shows its syncs.
  */
 import { useState } from 'react';
 import { api } from '../../../shared/api.js';
@@ -14,6 +14,7 @@ import { useApi, useCursorPager } from '../../../shared/use-api.js';
 import { loadChartSeries } from './chart-range.js';
 import { connectionLabeller, loggedNames } from './connection-labels.js';
 import { ConnectionSummaryStrip } from './ConnectionSummaryStrip.js';
+import { GoogleSyncsCard } from './GoogleSyncsCard.js';
 import { RANGE_LABELS, readFilters, summaryHours, timeWindow, type LogFilters } from './filters.js';
 import { MonitoringFilters } from './MonitoringFilters.js';
 import { RequestChart } from './RequestChart.js';
@@ -31,8 +32,9 @@ export function MonitoringPage() {
   const [clock, setClock] = useState(() => ({ key: rangeKey, now: Date.now() }));
   if (clock.key !== rangeKey) setClock({ key: rangeKey, now: Date.now() });
   const now = clock.now;
-  const connections = useConnections(filters.tenantId);
+  const connections = useConnections(filters.tenantId, [filters.connectionId]);
   const span = timeWindow(filters, now);
+  const selected = filters.connectionId ? connections.byId.get(filters.connectionId) : undefined;
 
   return (
     <>
@@ -45,7 +47,11 @@ export function MonitoringPage() {
           </p>
         ) : null}
       </Card>
-      {span.error === undefined ? <MonitoringResults filters={filters} from={span.from} to={span.to} refreshKey={now} live={connections.live} /> : null}
+      {selected?.type === 'google-workspace' ? (
+        <GoogleSyncsCard key={`${selected.id}|${now}`} connection={selected} />
+      ) : span.error === undefined ? (
+        <MonitoringResults filters={filters} from={span.from} to={span.to} refreshKey={now} live={connections.live} />
+      ) : null}
     </>
   );
 }

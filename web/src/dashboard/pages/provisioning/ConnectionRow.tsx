@@ -1,5 +1,10 @@
-/** One connection of the account: a summary row, and a details row (URL, sync switch, actions) that expands below it. */
+/**
+ * One connection of the account: a summary row, and a details row that expands below it. A SCIM
+ * connection's details hold its URL, sync switch and SCIM actions; a Google Workspace connection's hold
+ * its sync switch and its Google Workspace dialog, with no URL or token to manage.
+ */
 import { useId, useState } from 'react';
+import { GoogleStatusBadge, LastSyncSummary } from '../../../shared/connections/google/GoogleStatus.js';
 import { ProviderName } from '../../../shared/connections/ProviderLogo.js';
 import { formatCount, formatDateTime, formatRelative, plural } from '../../../shared/format.js';
 import { Link, seg } from '../../../shared/router.js';
@@ -16,6 +21,8 @@ export interface ConnectionActions {
   onTokens: (connection: Connection) => void;
   onCompatibility: (connection: Connection) => void;
   onAttributes: (connection: Connection) => void;
+  /** A Google Workspace connection's authorization, selection and syncs. */
+  onGoogle: (connection: Connection) => void;
   onDelete: (connection: ConnectionOverview) => void;
 }
 
@@ -33,6 +40,8 @@ export function ConnectionRow({ connection, actions }: { connection: ConnectionO
   const [open, setOpen] = useState(false);
   const detailsId = useId();
   const base = `/dashboard/accounts/${seg(connection.tenantId)}`;
+  const google = connection.googleWorkspace;
+  const monitoring = `/dashboard/monitoring?tenantId=${seg(connection.tenantId)}&connectionId=${seg(connection.id)}`;
   return (
     <>
       <tr>
@@ -45,9 +54,7 @@ export function ConnectionRow({ connection, actions }: { connection: ConnectionO
         <td>
           <When at={connection.createdAt} />
         </td>
-        <td>
-          <When at={connection.lastSync} none="Never" />
-        </td>
+        <td>{google ? <LastSyncSummary sync={google.lastSync} none="Never" withError={google.status !== 'needs_reauthorization'} /> : <When at={connection.lastSync} none="Never" />}</td>
         <td className="num">
           <Link to={`${base}/users?connectionId=${seg(connection.id)}`} aria-label={`${connection.users} ${connection.users === 1 ? 'user' : 'users'} of ${connection.connectionName}`}>
             {formatCount(connection.users)}
@@ -58,9 +65,7 @@ export function ConnectionRow({ connection, actions }: { connection: ConnectionO
             {formatCount(connection.groups)}
           </Link>
         </td>
-        <td style={{ whiteSpace: 'nowrap' }}>
-          <HealthBadge connection={connection} />
-        </td>
+        <td style={{ whiteSpace: 'nowrap' }}>{google ? <GoogleStatusBadge status={google.status} /> : <HealthBadge connection={connection} />}</td>
         <td>
           <Button aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen(!open)}>
             {open ? 'Hide' : 'Manage'}
@@ -73,26 +78,50 @@ export function ConnectionRow({ connection, actions }: { connection: ConnectionO
         <tr id={detailsId} className="details-row">
           <td colSpan={CONNECTION_COLUMNS}>
             <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(260px, 1fr))', gap: 16 }} role="group" aria-label={`Settings of ${connection.connectionName}`}>
-              <div>
-                <CopyField label="Provisioning URL" value={connection.provisioningUrl} testId="row-provisioning-url" />
-                <SyncToggle connection={connection} />
-              </div>
-              <div>
-                <p className="hint">
-                  {plural(connection.requests24h, 'SCIM request')} in the last 24 hours
-                  {connection.lastRequestAt ? <>, the latest {formatRelative(connection.lastRequestAt)}</> : null}.{' '}
-                  <Link to={`/dashboard/monitoring?tenantId=${seg(connection.tenantId)}&connectionId=${seg(connection.id)}`}>Open in Monitoring</Link>
-                </p>
-                <div className="page-actions" style={{ marginTop: 10 }}>
-                  <Button onClick={() => actions.onSetup(connection)}>Setup guide</Button>
-                  <Button onClick={() => actions.onTokens(connection)}>Rotate token</Button>
-                  <Button onClick={() => actions.onCompatibility(connection)}>Compatibility</Button>
-                  <Button onClick={() => actions.onAttributes(connection)}>Attributes</Button>
-                  <Button variant="danger" onClick={() => actions.onDelete(connection)}>
-                    Delete
-                  </Button>
-                </div>
-              </div>
+              {google ? (
+                <>
+                  <div>
+                    <p className="hint" style={{ marginBottom: 8 }}>
+                      Rollcall reads this account&apos;s users and groups from Google Workspace on a schedule: there is no provisioning URL or token.
+                    </p>
+                    <SyncToggle connection={connection} />
+                  </div>
+                  <div>
+                    <p className="hint">
+                      <Link to={monitoring}>Open its syncs in Monitoring</Link>
+                    </p>
+                    <div className="page-actions" style={{ marginTop: 10 }}>
+                      <Button onClick={() => actions.onGoogle(connection)}>Google Workspace</Button>
+                      <Button onClick={() => actions.onAttributes(connection)}>Attributes</Button>
+                      <Button variant="danger" onClick={() => actions.onDelete(connection)}>
+                        Delete
+                      </Button>
+                    </div>
+                  </div>
+                </>
+              ) : (
+                <>
+                  <div>
+                    <CopyField label="Provisioning URL" value={connection.provisioningUrl} testId="row-provisioning-url" />
+                    <SyncToggle connection={connection} />
+                  </div>
+                  <div>
+                    <p className="hint">
+                      {plural(connection.requests24h, 'SCIM request')} in the last 24 hours
+                      {connection.lastRequestAt ? <>, the latest {formatRelative(connection.lastRequestAt)}</> : null}. <Link to={monitoring}>Open in Monitoring</Link>
+                    </p>
+                    <div className="page-actions" style={{ marginTop: 10 }}>
+                      <Button onClick={() => actions.onSetup(connection)}>Setup guide</Button>
+                      <Button onClick={() => actions.onTokens(connection)}>Rotate token</Button>
+                      <Button onClick={() => actions.onCompatibility(connection)}>Compatibility</Button>
+                      <Button onClick={() => actions.onAttributes(connection)}>Attributes</Button>
+                      <Button variant="danger" onClick={() => actions.onDelete(connection)}>
+                        Delete
+                      </Button>
+                    </div>
+                  </div>
+                </>
+              )}
             </div>
           </td>
         </tr>

@@ -1,4 +1,4 @@
-/** The account's connections with counts and health. */
+/** The account's connections (SCIM and Google Workspace) with counts and health. */
 import type { ConnectionOverview } from '../../../shared/types.js';
 import { ConnectionRow, type ConnectionActions } from './ConnectionRow.js';
 
@@ -6,7 +6,7 @@ export function ConnectionsTable({ connections, actions }: { connections: Connec
   return (
     <div className="table-wrap">
       <table>
-        <caption className="sr-only">SCIM connections</caption>
+        <caption className="sr-only">Connections</caption>
         <thead>
           <tr>
             <th scope="col">Connection</th>

@@ -1,12 +1,16 @@
 /**
- * An account's Provisioning section: its SCIM connections (counts, last sync, health), creating one
- * (the token shown once), the provisioning URL and setup guide, the sync switch, token rotation and deletion.
+ * An account's Provisioning section: its connections (counts, last sync, health), creating one (a SCIM
+ * connection's token shown once; a Google Workspace one connected to Google), the provisioning URL and
+ * setup guide, the sync switch, token rotation, a Google Workspace connection's dialog, and deletion.
  */
 import { useState } from 'react';
 import { api } from '../../../shared/api.js';
 import { ConnectionSetupDialog } from '../../../shared/connections/ConnectionSetupDialog.js';
 import { CreateConnectionDialog } from '../../../shared/connections/CreateConnectionDialog.js';
 import { DeleteConnectionDialog } from '../../../shared/connections/DeleteConnectionDialog.js';
+import { ReauthorizationNotices } from '../../../shared/connections/google/GoogleStatus.js';
+import { GoogleWorkspaceDialog } from '../../../shared/connections/google/GoogleWorkspaceDialog.js';
+import { useGoogleDialog } from '../../../shared/connections/google/use-google-dialog.js';
 import { seg } from '../../../shared/router.js';
 import type { Connection, ConnectionOverview, ConnectionOverviewList } from '../../../shared/types.js';
 import { Button } from '../../../shared/ui/Button.js';
@@ -42,6 +46,7 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
     </Button>
   );
   const items = overview.data?.items;
+  const google = useGoogleDialog(items);
 
   return (
     <AccountLayout tenantId={tenantId} section="provisioning" actions={items && items.length > 0 ? createButton : undefined}>
@@ -52,8 +57,13 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
               {notice}
             </p>
           ) : null}
+          {google.orphanOutcome ? (
+            <p className={google.orphanOutcome.connected ? 'callout callout-info' : 'callout callout-bad'} role="status">
+              {google.orphanOutcome.connected ? 'Google Workspace is connected.' : `Google Workspace was not connected: ${google.orphanOutcome.reason}`}
+            </p>
+          ) : null}
           <Card
-            title="SCIM connections"
+            title="Connections"
             actions={
               <Button variant="ghost" onClick={overview.reload} busy={overview.loading && Boolean(items)}>
                 Refresh
@@ -61,15 +71,17 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
             }
           >
             <p className="muted">
-              Each connection lets one identity provider of this account push users and groups over SCIM 2.0, with its own provisioning URL and token.
+              Each connection brings this account&apos;s users and groups from one identity provider: pushed over SCIM 2.0, with its own provisioning URL
+              and token, or read by Rollcall from Google Workspace.
             </p>
+            {items ? <ReauthorizationNotices connections={items} onAuthorize={google.open} /> : null}
             {overview.error ? (
               <ErrorState error={overview.error} retry={overview.reload} title="The connections could not be loaded" />
             ) : !items ? (
               <Loading label="Loading connections…" />
             ) : items.length === 0 ? (
               <EmptyState title="No SCIM connections yet" action={createButton}>
-                Create a connection, then paste its provisioning URL and token into the account's identity provider.
+                Create a connection, then paste its provisioning URL and token into the account's identity provider, or connect its Google Workspace.
               </EmptyState>
             ) : (
               <ConnectionsTable
@@ -79,6 +91,7 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
                   onTokens: setTokens,
                   onCompatibility: setCompatibility,
                   onAttributes: setAttributes,
+                  onGoogle: google.open,
                   onDelete: (c) => {
                     setNotice(undefined);
                     setDeleting(c);
@@ -96,11 +109,24 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
               setNotice(undefined);
               overview.reload();
             }}
-            onClose={() => setCreating(false)}
+            onClose={() => {
+            setCreating(false);
+            // A Google Workspace connection may have been authorized and synced meanwhile.
+            overview.reload();
+          }}
           />
           <ConnectionSetupDialog connection={setup} context="dashboard" onClose={() => setSetup(undefined)} />
           <TokensDialog connection={tokens} onClose={() => setTokens(undefined)} />
           <CompatibilityDialog connection={compatibility} canEdit onClose={() => setCompatibility(undefined)} />
+          <GoogleWorkspaceDialog
+            connection={google.connection}
+            canEdit
+            consent={google.consent}
+            onClose={() => {
+              google.close();
+              overview.reload();
+            }}
+          />
           <AttributeMappingsDialog connection={attributes} canEdit context="dashboard" searchUsers={searchConnectionUsers} onClose={() => setAttributes(undefined)} />
           <DeleteConnectionDialog
             connection={deleting}

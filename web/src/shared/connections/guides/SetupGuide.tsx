@@ -1,6 +1,6 @@
 /** The setup guide of a provider: where the URL and the token go in that IdP's console, what to check, how to test. */
 import type { ComponentType } from 'react';
-import { providerOf } from '../providers.js';
+import { scimProviderOf } from '../providers.js';
 import { CustomGuide } from './CustomGuide.js';
 import { EntraGuide } from './EntraGuide.js';
 import { JumpCloudGuide } from './JumpCloudGuide.js';
@@ -21,7 +21,7 @@ const GUIDES: Record<string, ComponentType<GuideProps>> = {
 };
 
 export function SetupGuide({ source, ...props }: GuideProps & { source: string }) {
-  const provider = providerOf(source);
+  const provider = scimProviderOf(source);
   const Guide = GUIDES[source] ?? CustomGuide;
   return (
     <section className="setup-guide" aria-label={`Set up ${provider.name}`} style={{ marginTop: 18 }}>
