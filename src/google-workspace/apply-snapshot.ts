@@ -38,20 +38,37 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Runs `work` over `items`, WRITES_AT_ONCE at a time; a failure is recorded, not thrown, unless it is not the resource's own. */
-async function each<T>(items: readonly T[], describe: (item: T) => string, problems: string[], signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
+/** One application of a snapshot: where it writes, what it counted, what failed. */
+interface Run {
+  scope: ConnectionScope;
+  baseUrl: string;
+  signal: AbortSignal;
+  counts: SyncCounts;
+  problems: string[];
+}
+
+/** What the users' phase leaves for the groups': Google user id → Rollcall id, and the ids it deleted. */
+interface AppliedUsers {
+  ids: Map<string, string>;
+  deleted: Set<string>;
+}
+
+/**
+ * Runs `work` over `items`, WRITES_AT_ONCE at a time, until `run.signal` aborts. A 4xx is that
+ * resource's (a name taken, a value refused) and is recorded while the rest goes on; anything else (the
+ * database gone) stops the sync, to be recorded as failed.
+ */
+async function each<T>(run: Run, items: readonly T[], describe: (item: T) => string, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
-      signal.throwIfAborted();
+      run.signal.throwIfAborted();
       const item = items[next++];
       try {
         await work(item);
       } catch (error) {
-        // A 4xx is this resource's (a name taken, a value refused): the rest goes on. Anything else
-        // (the database gone) stops the sync, to be recorded as failed.
         if (!(error instanceof ScimError) || error.status >= 500) throw error;
-        problems.push(`${describe(item)}: ${error.message}`);
+        run.problems.push(`${describe(item)}: ${error.message}`);
       }
     }
   };
@@ -67,20 +84,27 @@ export class SnapshotWriter {
   /**
    * Applies the difference; `counts` is filled as changes are made, so it tells what was done when
    * this throws (the database unreachable, or `signal` aborted because another process took over).
+   * Answers the changes that failed, in words.
    */
   async apply(scope: ConnectionScope, baseUrl: string, snapshot: DirectorySnapshot, held: HeldDirectory, signal: AbortSignal, counts: SyncCounts): Promise<string[]> {
-    const problems: string[] = [];
+    const run: Run = { scope, baseUrl, signal, counts, problems: [] };
+    const users = await this.applyUsers(run, snapshot, held);
+    await this.applyGroups(run, snapshot, held, users);
+    return run.problems;
+  }
 
-    // Users.
+  /** Deletes, changes and creates users; answers the Rollcall id of each Google user held now, and the users deleted. */
+  private async applyUsers(run: Run, snapshot: DirectorySnapshot, held: HeldDirectory): Promise<AppliedUsers> {
+    const { scope, baseUrl, counts } = run;
     const googleUsers = snapshot.users.filter((u) => u.id && u.primaryEmail);
     const seen = new Set(googleUsers.map((u) => u.id!));
-    const goneUsers = held.users.filter((u) => u.externalId === null || !seen.has(u.externalId));
-    await each(goneUsers, (u) => `Deleting user ${u.userName}`, problems, signal, async (u) => {
+    const gone = held.users.filter((u) => u.externalId === null || !seen.has(u.externalId));
+    await each(run, gone, (u) => `Deleting user ${u.userName}`, async (u) => {
       await this.users.delete(scope, u.id);
       counts.usersDeleted++;
     });
     const heldUsers = new Map(held.users.filter((u) => u.externalId !== null).map((u) => [u.externalId!, u]));
-    const userIds = new Map<string, string>();
+    const ids = new Map<string, string>();
     const changed: { id: string; body: Record<string, unknown>; deactivated: boolean }[] = [];
     const created: { googleId: string; body: Record<string, unknown> }[] = [];
     for (const user of googleUsers) {
@@ -90,46 +114,49 @@ export class SnapshotWriter {
         created.push({ googleId: user.id!, body });
         continue;
       }
-      userIds.set(user.id!, current.id);
+      ids.set(user.id!, current.id);
       if (canonical(normalizeResource('User', body).resource) !== canonical(JSON.parse(current.resource))) {
         changed.push({ id: current.id, body, deactivated: current.active && body.active === false });
       }
     }
-    await each(changed, (c) => `Updating user ${String(c.body.userName)}`, problems, signal, async (c) => {
+    await each(run, changed, (c) => `Updating user ${String(c.body.userName)}`, async (c) => {
       await this.users.replace(scope, baseUrl, c.id, c.body);
       if (c.deactivated) counts.usersDeactivated++;
       else counts.usersUpdated++;
     });
-    await each(created, (c) => `Creating user ${String(c.body.userName)}`, problems, signal, async (c) => {
+    await each(run, created, (c) => `Creating user ${String(c.body.userName)}`, async (c) => {
       const { resource } = await this.users.create(scope, baseUrl, c.body);
-      userIds.set(c.googleId, resource.id as string);
+      ids.set(c.googleId, resource.id as string);
       counts.usersCreated++;
     });
+    return { ids, deleted: new Set(gone.map((u) => u.id)) };
+  }
 
-    // Groups.
+  /** Deletes groups Google no longer has, creates new ones with their members, and PATCHes names and members of the others. */
+  private async applyGroups(run: Run, snapshot: DirectorySnapshot, held: HeldDirectory, users: AppliedUsers): Promise<void> {
+    const { scope, baseUrl, counts } = run;
     const googleGroups = snapshot.groups.filter((g) => g.id);
     const names = groupNames(googleGroups);
-    const seenGroups = new Set(googleGroups.map((g) => g.id!));
-    const goneGroups = held.groups.filter((g) => g.externalId === null || !seenGroups.has(g.externalId));
-    await each(goneGroups, (g) => `Deleting group ${g.displayName}`, problems, signal, async (g) => {
+    const seen = new Set(googleGroups.map((g) => g.id!));
+    const gone = held.groups.filter((g) => g.externalId === null || !seen.has(g.externalId));
+    await each(run, gone, (g) => `Deleting group ${g.displayName}`, async (g) => {
       await this.groups.delete(scope, g.id);
       counts.groupsDeleted++;
     });
     const heldGroups = new Map(held.groups.filter((g) => g.externalId !== null).map((g) => [g.externalId!, g]));
-    const deletedUsers = new Set(goneUsers.map((u) => u.id));
-    const desiredMembers = (googleId: string) => [...new Set((snapshot.members.get(googleId) ?? []).flatMap((id) => (userIds.has(id) ? [userIds.get(id)!] : [])))];
-    await each(googleGroups, (g) => `Writing group ${names.get(g.id!)}`, problems, signal, async (group) => {
+    const desiredMembers = (googleId: string) => [...new Set((snapshot.members.get(googleId) ?? []).flatMap((id) => (users.ids.has(id) ? [users.ids.get(id)!] : [])))];
+    await each(run, googleGroups, (g) => `Writing group ${names.get(g.id!)}`, async (group) => {
       const displayName = names.get(group.id!)!;
-      const body = groupResource(group, displayName);
       const members = desiredMembers(group.id!);
       const current = heldGroups.get(group.id!);
       if (!current) {
-        await this.groups.create(scope, baseUrl, { ...body, members: members.map((value) => ({ value })) });
+        await this.groups.create(scope, baseUrl, { ...groupResource(group, displayName), members: members.map((value) => ({ value })) });
         counts.groupsCreated++;
         counts.membersAdded += members.length;
         return;
       }
-      const had = new Set((held.members.get(current.id) ?? []).filter((id) => !deletedUsers.has(id)));
+      // A deleted user left its groups with its deletion.
+      const had = new Set((held.members.get(current.id) ?? []).filter((id) => !users.deleted.has(id)));
       const want = new Set(members);
       const add = members.filter((id) => !had.has(id));
       const remove = [...had].filter((id) => !want.has(id));
@@ -145,6 +172,5 @@ export class SnapshotWriter {
       counts.membersAdded += add.length;
       counts.membersRemoved += remove.length;
     });
-    return problems;
   }
 }

@@ -14,6 +14,7 @@ import { ConnectionAttributes, storedMappings } from '../attributes/mappings.js'
 import { AttributeStore } from '../attributes/store.js';
 import type { Source } from '../connections/sources.js';
 import type { Database } from '../db/tables.js';
+import { HOLDER } from '../jobs/exclusive.js';
 import type { Job } from '../jobs/scheduler.js';
 import type { Keyring } from '../security/encryption.js';
 import type { ConnectionScope } from '../scim/store/scope.js';
@@ -24,9 +25,6 @@ import { failureMessage, reauthorizationReason } from './google-errors.js';
 import { openCredentials } from './credentials.js';
 import { GoogleWorkspaceStore, type GoogleConnectionRow } from './store.js';
 import { NO_COUNTS, type Selection, type SyncCounts, type SyncTrigger } from './types.js';
-
-/** This process, as recorded in a claim. */
-const HOLDER = `${process.pid}:${randomUUID().slice(0, 8)}`;
 
 export interface SyncOptions {
   /** How long a claim holds unless renewed; renewed every third of it. */

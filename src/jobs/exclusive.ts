@@ -19,7 +19,7 @@ export const EXCLUSIVE = Symbol('rollcall.exclusiveJob');
 export type ExclusiveJob = Job & { [EXCLUSIVE]: true };
 
 /** This process, as recorded in `job_leases.holder`. */
-const HOLDER = `${process.pid}:${randomUUID().slice(0, 8)}`;
+export const HOLDER = `${process.pid}:${randomUUID().slice(0, 8)}`;
 
 /** Claims the next run of `name`; true when this process won it. */
 export async function claimRun(db: Kysely<Database>, name: string, intervalMs: number, now = Date.now()): Promise<boolean> {

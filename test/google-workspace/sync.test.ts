@@ -124,10 +124,15 @@ describe.each(dialectsUnderTest())('Google Workspace sync (%s)', (dialect) => {
     google.failNext(2, 'rateLimit403', /\/users$/);
     google.failNext(2, 'rateLimit429', /\/groups$/);
     google.failNext(1, 'server500', /\/members$/);
+    const before = google.requests.length;
     const outcome = await syncNow(runner, connection);
     expect(outcome.status, outcome.error ?? '').toBe('succeeded');
     expect(outcome.counts).toMatchObject({ usersCreated: 5, groupsCreated: 1 });
-    expect(google.requests.filter((r) => r.path.endsWith('/users')).length).toBeGreaterThanOrEqual(3);
+    // One page each, asked again after each refusal: the two refusals and the answer.
+    const asked = google.requests.slice(before);
+    expect(asked.filter((r) => r.path.endsWith('/users'))).toHaveLength(3);
+    expect(asked.filter((r) => r.path.endsWith('/groups'))).toHaveLength(3);
+    expect(asked.filter((r) => r.path.endsWith('/members'))).toHaveLength(4 + 1);
   });
 
   it('marks a revoked grant needs_reauthorization with the reason, stops syncing it, and a new authorization resumes', async () => {

@@ -52,19 +52,26 @@ export function SelectField({ label, children, ...rest }: { label: string; child
 }
 
 /** A checkbox with its label and an optional explanation below. */
+/** The label of a checkbox, switch or radio, and its description (which the input names with aria-describedby). */
+function LabelAndHint({ id, label, description }: { id: string; label: string; description?: ReactNode }) {
+  return (
+    <div>
+      <label htmlFor={id}>{label}</label>
+      {description ? (
+        <p id={`${id}-desc`} className="hint">
+          {description}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 export function Checkbox({ label, description, checked, onChange, disabled }: { label: string; description?: ReactNode; checked: boolean; onChange: (checked: boolean) => void; disabled?: boolean }) {
   const id = useId();
   return (
     <div className="checkbox">
       <input id={id} type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} aria-describedby={description ? `${id}-desc` : undefined} />
-      <div>
-        <label htmlFor={id}>{label}</label>
-        {description ? (
-          <p id={`${id}-desc`} className="hint">
-            {description}
-          </p>
-        ) : null}
-      </div>
+      <LabelAndHint id={id} label={label} description={description} />
     </div>
   );
 }
@@ -75,14 +82,7 @@ export function Toggle({ label, checked, onChange, disabled, description }: { la
   return (
     <div className="toggle">
       <input id={id} type="checkbox" role="switch" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} aria-describedby={description ? `${id}-desc` : undefined} />
-      <div>
-        <label htmlFor={id}>{label}</label>
-        {description ? (
-          <p id={`${id}-desc`} className="hint">
-            {description}
-          </p>
-        ) : null}
-      </div>
+      <LabelAndHint id={id} label={label} description={description} />
     </div>
   );
 }
@@ -93,14 +93,7 @@ export function Radio({ name, label, description, checked, onChange, disabled }:
   return (
     <div className="checkbox">
       <input id={id} type="radio" name={name} checked={checked} disabled={disabled} onChange={onChange} aria-describedby={description ? `${id}-desc` : undefined} />
-      <div>
-        <label htmlFor={id}>{label}</label>
-        {description ? (
-          <p id={`${id}-desc`} className="hint">
-            {description}
-          </p>
-        ) : null}
-      </div>
+      <LabelAndHint id={id} label={label} description={description} />
     </div>
   );
 }

@@ -36,6 +36,18 @@ function When({ at, none = '—' }: { at: string | null; none?: string }) {
   );
 }
 
+/** The actions every connection offers, whatever its type. */
+function SharedActions({ connection, actions }: { connection: ConnectionOverview; actions: ConnectionActions }) {
+  return (
+    <>
+      <Button onClick={() => actions.onAttributes(connection)}>Attributes</Button>
+      <Button variant="danger" onClick={() => actions.onDelete(connection)}>
+        Delete
+      </Button>
+    </>
+  );
+}
+
 export function ConnectionRow({ connection, actions }: { connection: ConnectionOverview; actions: ConnectionActions }) {
   const [open, setOpen] = useState(false);
   const detailsId = useId();
@@ -92,10 +104,7 @@ export function ConnectionRow({ connection, actions }: { connection: ConnectionO
                     </p>
                     <div className="page-actions" style={{ marginTop: 10 }}>
                       <Button onClick={() => actions.onGoogle(connection)}>Google Workspace</Button>
-                      <Button onClick={() => actions.onAttributes(connection)}>Attributes</Button>
-                      <Button variant="danger" onClick={() => actions.onDelete(connection)}>
-                        Delete
-                      </Button>
+                      <SharedActions connection={connection} actions={actions} />
                     </div>
                   </div>
                 </>
@@ -114,10 +123,7 @@ export function ConnectionRow({ connection, actions }: { connection: ConnectionO
                       <Button onClick={() => actions.onSetup(connection)}>Setup guide</Button>
                       <Button onClick={() => actions.onTokens(connection)}>Rotate token</Button>
                       <Button onClick={() => actions.onCompatibility(connection)}>Compatibility</Button>
-                      <Button onClick={() => actions.onAttributes(connection)}>Attributes</Button>
-                      <Button variant="danger" onClick={() => actions.onDelete(connection)}>
-                        Delete
-                      </Button>
+                      <SharedActions connection={connection} actions={actions} />
                     </div>
                   </div>
                 </>
