@@ -28,6 +28,9 @@ const PUBLIC: RegExp[] = [
   // session, sign-out without one just clears the cookie); test/sessions covers them.
   /^(GET|POST|DELETE) \/ui\/(portal\/)?session$/,
   /^GET \/ui\/portal\/embedding$/, // FRAME_ANCESTORS, which every response's CSP header carries anyway
+  // Google's redirect after an admin's consent: its single-use state names the connection, and an unknown
+  // one is a 400 that changes nothing (test/google-workspace/access.test.ts).
+  /^GET \/api\/v1\/google-workspace\/oauth\/callback$/,
   // The web UI's static pages and assets (src/web): the same files for everyone; the data they show comes
   // from the guarded API.
   /^GET \/$/,
