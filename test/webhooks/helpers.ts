@@ -50,7 +50,7 @@ export async function dueCount(t: TestApp): Promise<number> {
  * Waits until the feed shows every committed event. On PostgreSQL the feed only reads below the
  * oldest running transaction of the whole server, and other test files share that server.
  */
-export async function feedCaughtUp(t: TestApp, timeoutMs = 20_000): Promise<void> {
+export async function feedCaughtUp(t: Pick<TestApp, 'db'>, timeoutMs = 20_000): Promise<void> {
   if (t.db.dialect.name !== 'postgres') return;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
