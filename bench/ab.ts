@@ -6,6 +6,8 @@
  *   npx tsx bench/ab.ts ../rollcall-old .                       POST /Users at c=16 on SQLite, blocks of 4,000
  *   SCENARIO=patch DB=postgres npx tsx bench/ab.ts ../old .     PATCH add 1 member at c=1, blocks of 250
  *   SCENARIO=patch256 DB=postgres npx tsx bench/ab.ts ../old .  PATCH add 256 members at c=1, blocks of 20
+ *   SCENARIO=remove DB=postgres npx tsx bench/ab.ts ../old .    PATCH remove 1 member at c=1, blocks of 250
+ *   SCENARIO=deactivate DB=postgres npx tsx bench/ab.ts ../old . PATCH a user inactive at c=1 among 20k users, blocks of 250
  *   SCENARIO=pages DB=postgres npx tsx bench/ab.ts ../old .     a page of 100 at a random startIndex of 10k users (PAGE_START=n: at n)
  *   USERS=n …                                                   SCENARIO=pages or lookup among n users instead of 10k
  *   SCENARIO=bulk DB=postgres npx tsx bench/ab.ts ../old .      Bulk of 1,000 creates, 2 in flight, blocks of 6
@@ -112,27 +114,50 @@ async function side(root: string, port: number): Promise<Side> {
         })),
     };
   }
-  // patch: a group of 1,000 members, then one more member (patch256: 256 more) per request.
+  if (scenario === 'deactivate') {
+    // 20,000 users: the blocks deactivate fewer than 20 % of them, under the default guard's line.
+    await scenarios.bulkLoad(t, 0, 20_000);
+    const ids = await userIds(t);
+    let n = 0;
+    const body = JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] });
+    return { t, stop, block: () => load(t.origin, { concurrency: 1, count: 250, warmup: 50, headers: t.headers, expect: [200] }, () => ({ method: 'PATCH', path: `${t.base}/Users/${ids[n++]}`, body })) };
+  }
+  // patch: a group of 1,000 members, then one more member (patch256: 256 more) per request; remove: one fewer.
   const perRequest = scenario === 'patch256' ? 256 : 1;
   const block = scenario === 'patch256' ? { count: 20, warmup: 3 } : { count: 250, warmup: 50 };
-  await scenarios.bulkLoad(t, 0, 1000 + (block.count + block.warmup) * perRequest * BLOCKS);
+  const extra = (block.count + block.warmup) * perRequest * BLOCKS;
+  await scenarios.bulkLoad(t, 0, 1000 + extra);
+  const ids = await userIds(t);
+  const group = (await call(t.origin, t.headers, { method: 'POST', path: `${t.base}/Groups`, body: JSON.stringify({ displayName: 'ab' }) })) as { id: string };
+  const patch = (members: string[], op: 'add' | 'remove' = 'add') => ({
+    method: 'PATCH' as const,
+    path: `${t.base}/Groups/${group.id}`,
+    body: JSON.stringify({
+      schemas: [PATCH],
+      Operations: op === 'add' ? [{ op, path: 'members', value: members.map((value) => ({ value })) }] : members.map((value) => ({ op, path: `members[value eq "${value}"]` })),
+    }),
+  });
+  const concurrency = Number(process.env.CONCURRENCY ?? 1);
+  if (scenario === 'remove') {
+    for (let i = 0; i < ids.length; i += 1000) await call(t.origin, t.headers, patch(ids.slice(i, i + 1000)));
+    let next = 0;
+    return { t, stop, block: () => load(t.origin, { concurrency, ...block, headers: t.headers, expect: [204] }, () => patch([ids[next++]], 'remove')) };
+  }
+  await call(t.origin, t.headers, patch(ids.slice(0, 1000)));
+  let next = 1000;
+  const members = () => ids.slice(next, (next += perRequest));
+  return { t, stop, block: () => load(t.origin, { concurrency, ...block, headers: t.headers, expect: [204] }, () => patch(members())) };
+}
+
+/** Every user id of the side's connection, in list order. */
+async function userIds(t: Target): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 1; ; start += 1000) {
     const page = (await call(t.origin, t.headers, { method: 'GET', path: `${t.base}/Users?startIndex=${start}&count=1000&attributes=id` })) as { Resources: { id: string }[] };
     if (page.Resources.length === 0) break;
     ids.push(...page.Resources.map((r) => r.id));
   }
-  const group = (await call(t.origin, t.headers, { method: 'POST', path: `${t.base}/Groups`, body: JSON.stringify({ displayName: 'ab' }) })) as { id: string };
-  const patch = (members: string[]) => ({
-    method: 'PATCH' as const,
-    path: `${t.base}/Groups/${group.id}`,
-    body: JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: members.map((value) => ({ value })) }] }),
-  });
-  await call(t.origin, t.headers, patch(ids.slice(0, 1000)));
-  let next = 1000;
-  const members = () => ids.slice(next, (next += perRequest));
-  const concurrency = Number(process.env.CONCURRENCY ?? 1);
-  return { t, stop, block: () => load(t.origin, { concurrency, ...block, headers: t.headers, expect: [204] }, () => patch(members())) };
+  return ids;
 }
 
 const sides = [await side(rootA, 3201), await side(rootB, 3202)];

@@ -47,6 +47,9 @@ import { webhookRoutes } from './webhooks/routes.js';
 import { WebhookService } from './webhooks/service.js';
 import { connectionTokenRoutes } from './connections/token-routes.js';
 import { compatibilityRoutes } from './connections/compatibility-routes.js';
+import { deprovisioningRoutes } from './deprovisioning/routes.js';
+import { DeprovisioningService } from './deprovisioning/service.js';
+import { goLiveRoutes } from './connections/go-live-routes.js';
 import { AttributeReevaluation } from './attributes/reevaluation.js';
 import { attributeRoutes } from './attributes/routes.js';
 import { AttributeService } from './attributes/service.js';
@@ -111,6 +114,8 @@ export interface Services extends SelfServiceServices {
   compatibility: CompatibilityService;
   /** The attribute catalogue and the connections' attribute mappings (src/attributes). */
   attributes: AttributeService;
+  /** The connections' deprovisioning guards and held changes (src/deprovisioning). */
+  deprovisioning: DeprovisioningService;
   /** Re-evaluation of users after a mapping or catalogue change. */
   attributeReevaluation: AttributeReevaluation;
   /** Google Workspace connections (src/google-workspace). */
@@ -147,6 +152,7 @@ export function buildServices({ config, db }: AppDeps): Services {
     leaseMs: config.googleWorkspace.syncLeaseSeconds * 1000,
   });
   const googleWorkspace = new GoogleWorkspaceService(db.kysely, connections, google, config.encryption, () => googleSync.nudge());
+  const deprovisioning = new DeprovisioningService(db);
   return {
     monitoring,
     events,
@@ -161,6 +167,7 @@ export function buildServices({ config, db }: AppDeps): Services {
       exclusive(db.kysely, events.retentionJob()),
       exclusive(db.kysely, monitoring.retentionJob()),
       exclusive(db.kysely, sessions.pruneJob()),
+      exclusive(db.kysely, deprovisioning.pruneJob()),
       ...webhooks.jobs().map((job) => (job.name === 'webhooks.retention' ? exclusive(db.kysely, job) : job)),
       ...db.dialect.upkeep.jobs(db),
       ...scim.jobs(),
@@ -172,7 +179,8 @@ export function buildServices({ config, db }: AppDeps): Services {
     auth,
     tenants: new TenantService(tenantStore, () => connections.scimAccessChanged()),
     connections,
-    connectionOverview: new ConnectionOverviewService({ connections, tenants: tenantStore, counts: new ResourceCounts(db.kysely), monitoring, google: googleWorkspace }),
+    connectionOverview: new ConnectionOverviewService({ connections, tenants: tenantStore, counts: new ResourceCounts(db.kysely), monitoring, google: googleWorkspace, deprovisioning }),
+    deprovisioning,
     googleWorkspace,
     googleSync,
     connectionTokens: new ConnectionTokenService(db.kysely, () => connections.scimAccessChanged()),
@@ -249,6 +257,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await management.register(webhookRoutes, { webhooks: services.webhooks });
     await management.register(connectionTokenRoutes, { tokens: services.connectionTokens });
     await management.register(compatibilityRoutes, { compatibility: services.compatibility });
+    await management.register(deprovisioningRoutes, { deprovisioning: services.deprovisioning });
+    await management.register(goLiveRoutes, { connections: services.connections, db });
     await management.register(attributeRoutes, { attributes: services.attributes });
     await management.register(googleWorkspaceRoutes, { google: services.googleWorkspace });
     await management.register(selfServiceRoutes, { services });

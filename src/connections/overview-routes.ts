@@ -27,7 +27,7 @@ const lastErrorSchema = {
 
 const overviewSchema = {
   type: 'object',
-  required: [...connectionRequired, 'users', 'groups', 'requests24h', 'errors24h', 'lastRequestAt', 'lastError', 'attributeProblemUsers', 'googleWorkspace'],
+  required: [...connectionRequired, 'users', 'groups', 'requests24h', 'errors24h', 'lastRequestAt', 'lastError', 'attributeProblemUsers', 'googleWorkspace', 'deprovisioning'],
   properties: {
     ...connectionProperties,
     users: { type: 'integer', description: 'Users the connection provisioned' },
@@ -47,6 +47,12 @@ const overviewSchema = {
         { type: 'null' },
       ],
       description: "A Google Workspace connection's authorization status and last sync; null for a SCIM connection",
+    },
+    deprovisioning: {
+      type: 'object',
+      required: ['mode', 'tripped', 'held', 'differing'],
+      description: 'Safe deprovisioning (docs/safe-deprovisioning.md): the mode, whether the guard tripped, changes held for review, users whose app view differs from the identity provider after a discard',
+      properties: { mode: { type: 'string', enum: ['automatic', 'review'] }, tripped: { type: 'boolean' }, held: { type: 'integer' }, differing: { type: 'integer' } },
     },
   },
 } as const;

@@ -26,7 +26,18 @@ export interface ConnectionOverview extends Connection {
   attributeProblemUsers: number;
   /** A Google Workspace connection's authorization and last sync; null for a SCIM connection. */
   googleWorkspace: GoogleSummary | null;
+  /** Safe deprovisioning (src/deprovisioning): the mode, whether the guard tripped, held changes, users that differ. */
+  deprovisioning: DeprovisioningSummary;
 }
+
+export interface DeprovisioningSummary {
+  mode: string;
+  tripped: boolean;
+  held: number;
+  differing: number;
+}
+
+const UNTOUCHED: DeprovisioningSummary = { mode: 'automatic', tripped: false, held: 0, differing: 0 };
 
 /** What the overview shows of a Google Workspace connection. */
 export interface GoogleSummary {
@@ -44,19 +55,21 @@ export class ConnectionOverviewService {
       counts: ResourceCounts;
       monitoring: MonitoringService;
       google: { summaries(connections: readonly Connection[]): Promise<Map<string, GoogleSummary>> };
+      deprovisioning: { summaries(tenantId: string): Promise<Map<string, DeprovisioningSummary>> };
     },
   ) {}
 
   /** The tenant's connections, newest first; 404 for an unknown tenant. */
   async list(tenantId: string): Promise<ConnectionOverview[]> {
-    const { connections, tenants, counts, monitoring, google } = this.deps;
+    const { connections, tenants, counts, monitoring, google, deprovisioning } = this.deps;
     if (!(await tenants.find(tenantId))) throw notFound(`Tenant "${tenantId}" not found`);
     // The store lists oldest first (created_at, id); the dashboard wants the newest on top.
     const list = (await connections.list({ tenantId })).reverse();
-    const [resourceCounts, summaries, googleSummaries] = await Promise.all([
+    const [resourceCounts, summaries, googleSummaries, deprovisioningSummaries] = await Promise.all([
       counts.of(tenantId, list.map((c) => c.id)),
       monitoring.summaries(TRAFFIC_HOURS, tenantId),
       google.summaries(list),
+      deprovisioning.summaries(tenantId),
     ]);
     const traffic = new Map(summaries.map((s) => [s.connectionId, s]));
     return list.map((connection) => {
@@ -72,6 +85,7 @@ export class ConnectionOverviewService {
         lastError: summary?.lastError ?? null,
         attributeProblemUsers: count?.attributeProblemUsers ?? 0,
         googleWorkspace: googleSummaries.get(connection.id) ?? null,
+        deprovisioning: deprovisioningSummaries.get(connection.id) ?? UNTOUCHED,
       };
     });
   }

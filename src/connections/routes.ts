@@ -7,6 +7,7 @@ import { PROVISIONING_PERMISSIONS } from '../roles/permissions.js';
 import '../self-service/caller.js';
 import { environmentSecurity, errorResponses } from '../http/schemas.js';
 import { TENANT_ID_PATTERN } from '../tenants/routes.js';
+import { GO_LIVE_NOTE } from './go-live-routes.js';
 import type { ConnectionService } from './service.js';
 import { CONNECTION_SOURCES, CONNECTION_TYPES, SOURCES, type Source } from './sources.js';
 
@@ -133,6 +134,7 @@ export const connectionRoutes: FastifyPluginAsync<{ connections: ConnectionServi
       schema: {
         tags,
         summary: 'Update a SCIM configuration',
+        description: `${GO_LIVE_NOTE} GET /api/v1/connections/{id}/go-live-preview shows beforehand what going live will emit.`,
         security: environmentSecurity,
         params: idParams,
         body: {

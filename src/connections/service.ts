@@ -13,6 +13,8 @@ import { TOKEN_PREFIXES, constantTimeEqual, generateToken, hashToken } from '../
 import type { TenantStore } from '../tenants/store.js';
 import { effectiveCompatibility, type Compatibility } from './compatibility.js';
 import { ScimAuthCache } from './scim-auth-cache.js';
+import { writeGoLiveEvents } from './go-live-events.js';
+import { goLiveStoreOf } from './go-live-store.js';
 import { connectionType, type ConnectionType, type Source } from './sources.js';
 import type { GOOGLE_WORKSPACE } from '../google-workspace/types.js';
 import type { ConnectionFilter, ConnectionRow, ConnectionStore } from './store.js';
@@ -191,17 +193,34 @@ export class ConnectionService {
     return this.toConnection(row);
   }
 
-  /** Renames the connection or switches `syncToUserManagement`, with its `connection.updated` audit entry in the same transaction. */
+  /**
+   * Renames the connection or switches `syncToUserManagement`, with its `connection.updated` audit
+   * entry in the same transaction. Switching a staging connection on writes, in that transaction too,
+   * the events of everything it holds (src/connections/go-live-events.ts); switching off writes none.
+   */
   async update(actor: Actor, id: string, changes: { syncToUserManagement?: boolean; connectionName?: string }, tenantId?: string): Promise<void> {
     const connection = await this.get(id, tenantId);
     const set: { sync_to_user_management?: number; connection_name?: string } = {};
     if (changes.syncToUserManagement !== undefined) set.sync_to_user_management = changes.syncToUserManagement ? 1 : 0;
     if (changes.connectionName !== undefined) set.connection_name = changes.connectionName;
     const audit = { actor, change: { action: 'connection.updated' as const, tenantId: connection.tenantId, target: { type: 'connection', id }, data: { changes } } };
+    const now = nowIso();
     try {
-      if (!(await this.store.update(id, connection.tenantId, set, nowIso(), audit))) throw notFound(`SCIM configuration "${id}" not found`);
+      // Whatever `connection` said: the go-live update reads the flag again under the row's lock, so a
+      // concurrent switch cannot make both or neither emit.
+      const updated =
+        changes.syncToUserManagement === true
+          ? await goLiveStoreOf(this.store).update(id, connection.tenantId, set, now, audit, (pages, events) =>
+              writeGoLiveEvents(pages, events, { tenantId: connection.tenantId, connectionId: id }, now),
+            )
+          : await this.store.update(id, connection.tenantId, set, now, audit);
+      if (!updated) throw notFound(`SCIM configuration "${id}" not found`);
     } finally {
-      // syncToUserManagement is part of a resolved token.
+      // syncToUserManagement is part of a resolved token: once this returns, every process resolves
+      // tokens again (scimAccessChanged waits until each was told). A request resolved before, as
+      // staging, still announces its write exactly once: a staging write locks this row and reads the
+      // flag in its own transaction (UnitOfWork.write), so it either commits before the go-live's first
+      // statement (the go-live then runs again on a snapshot holding it) or waits and emits its events.
       await this.scimAccessChanged();
     }
   }

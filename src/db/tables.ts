@@ -84,6 +84,8 @@ export interface ScimUsersTable {
   attributes: string | null;
   /** The attributes whose source value did not convert, as JSON `[{key, reason}]`, or null. */
   attribute_problems: string | null;
+  /** 1 while the app's view of the user differs from this row: a held or discarded change (src/deprovisioning/). */
+  app_view: Generated<Flag>;
 }
 
 /** One mapped attribute value of a user (per element of a list), normalised, for `?attributes.<key>=` lists. */
@@ -200,6 +202,8 @@ export interface RequestLogsTable {
   created_at: string;
   /** The connection's name when the row was written (migration 0017); null before, or when it was already deleted. */
   connection_name: string | null;
+  /** The request's id (migration 0020): what a held change names its request by; null before. */
+  request_id: Generated<string | null>;
 }
 
 /** A browser session of the web UI (migration 0007, src/sessions); only the token's SHA-256 is kept. */

@@ -12,9 +12,10 @@ import { conflict, notFound, validationFailed } from '../http/api-errors.js';
 import { RoleService } from '../roles/service.js';
 import { decodeCursor, encodeCursor, type CursorKind, type Position } from './cursor.js';
 import { DetachedRemoval, type PurgeResult } from './removal.js';
-import { containsPattern } from './search.js';
+import { containsPattern, userMatchesInMemory } from './search.js';
+import { AppView } from '../deprovisioning/app-view.js';
 import { managerValue, toDirectoryGroup, toDirectoryUser, type DirectoryGroup, type DirectoryUser } from './shape.js';
-import { DirectoryStore, type AttributeMatch, type GroupRow, type ListScope, type UserRow } from './store.js';
+import { DirectoryStore, type AttributeMatch, type GroupRow, type ListScope, type UserFilter, type UserRow } from './store.js';
 
 /** A page of a list; `nextCursor` is null on the last page. */
 export interface Page<T> {
@@ -88,6 +89,8 @@ function pageOf<R>(rows: R[], limit: number): { rows: R[]; last: R | undefined }
 }
 
 const keyOf = (row: { created_at: string; id: string }): Position => ({ createdAt: row.created_at, id: row.id });
+/** The keyset order of pages: (created_at, id), compared as the database compares text. */
+const compareKeys = (a: Position, b: Position): number => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Rows read per query when a whole list is answered at once. */
 const ALL_GROUPS_BATCH = 1000;
@@ -97,11 +100,14 @@ export class DirectoryService {
   private readonly store: DirectoryStore;
   private readonly removal: DetachedRemoval;
   private readonly roles: RoleService;
+  /** Where the app's view differs from the SCIM rows: held and discarded changes (src/deprovisioning). */
+  private readonly appView: AppView;
 
   constructor(private readonly db: Db) {
     this.store = new DirectoryStore(db.kysely);
     this.removal = new DetachedRemoval(db);
     this.roles = new RoleService(db);
+    this.appView = new AppView(db.kysely);
   }
 
   private async requireTenant(tenantId: string): Promise<void> {
@@ -115,10 +121,18 @@ export class DirectoryService {
   }
 
   /** Adds each user's direct groups and effective roles (the default role plus its groups' roles), and resolves managers. */
-  private async withGroups(tenantId: string, rows: readonly UserRow[]): Promise<DirectoryUser[]> {
+  private async withGroups(tenantId: string, scimRows: readonly UserRow[]): Promise<DirectoryUser[]> {
+    const { rows, kept } = await this.appView.users(tenantId, scimRows);
     const ids = rows.map((r) => r.id);
     const [groups, roles, managers] = await Promise.all([this.store.groupsOfUsers(tenantId, ids), this.roles.effectiveRoles(tenantId, ids), this.managers(tenantId, rows)]);
-    return rows.map((row) => ({ ...toDirectoryUser(row, undefined, managers.get(row.connection_id)), groups: groups.get(row.id) ?? [], roles: roles.get(row.id) ?? [] }));
+    return rows.map((row) => {
+      const user = { ...toDirectoryUser(row, undefined, managers.get(row.connection_id)), groups: groups.get(row.id) ?? [], roles: roles.get(row.id) ?? [] };
+      const keptGroups = kept.groups.get(row.id)?.filter((g) => !user.groups.some((own) => own.id === g.id));
+      if (keptGroups?.length) user.groups = [...user.groups, ...keptGroups];
+      const keptRoles = kept.roles.get(row.id);
+      if (keptRoles?.length) user.roles = [...new Set([...user.roles, ...keptRoles])].sort();
+      return user;
+    });
   }
 
   /** The managers the rows' `manager` attributes name, resolved per connection (src/attributes/manager-store.ts). */
@@ -164,16 +178,42 @@ export class DirectoryService {
       ids: idList(params.ids),
       attributes: await this.attributeFilters(params),
     };
-    const fetched = await this.store.listUsers(scope, filter, { after: position('users', params.cursor), limit: params.limit + 1 });
+    const after = position('users', params.cursor);
+    if (await this.appView.differs(scope.tenantId, scope.connectionId)) return this.userPageAsAppSees(scope, filter, after, params);
+    const fetched = await this.store.listUsers(scope, filter, { after, limit: params.limit + 1 });
     const { rows, last } = pageOf(fetched, params.limit);
     return { items: await this.withGroups(scope.tenantId, rows), nextCursor: last ? encodeCursor('users', keyOf(last)) : null };
+  }
+
+  /**
+   * A page of users where the app's view differs from the SCIM rows (src/deprovisioning): rows kept
+   * active, and users the IdP deleted whom the app still sees, merged in (created_at, id) order.
+   * Each source is read one row past the page; the page ends where either source's known rows end.
+   */
+  private async userPageAsAppSees(scope: ListScope, filter: UserFilter, after: Position | undefined, params: ListParams): Promise<Page<DirectoryUser>> {
+    const { limit } = params;
+    // A row kept active by the app matches active=true although its SCIM row is inactive.
+    const [scimRows, deleted] = await Promise.all([
+      this.store.listUsers(scope, { ...filter, active: undefined, activeOrFlagged: filter.active }, { after, limit: limit + 1 }),
+      this.appView.deletedUsers(scope.tenantId, scope.connectionId, after, limit + 1),
+    ]);
+    const known = [scimRows, deleted].filter((rows) => rows.length > limit).map((rows) => keyOf(rows[limit - 1]));
+    const bound = known.sort(compareKeys)[0];
+    const { rows: seen } = await this.appView.users(scope.tenantId, [...scimRows.slice(0, limit), ...deleted.slice(0, limit).filter((row) => userMatchesInMemory(row, filter, params.q))]);
+    const candidates = seen
+      .filter((row) => filter.active === undefined || (row.active === 1) === filter.active)
+      .filter((row) => bound === undefined || compareKeys(keyOf(row), bound) <= 0)
+      .sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+    const page = candidates.slice(0, limit);
+    const next = candidates.length > limit ? keyOf(page.at(-1)!) : bound;
+    return { items: await this.withGroups(scope.tenantId, page), nextCursor: next ? encodeCursor('users', next) : null };
   }
 
   private async groupPage(scope: ListScope, params: ListParams): Promise<Page<DirectoryGroupDetail>> {
     const filter = { updatedSince: storedInstant(params.updatedSince), search: searchPattern(params.q), ids: idList(params.ids) };
     const fetched = await this.store.listGroups(scope, filter, { after: position('groups', params.cursor), limit: params.limit + 1 });
     const { rows, last } = pageOf(fetched, params.limit);
-    const counts = await this.store.memberCounts(scope.tenantId, rows.map((row) => row.id));
+    const counts = await this.memberCounts(scope.tenantId, rows.map((row) => row.id));
     return { items: rows.map((row) => ({ ...toDirectoryGroup(row), memberCount: counts.get(row.id) ?? 0 })), nextCursor: last ? encodeCursor('groups', keyOf(last)) : null };
   }
 
@@ -230,7 +270,7 @@ export class DirectoryService {
   }
 
   private async requireUser(id: string): Promise<UserRow> {
-    const row = await this.store.findUser(id);
+    const row = (await this.store.findUser(id)) ?? (await this.appView.deletedUser(id));
     if (!row) throw notFound(`User "${id}" not found`);
     return row;
   }
@@ -249,19 +289,32 @@ export class DirectoryService {
 
   async group(id: string): Promise<DirectoryGroupDetail> {
     const row = await this.requireGroup(id);
-    const counts = await this.store.memberCounts(row.tenant_id, [row.id]);
+    const counts = await this.memberCounts(row.tenant_id, [row.id]);
     return { ...toDirectoryGroup(row), memberCount: counts.get(row.id) ?? 0 };
   }
 
-  /** A page of a group's direct members, users and nested groups, in member id order. */
+  /**
+   * A page of a group's direct members, users and nested groups, in member id order. Users the app
+   * keeps in the group while a change that removed them is held or was discarded are members here.
+   */
   async members(groupId: string, params: { cursor?: string; limit: number }): Promise<Page<DirectoryMember>> {
     const group = await this.requireGroup(groupId);
     const after = position('members', params.cursor);
-    const fetched = await this.store.members(group.tenant_id, group.id, after?.id, params.limit + 1);
-    const { rows, last } = pageOf(fetched, params.limit);
+    const [fetched, kept] = await Promise.all([this.store.members(group.tenant_id, group.id, after?.id, params.limit + 1), this.appView.keptMembers(group.tenant_id, [group.id])]);
+    const bound = fetched.length > params.limit ? fetched[params.limit - 1].memberId : undefined;
+    const own = new Set(fetched.map((m) => m.memberId));
+    const keptRefs = (kept.get(group.id) ?? [])
+      .filter((id) => !own.has(id) && (after === undefined || id > after.id) && (bound === undefined || id <= bound))
+      .map((id) => ({ memberId: id, memberType: 'User' }));
+    const candidates = [...fetched.slice(0, params.limit), ...keptRefs].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
+    const rows = candidates.slice(0, params.limit);
+    const last = candidates.length > params.limit ? rows.at(-1)!.memberId : bound;
     const userIds = rows.filter((m) => m.memberType === 'User').map((m) => m.memberId);
     const groupIds = rows.filter((m) => m.memberType === 'Group').map((m) => m.memberId);
-    const users = new Map((await this.withGroups(group.tenant_id, await this.store.usersByIds(group.tenant_id, userIds))).map((u) => [u.id, u]));
+    const found = await this.store.usersByIds(group.tenant_id, userIds);
+    const deleted = await Promise.all(userIds.filter((id) => !found.some((u) => u.id === id)).map((id) => this.appView.deletedUser(id, group.tenant_id)));
+    const userRows = [...found, ...deleted.filter((u): u is UserRow => u !== undefined)];
+    const users = new Map((await this.withGroups(group.tenant_id, userRows)).map((u) => [u.id, u]));
     const groups = new Map((await this.store.groupsByIds(group.tenant_id, groupIds)).map((g) => [g.id, toDirectoryGroup(g)]));
     const items: DirectoryMember[] = [];
     for (const m of rows) {
@@ -270,7 +323,14 @@ export class DirectoryService {
       if (user) items.push({ type: 'user', ...user });
       else if (nested) items.push({ type: 'group', ...nested });
     }
-    return { items, nextCursor: last ? encodeCursor('members', { createdAt: '', id: last.memberId }) : null };
+    return { items, nextCursor: last !== undefined ? encodeCursor('members', { createdAt: '', id: last }) : null };
+  }
+
+  /** Each group's member count as the app sees it: its members, and the users it keeps (src/deprovisioning). */
+  private async memberCounts(tenantId: string, groupIds: readonly string[]): Promise<Map<string, number>> {
+    const [counts, kept] = await Promise.all([this.store.memberCounts(tenantId, groupIds), this.appView.keptMembers(tenantId, groupIds)]);
+    for (const [id, users] of kept) counts.set(id, (counts.get(id) ?? 0) + users.length);
+    return counts;
   }
 
   /** Deletes a detached user. A live one belongs to its identity provider: 409. */

@@ -24,6 +24,11 @@ export interface ListScope {
 /** Filters of the user list; all optional, combined with AND. */
 export interface UserFilter {
   active?: boolean;
+  /**
+   * Users with this `active`, and users whose app view differs (`app_view`), whatever their row says:
+   * the caller reads those as the app sees them and filters again (src/deprovisioning/app-view.ts).
+   */
+  activeOrFlagged?: boolean;
   /** Lower-cased: compared with `email_norm`. */
   email?: string;
   /** An instant as stored (ISO-8601 UTC with milliseconds). */
@@ -125,6 +130,7 @@ export class DirectoryStore {
       .selectAll()
       .where((eb) => listConditions(common(eb), scope, filter.updatedSince, page.after));
     if (filter.active !== undefined) query = query.where('active', '=', filter.active ? 1 : 0);
+    if (filter.activeOrFlagged !== undefined) query = query.where((eb) => eb.or([eb('active', '=', filter.activeOrFlagged ? 1 : 0), eb('app_view', '=', 1)]));
     if (filter.email !== undefined) query = query.where('email_norm', '=', filter.email);
     if (filter.search !== undefined) query = query.where((eb) => userMatches(eb, filter.search!));
     if (filter.ids !== undefined) query = query.where('id', 'in', [...filter.ids]);
@@ -163,6 +169,7 @@ export class DirectoryStore {
       );
     }
     if (filter.active !== undefined) query = query.where('scim_users.active', '=', filter.active ? 1 : 0);
+    if (filter.activeOrFlagged !== undefined) query = query.where((eb) => eb.or([eb('scim_users.active', '=', filter.activeOrFlagged ? 1 : 0), eb('scim_users.app_view', '=', 1)]));
     if (filter.email !== undefined) query = query.where('scim_users.email_norm', '=', filter.email);
     if (filter.search !== undefined) query = query.where((eb) => userMatches(eb as unknown as ExpressionBuilder<Database, 'scim_users'>, filter.search!));
     if (filter.ids !== undefined) query = query.where('scim_users.id', 'in', [...filter.ids]);

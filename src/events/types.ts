@@ -12,6 +12,8 @@ export const EVENT_TYPES = [
   'group.user_removed',
   'connection.created',
   'connection.deleted',
+  'connection.deprovisioning_held',
+  'connection.deprovisioning_reviewed',
 ] as const;
 /** One of the event types. */
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -8,7 +8,7 @@ import { BUCKETS, MAX_BUCKETS, type Bucket } from './timeseries.js';
 
 const entrySchema = {
   type: 'object',
-  required: ['id', 'at', 'tenantId', 'connectionId', 'connectionName', 'method', 'path', 'query', 'status', 'durationMs', 'scimType', 'detail', 'userAgent', 'body'],
+  required: ['id', 'at', 'tenantId', 'connectionId', 'connectionName', 'method', 'path', 'query', 'status', 'durationMs', 'scimType', 'detail', 'userAgent', 'body', 'requestId'],
   properties: {
     id: { type: 'integer' },
     at: { type: 'string', format: 'date-time' },
@@ -24,6 +24,7 @@ const entrySchema = {
     detail: { type: ['string', 'null'] },
     userAgent: { type: ['string', 'null'] },
     body: {},
+    requestId: { type: ['string', 'null'], description: 'The request’s id; a held change (held-changes) names its request by it' },
   },
 } as const;
 
@@ -43,7 +44,7 @@ function parseCursor(raw: string | undefined): number | undefined {
 
 export const monitoringRoutes: FastifyPluginAsync<{ monitoring: MonitoringService }> = async (app, { monitoring }) => {
   const tags = ['monitoring'];
-  app.get<{ Querystring: { tenantId?: string; connectionId?: string; status?: string; from?: string; to?: string; cursor?: string; limit: number } }>(
+  app.get<{ Querystring: { tenantId?: string; connectionId?: string; status?: string; from?: string; to?: string; requestId?: string; cursor?: string; limit: number } }>(
     '/api/v1/logs',
     {
       schema: {
@@ -59,6 +60,7 @@ export const monitoringRoutes: FastifyPluginAsync<{ monitoring: MonitoringServic
             status: { type: 'string', maxLength: 5, description: 'A status (409), a class (4xx) or "error"' },
             from: { type: 'string', format: 'date-time' },
             to: { type: 'string', format: 'date-time' },
+            requestId: { type: 'string', maxLength: 64, description: 'Only the row of this request (the requestId of a held change)' },
             cursor: { type: 'string', maxLength: 20 },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
           },
@@ -78,6 +80,7 @@ export const monitoringRoutes: FastifyPluginAsync<{ monitoring: MonitoringServic
         from: q.from ? new Date(q.from).toISOString() : undefined,
         to: q.to ? new Date(q.to).toISOString() : undefined,
         before: parseCursor(q.cursor),
+        requestId: q.requestId,
         limit: q.limit,
       });
     },

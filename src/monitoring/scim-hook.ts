@@ -1,5 +1,6 @@
 /** The hooks that record every SCIM request in the monitoring log. */
-import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { redactBody } from './redact.js';
 import type { RequestLogWriter } from './writer.js';
 
@@ -7,7 +8,22 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The SCIM error a response carried, kept for the request log. */
     scimErrorInfo: { scimType: string | null; detail: string | null } | null;
+    /** The request's id in the request log, once something asked for it (requestIdOf). */
+    scimRequestId: string | null;
   }
+}
+
+/** This process's prefix of request ids: ids of different processes never meet. */
+const PROCESS_PREFIX = randomBytes(6).toString('base64url');
+let requests = 0;
+
+/**
+ * The SCIM request's id, as its request log row and the changes it held (src/deprovisioning/) name
+ * it: this process's prefix and a counter, so it costs no random bytes per request.
+ */
+export function requestIdOf(request: FastifyRequest): string {
+  request.scimRequestId ??= `${PROCESS_PREFIX}.${(++requests).toString(36)}`;
+  return request.scimRequestId;
 }
 
 /** Reads scimType/detail back from an error body that is about to be sent. */
@@ -32,6 +48,7 @@ function safeDecode(text: string): string {
 /** Adds the request-log hooks to the SCIM plugin's scope. */
 export function recordScimRequests(app: FastifyInstance, writer: RequestLogWriter, prefixLength: number): void {
   app.decorateRequest('scimErrorInfo', null);
+  app.decorateRequest('scimRequestId', null);
   app.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode >= 400) request.scimErrorInfo = errorInfo(payload);
     return payload;
@@ -55,6 +72,7 @@ export function recordScimRequests(app: FastifyInstance, writer: RequestLogWrite
       user_agent: request.headers['user-agent']?.slice(0, 300) ?? null,
       body: redactBody(request.body),
       created_at: new Date().toISOString(),
+      request_id: requestIdOf(request),
     });
   });
 }

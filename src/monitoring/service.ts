@@ -23,6 +23,8 @@ export interface RequestLogEntry {
   detail: string | null;
   userAgent: string | null;
   body: unknown;
+  /** The request's id: what a held change names its request by (src/deprovisioning/). */
+  requestId: string | null;
 }
 
 function toEntry(row: RequestLogRow): RequestLogEntry {
@@ -47,6 +49,7 @@ function toEntry(row: RequestLogRow): RequestLogEntry {
     detail: row.detail,
     userAgent: row.user_agent,
     body,
+    requestId: row.request_id,
   };
 }
 

@@ -16,6 +16,8 @@ export interface LogQuery {
   to?: string;
   /** Rows older (smaller seq) than this. */
   before?: number;
+  /** The row of one request (request_id). */
+  requestId?: string;
   limit: number;
 }
 
@@ -72,6 +74,7 @@ export class RequestLogStore {
     if (query.from !== undefined) select = select.where('created_at', '>=', query.from);
     if (query.to !== undefined) select = select.where('created_at', '<', query.to);
     if (query.before !== undefined) select = select.where('seq', '<', query.before);
+    if (query.requestId !== undefined) select = select.where('request_id', '=', query.requestId);
     const status = query.status;
     if (typeof status === 'number') select = select.where('status', '=', status);
     else if (status === 'error') select = select.where('status', '>=', 400);

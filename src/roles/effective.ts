@@ -32,15 +32,21 @@ export interface GroupRoleChange {
   users: readonly { id: string; wasMember: boolean; isMember: boolean }[];
 }
 
-/** The users whose effective roles the change alters, with their new roles. */
-export function changedRoles(change: GroupRoleChange, defaultKey: string | undefined, mapped: readonly MappedRole[]): { userId: string; roles: string[] }[] {
+/**
+ * The users whose effective roles the change alters, with their new roles; `lost` (the role keys
+ * they had through groups) when the change leaves them none: a deprovisioning (src/deprovisioning/).
+ */
+export function changedRoles(change: GroupRoleChange, defaultKey: string | undefined, mapped: readonly MappedRole[]): { userId: string; roles: string[]; lost?: string[] }[] {
   const others = rolesByUser(mapped, change.groupId);
-  const out: { userId: string; roles: string[] }[] = [];
+  const out: { userId: string; roles: string[]; lost?: string[] }[] = [];
   for (const user of change.users) {
     const other = others.get(user.id) ?? [];
-    const before = effectiveRoles(defaultKey, user.wasMember ? [...other, ...change.keysBefore] : other);
-    const after = effectiveRoles(defaultKey, user.isMember ? [...other, ...change.keysAfter] : other);
-    if (before.join('\n') !== after.join('\n')) out.push({ userId: user.id, roles: after });
+    const mappedBefore = user.wasMember ? [...other, ...change.keysBefore] : other;
+    const mappedAfter = user.isMember ? [...other, ...change.keysAfter] : other;
+    const before = effectiveRoles(defaultKey, mappedBefore);
+    const after = effectiveRoles(defaultKey, mappedAfter);
+    if (before.join('\n') === after.join('\n')) continue;
+    out.push(mappedBefore.length > 0 && mappedAfter.length === 0 ? { userId: user.id, roles: after, lost: [...new Set(mappedBefore)].sort() } : { userId: user.id, roles: after });
   }
   return out;
 }

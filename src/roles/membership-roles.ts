@@ -15,6 +15,8 @@ import { RoleStore } from './store.js';
 export interface RoleChange {
   row: Selectable<ScimUsersTable>;
   roles: string[];
+  /** The role keys the user had through groups, when the change leaves it none. */
+  lost?: string[];
 }
 
 /** Reads what `change` needs and returns the users whose roles it alters, with their rows. */
@@ -25,16 +27,17 @@ export async function resolveRoleChanges(store: RoleStore, tenantId: string, cha
   const changed = changedRoles(change, defaultKey, mapped);
   if (changed.length === 0) return [];
   const rows = new Map((await store.usersByIds(tenantId, changed.map((c) => c.userId))).map((r) => [r.id, r]));
-  return changed.flatMap(({ userId, roles }) => {
+  return changed.flatMap(({ userId, roles, lost }) => {
     const row = rows.get(userId);
-    return row ? [{ row, roles }] : [];
+    if (!row) return [];
+    return lost ? [{ row, roles, lost }] : [{ row, roles }];
   });
 }
 
 const userIds = (members: readonly MemberRow[]) => members.filter((m) => m.type === 'User').map((m) => m.value);
 
 /** After members were added to or removed from a group in a SCIM write. */
-export async function membershipRoleChanges(stores: Stores, scope: ConnectionScope, groupId: string, added: readonly MemberRow[], removed: readonly MemberRow[]): Promise<RoleChange[]> {
+export async function membershipRoleChanges(stores: Pick<Stores, 'trx' | 'events'>, scope: ConnectionScope, groupId: string, added: readonly MemberRow[], removed: readonly MemberRow[]): Promise<RoleChange[]> {
   if (!stores.events.enabled) return [];
   const addedIds = userIds(added);
   const removedIds = userIds(removed);
@@ -51,7 +54,7 @@ export async function membershipRoleChanges(stores: Stores, scope: ConnectionSco
 }
 
 /** Before a group is deleted in a SCIM write: its members lose the roles mapped to it. */
-export async function groupDeletionRoleChanges(stores: Stores, scope: ConnectionScope, groupId: string): Promise<RoleChange[]> {
+export async function groupDeletionRoleChanges(stores: Pick<Stores, 'trx' | 'events'>, scope: ConnectionScope, groupId: string): Promise<RoleChange[]> {
   if (!stores.events.enabled) return [];
   const store = new RoleStore(stores.trx);
   const keys = await store.groupRoleKeys(groupId);

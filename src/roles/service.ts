@@ -8,6 +8,7 @@ import { conflict, notFound } from '../http/api-errors.js';
 import { effectiveRoles, rolesByUser } from './effective.js';
 import { SEED_ROLES } from './permissions.js';
 import { RoleStore, type RoleRow } from './store.js';
+import { AppView } from '../deprovisioning/app-view.js';
 
 /** A role as the API shows it. */
 export interface Role {
@@ -167,7 +168,17 @@ export class RoleService {
    */
   async rolesOfDirectoryUser(tenantId: string, userId: string): Promise<{ roles: string[] } | { refused: 'not_found' | 'inactive' }> {
     const user = await this.store.findUser(tenantId, userId);
-    if (!user || (user.detached !== 1 && user.syncToUserManagement !== 1)) return { refused: 'not_found' };
+    // Where the app's view differs (a held deactivation or deletion, src/deprovisioning), the app's view decides.
+    const appView = new AppView(this.db.kysely);
+    if (!user || user.app_view === 1) {
+      const row = user ? await this.store.usersByIds(tenantId, [userId]).then((rows) => rows[0]) : await appView.deletedUser(userId, tenantId);
+      if (!row) return { refused: 'not_found' };
+      const { rows, kept } = await appView.users(tenantId, [row]);
+      if (rows[0].active !== 1) return { refused: 'inactive' };
+      const roles = (await this.effectiveRoles(tenantId, [userId])).get(userId) ?? [];
+      return { roles: [...new Set([...roles, ...(kept.roles.get(userId) ?? [])])].sort() };
+    }
+    if (user.detached !== 1 && user.syncToUserManagement !== 1) return { refused: 'not_found' };
     if (user.detached === 1 || user.active !== 1) return { refused: 'inactive' };
     const roles = (await this.effectiveRoles(tenantId, [userId])).get(userId) ?? [];
     return { roles };

@@ -92,7 +92,7 @@ export class RoleStore {
     return this.db
       .selectFrom('scim_users as u')
       .leftJoin('connections as c', (join) => join.onRef('c.id', '=', 'u.connection_id').onRef('c.tenant_id', '=', 'u.tenant_id'))
-      .select(['u.id', 'u.active', 'u.detached', 'c.sync_to_user_management as syncToUserManagement'])
+      .select(['u.id', 'u.active', 'u.detached', 'u.app_view', 'c.sync_to_user_management as syncToUserManagement'])
       .where('u.id', '=', userId)
       .where('u.tenant_id', '=', tenantId)
       .executeTakeFirst();

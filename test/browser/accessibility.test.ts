@@ -113,6 +113,7 @@ describeBrowser('accessibility and narrow windows', () => {
     // Failing requests for monitoring: a duplicate userName (409) and a wrong token (401).
     expect((await scim('/Users', { schemas: [USER_SCHEMA], userName: 'ada' }, token)).status).toBe(409);
     expect((await scim('/Users', undefined, 'not-the-token', 'GET')).status).toBe(401);
+    await heldAndStagingConnections();
     await ctx.app.requestLog.flush();
 
     expect((await ctx.api('PATCH', '/api/v1/settings', { selfService: { scimProvisioning: true } })).status).toBe(200);
@@ -123,6 +124,29 @@ describeBrowser('accessibility and narrow windows', () => {
     portalToken = minted.body.token;
     expect((await ctx.api('POST', '/api/v1/webhooks', { url: 'https://hooks.example.test/rollcall' })).status).toBe(201);
   });
+
+  /**
+   * Acme Held, in review mode, holds one deactivation for review; Acme Staging (not synced to user
+   * management) has a user to preview going live with.
+   */
+  async function heldAndStagingConnections(): Promise<void> {
+    const connection = async (connectionName: string, syncToUserManagement: boolean) => {
+      const created = await ctx.api<{ id: string; token: string; provisioningUrl: string }>('POST', '/directory/resources/v1/configurations/scim2', { source: 'okta', connectionName, syncToUserManagement }, { 'frontegg-tenant-id': tenantId });
+      expect(created.status).toBe(201);
+      return created.body;
+    };
+    const send = async (target: { provisioningUrl: string; token: string }, method: string, path: string, body: unknown) => {
+      const response = await fetch(`${target.provisioningUrl}${path}`, { method, headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(body) });
+      expect(response.status).toBeLessThan(300);
+      return (await response.json()) as { id: string };
+    };
+    const held = await connection('Acme Held', true);
+    expect((await ctx.api('PUT', `/api/v1/connections/${held.id}/deprovisioning`, { mode: 'review' })).status).toBe(200);
+    const leaver = await send(held, 'POST', '/Users', { schemas: [USER_SCHEMA], userName: 'held@acme.test', active: true });
+    await send(held, 'PATCH', `/Users/${leaver.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] });
+    const staging = await connection('Acme Staging', false);
+    await send(staging, 'POST', '/Users', { schemas: [USER_SCHEMA], userName: 'new@acme.test', emails: [{ value: 'new@acme.test', primary: true }], active: true });
+  }
 
   /** Signs in through the form once; later pages reuse the session cookie. */
   let cookies: Awaited<ReturnType<BrowserContext['cookies']>> = [];
@@ -219,6 +243,28 @@ describeBrowser('accessibility and narrow windows', () => {
     await check(page, 'Google Workspace dialog');
     await page.keyboard.press('Escape');
     await googleDialog.waitFor({ state: 'detached' });
+    // Safe deprovisioning: the banner, the review (a row selected, "Discard all" asking), the settings, and a staging connection's go-live preview.
+    await check(page, 'provisioning (a connection holding changes)');
+    await page.getByRole('region', { name: 'Acme Held: deprovisioning held' }).getByRole('button', { name: 'Review held changes of Acme Held' }).click();
+    const review = page.getByRole('dialog', { name: 'Deprovisioning of Acme Held' });
+    await review.getByRole('checkbox', { name: /^Select held@acme\.test/ }).check();
+    await review.getByRole('button', { name: 'Discard all' }).click();
+    await review.getByRole('group', { name: /^Discard all/ }).waitFor();
+    await check(page, 'deprovisioning dialog (a row selected, "Discard all" asking)');
+    await review.getByRole('tab', { name: 'Settings' }).click();
+    await review.getByRole('form', { name: 'Deprovisioning settings' }).waitFor();
+    await check(page, 'deprovisioning dialog, settings');
+    await page.keyboard.press('Escape');
+    await review.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Manage Acme Staging' }).click();
+    await page.getByRole('group', { name: 'Settings of Acme Staging' }).getByRole('button', { name: 'Preview go-live' }).click();
+    const goLive = page.getByRole('dialog', { name: 'Go-live preview of Acme Staging' });
+    await goLive.getByRole('table', { name: 'Users that go live' }).waitFor();
+    await goLive.getByRole('button', { name: 'Go live' }).click();
+    await goLive.getByRole('group', { name: /^Publish/ }).waitFor();
+    await check(page, 'go-live preview dialog (confirming)');
+    await page.keyboard.press('Escape');
+    await goLive.waitFor({ state: 'detached' });
 
     await visit(`/dashboard/accounts/${tenantId}/users`, 'users', (p) => p.getByRole('table', { name: 'Users' }).getByRole('link', { name: 'grace' }));
     await visit(`/dashboard/accounts/${tenantId}/users/${ids.user}`, 'user detail', (p) => p.getByRole('list', { name: 'Groups of this user' }).getByRole('link', { name: 'Engineering' }));
@@ -230,6 +276,8 @@ describeBrowser('accessibility and narrow windows', () => {
     await page.getByRole('button', { name: 'Details of 409 POST /Users' }).click();
     await page.getByRole('region', { name: 'Details of the 409 response' }).waitFor();
     await check(page, 'monitoring (failed row expanded)');
+
+    await visit(`/dashboard/monitoring?tenantId=${tenantId}`, 'monitoring (an account holding changes)', (p) => p.getByRole('region', { name: 'Deprovisioning held' }));
 
     await visit('/dashboard/events', 'events', (p) => p.getByRole('table', { name: 'Events, newest first' }).getByText('user.created'));
     await visit('/dashboard/webhooks', 'webhooks', (p) => p.getByRole('link', { name: 'https://hooks.example.test/rollcall' }));
@@ -268,9 +316,13 @@ describeBrowser('accessibility and narrow windows', () => {
     await portal.getByRole('button', { name: 'Google Workspace sync of Acme Google' }).click();
     await portal.getByRole('dialog', { name: 'Google Workspace sync of Acme Google' }).getByRole('heading', { name: 'No syncs yet' }).waitFor();
     await check(portal, 'portal Google Workspace dialog');
+    await portal.keyboard.press('Escape');
+    await portal.getByRole('button', { name: 'Review held changes of Acme Held' }).click();
+    await portal.getByRole('dialog', { name: 'Deprovisioning of Acme Held' }).getByRole('table', { name: 'Held changes, oldest first' }).waitFor();
+    await check(portal, 'portal deprovisioning dialog');
 
     expect(found, `axe found serious/critical violations:\n${found.join('\n')}`).toEqual([]);
-  }, 45_000);
+  }, 60_000);
 
   it('is usable with the keyboard: the connection dialogs and the failed requests of monitoring', async () => {
     const page = await openSignedIn();
@@ -363,6 +415,16 @@ describeBrowser('accessibility and narrow windows', () => {
       await reachable(page, `create connection dialog ${size}`, create.getByRole('button', { name: 'Create connection' }), 'Create connection (submit)');
       await page.keyboard.press('Escape');
       await create.waitFor({ state: 'detached' });
+    });
+
+    const review = page.getByRole('dialog', { name: 'Deprovisioning of Acme Held' });
+    await atEachSize(page, async (size) => {
+      await page.getByRole('button', { name: 'Review held changes of Acme Held' }).click();
+      await review.getByRole('table', { name: 'Held changes, oldest first' }).waitFor();
+      await noOverflow(page, `deprovisioning dialog ${size}`);
+      await reachable(page, `deprovisioning dialog ${size}`, review.getByRole('button', { name: 'Discard all' }), 'Discard all');
+      await page.keyboard.press('Escape');
+      await review.waitFor({ state: 'detached' });
     });
 
     const mappings = page.getByRole('dialog', { name: 'Attribute mappings of Acme Okta' });

@@ -82,6 +82,35 @@ describe.each(dialectsUnderTest())('Google Workspace sync (%s)', (dialect) => {
     expect((await state(t, connection.id)).lastSync.counts).toEqual(second.counts);
   });
 
+  it('goes through the deprovisioning guard: suspensions and deletions in review mode are held, and the next sync does not repeat them', async () => {
+    const { t, google } = g;
+    google.directory.seed({ users: 12, groups: 1, membersPerGroup: 4, seed: 11 });
+    const connection = await createGoogleConnection(t, 'gw-held');
+    await authorizeServiceAccount(g, connection.id);
+    const runner = fastRunner(t);
+    const put = await t.app.inject({ method: 'PUT', url: `/api/v1/connections/${connection.id}/deprovisioning`, headers: { authorization: t.auth }, payload: { mode: 'review' } });
+    expect(put.statusCode, put.body).toBe(200);
+    const [, toSuspend, toDelete] = google.directory.users().filter((u) => !u.suspended);
+    google.directory.suspendUser(toSuspend.id);
+    google.directory.deleteUser(toDelete.id);
+    const before = (await eventsOf(t, connection.id)).length;
+    expect((await syncNow(runner, connection)).counts).toMatchObject({ usersDeactivated: 1, usersDeleted: 1 });
+    const held = (await t.app.inject({ url: `/api/v1/connections/${connection.id}/held-changes`, headers: { authorization: t.auth } })).json().items;
+    // A sync deletes first, then changes.
+    expect(held.map((c: { change: string; requestId: string | null }) => [c.change, c.requestId])).toEqual([
+      ['deletion', null],
+      ['deactivation', null],
+    ]);
+    expect(countBy((await eventsOf(t, connection.id)).slice(before))).toEqual({ 'connection.deprovisioning_held': 1 });
+    const users = await directoryUsers(t, connection.id);
+    expect(users.find((u) => googleId(u) === toSuspend.id)).toMatchObject({ active: true });
+    expect(users.find((u) => googleId(u) === toDelete.id)).toMatchObject({ active: true });
+    // The SCIM rows follow Google: the next sync finds nothing to change and holds nothing more.
+    const idle = await syncNow(runner, connection);
+    expect(idle.counts).toMatchObject({ usersDeactivated: 0, usersDeleted: 0, usersUpdated: 0 });
+    expect((await t.app.inject({ url: `/api/v1/connections/${connection.id}/held-changes`, headers: { authorization: t.auth } })).json().items).toHaveLength(2);
+  });
+
   it('syncs only the chosen groups and their members, and removes what the selection no longer covers', async () => {
     const { t, google } = g;
     google.directory.seed({ users: 40, groups: 4, membersPerGroup: 6, seed: 11 });

@@ -27,6 +27,7 @@ function row(i: number): NewRequestLog {
     body: i % 2 === 0 ? JSON.stringify({ userName: text, n: i }) : null,
     created_at: `2026-11-29T10:00:00.${String(i % 1000).padStart(3, '0')}Z`,
     connection_name: i % 6 === 0 ? null : `Okta ${text}`,
+    request_id: i % 5 === 0 ? null : `r.${i}`,
   };
 }
 

@@ -17,7 +17,7 @@ for (const dialect of dialectsUnderTest()) {
 
     it('runs retention jobs exclusively and leaves delivery jobs to their claims', () => {
       const exclusiveNames = t.app.services.jobs.filter((j) => EXCLUSIVE in j).map((j) => j.name).sort();
-      expect(exclusiveNames).toEqual(['attributes.reevaluate', 'events.retention', 'request-logs.retention', 'ui-sessions.prune', 'webhooks.retention']);
+      expect(exclusiveNames).toEqual(['attributes.reevaluate', 'deprovisioning.prune', 'events.retention', 'request-logs.retention', 'ui-sessions.prune', 'webhooks.retention']);
       const names = t.app.services.jobs.map((j) => j.name);
       expect(names).toEqual(expect.arrayContaining(['events.retention', 'request-logs.retention', 'webhooks.retention']));
       for (const name of names.filter((n) => n.startsWith('webhooks.') && n !== 'webhooks.retention')) {

@@ -1307,7 +1307,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Update a SCIM configuration */
+        /**
+         * Update a SCIM configuration
+         * @description Switching syncToUserManagement from false to true puts the connection's users and groups in the tenant directory and, in the same transaction, writes the events of everything it holds: user.created for each user (with its current active), then group.created for each group, then group.user_added for each user membership. Switching it off emits nothing and the app keeps what it was told; switching it on again emits all of them again, so an app should take a user.created or group.created for an id it knows as the current state of that resource. GET /api/v1/connections/{id}/go-live-preview shows beforehand what going live will emit.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -2058,6 +2061,14 @@ export interface paths {
                                         error: string | null;
                                     } | null;
                                 } | null;
+                                /** @description Safe deprovisioning (docs/safe-deprovisioning.md): the mode, whether the guard tripped, changes held for review, users whose app view differs from the identity provider after a discard */
+                                deprovisioning: {
+                                    /** @enum {string} */
+                                    mode: "automatic" | "review";
+                                    tripped: boolean;
+                                    held: number;
+                                    differing: number;
+                                };
                             }[];
                         };
                     };
@@ -2350,7 +2361,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                type: "user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "connection.created" | "connection.deleted";
+                                type: "user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "connection.created" | "connection.deleted" | "connection.deprovisioning_held" | "connection.deprovisioning_reviewed";
                                 tenantId: string;
                                 connectionId: string | null;
                                 /** Format: date-time */
@@ -3551,6 +3562,8 @@ export interface paths {
                     status?: string;
                     from?: string;
                     to?: string;
+                    /** @description Only the row of this request (the requestId of a held change) */
+                    requestId?: string;
                     cursor?: string;
                     limit?: number;
                 };
@@ -3584,6 +3597,8 @@ export interface paths {
                                 detail: string | null;
                                 userAgent: string | null;
                                 body: unknown;
+                                /** @description The request’s id; a held change (held-changes) names its request by it */
+                                requestId: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -3839,7 +3854,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 url: string;
-                                events: ("user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "connection.created" | "connection.deleted")[] | null;
+                                events: ("user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "connection.created" | "connection.deleted" | "connection.deprovisioning_held" | "connection.deprovisioning_reviewed")[] | null;
                                 tenantId: string | null;
                                 enabled: boolean;
                                 disabledReason: string | null;
@@ -3910,7 +3925,7 @@ export interface paths {
                         /** @description Absolute http(s) URL that receives a POST per event */
                         url: string;
                         /** @description Event types to receive; absent or null for all */
-                        events?: ("user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "connection.created" | "connection.deleted")[] | null;
+                        events?: ("user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "connection.created" | "connection.deleted" | "connection.deprovisioning_held" | "connection.deprovisioning_reviewed")[] | null;
                         /** @description Only this tenant's events; absent or null for every tenant */
                         tenantId?: string | null;
                         /** @description true re-enables an automatically disabled webhook */
@@ -3928,7 +3943,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             url: string;
-                            events: ("user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "connection.created" | "connection.deleted")[] | null;
+                            events: ("user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "connection.created" | "connection.deleted" | "connection.deprovisioning_held" | "connection.deprovisioning_reviewed")[] | null;
                             tenantId: string | null;
                             enabled: boolean;
                             disabledReason: string | null;
@@ -4024,7 +4039,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             url: string;
-                            events: ("user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "connection.created" | "connection.deleted")[] | null;
+                            events: ("user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "connection.created" | "connection.deleted" | "connection.deprovisioning_held" | "connection.deprovisioning_reviewed")[] | null;
                             tenantId: string | null;
                             enabled: boolean;
                             disabledReason: string | null;
@@ -4171,7 +4186,7 @@ export interface paths {
                         /** @description Absolute http(s) URL that receives a POST per event */
                         url?: string;
                         /** @description Event types to receive; absent or null for all */
-                        events?: ("user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "connection.created" | "connection.deleted")[] | null;
+                        events?: ("user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "connection.created" | "connection.deleted" | "connection.deprovisioning_held" | "connection.deprovisioning_reviewed")[] | null;
                         /** @description Only this tenant's events; absent or null for every tenant */
                         tenantId?: string | null;
                         /** @description true re-enables an automatically disabled webhook */
@@ -4189,7 +4204,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             url: string;
-                            events: ("user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "connection.created" | "connection.deleted")[] | null;
+                            events: ("user.created" | "user.updated" | "user.deactivated" | "user.reactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "connection.created" | "connection.deleted" | "connection.deprovisioning_held" | "connection.deprovisioning_reviewed")[] | null;
                             tenantId: string | null;
                             enabled: boolean;
                             disabledReason: string | null;
@@ -5322,6 +5337,799 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}/deprovisioning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A connection's deprovisioning mode and guard
+         * @description The mode, the guard, whether it tripped, how many changes are held and what it counts now. Also accepts a user token of the connection's tenant carrying fe.secure.read.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description "automatic": deprovisioning applies unless the guard trips. "review" (append-only): every deprovisioning waits for review.
+                             * @enum {string}
+                             */
+                            mode: "automatic" | "review";
+                            guard: {
+                                /** @description Whether the guard holds changes once it trips */
+                                enabled: boolean;
+                                /** @description Trips when more than this many users… */
+                                maxUsers: number;
+                                /** @description …and more than this percentage of the connection’s active users… */
+                                maxPercent: number;
+                                /** @description …were deprovisioned within this many minutes */
+                                windowMinutes: number;
+                            };
+                            /** @description The guard tripped: every deprovisioning change is held until a review */
+                            tripped: boolean;
+                            /** Format: date-time */
+                            trippedAt: string | null;
+                            /** @description Changes waiting for review */
+                            held: number;
+                            /** @description Users whose app view differs from the identity provider after a discard */
+                            differing: number;
+                            /** @description What the guard counts now: users deprovisioned since `since` (the window, or the last review if later), and the connection’s active users */
+                            window: {
+                                /** Format: date-time */
+                                since: string;
+                                deprovisioned: number;
+                                activeUsers: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Change a connection's deprovisioning mode or guard
+         * @description Sets what the body names; the rest keeps its value. Applies to the connection's next deprovisioning change, in every process; what is held stays held until reviewed. Recorded in the audit log. Also accepts a user token of the connection's tenant carrying fe.secure.write.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description "automatic": deprovisioning applies unless the guard trips. "review" (append-only): every deprovisioning waits for review.
+                         * @enum {string}
+                         */
+                        mode?: "automatic" | "review";
+                        guard?: {
+                            /** @description Whether the guard holds changes once it trips */
+                            enabled?: boolean;
+                            /** @description Trips when more than this many users… */
+                            maxUsers?: number;
+                            /** @description …and more than this percentage of the connection’s active users… */
+                            maxPercent?: number;
+                            /** @description …were deprovisioned within this many minutes */
+                            windowMinutes?: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description "automatic": deprovisioning applies unless the guard trips. "review" (append-only): every deprovisioning waits for review.
+                             * @enum {string}
+                             */
+                            mode: "automatic" | "review";
+                            guard: {
+                                /** @description Whether the guard holds changes once it trips */
+                                enabled: boolean;
+                                /** @description Trips when more than this many users… */
+                                maxUsers: number;
+                                /** @description …and more than this percentage of the connection’s active users… */
+                                maxPercent: number;
+                                /** @description …were deprovisioned within this many minutes */
+                                windowMinutes: number;
+                            };
+                            /** @description The guard tripped: every deprovisioning change is held until a review */
+                            tripped: boolean;
+                            /** Format: date-time */
+                            trippedAt: string | null;
+                            /** @description Changes waiting for review */
+                            held: number;
+                            /** @description Users whose app view differs from the identity provider after a discard */
+                            differing: number;
+                            /** @description What the guard counts now: users deprovisioned since `since` (the window, or the last review if later), and the connection’s active users */
+                            window: {
+                                /** Format: date-time */
+                                since: string;
+                                deprovisioned: number;
+                                activeUsers: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}/held-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Held deprovisioning changes, oldest first
+         * @description status=held (default): the changes waiting for review, in the order they were held. status=discarded: the discarded changes whose users still differ from the identity provider (until it next changes them). Also accepts a user token of the connection's tenant carrying fe.secure.read.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "held" | "discarded";
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                userId: string;
+                                userName: string;
+                                displayName: string | null;
+                                /**
+                                 * @description "deactivation", "deletion", or "role_removal" (the user lost its last mapped role: removed from the group, or the group deleted)
+                                 * @enum {string}
+                                 */
+                                change: "deactivation" | "deletion" | "role_removal";
+                                groupId: string | null;
+                                groupName: string | null;
+                                /** @description A role removal: the role keys the app keeps giving the user while it is held */
+                                roles: string[];
+                                /** Format: date-time */
+                                at: string;
+                                /** @description The SCIM request that made it: GET /api/v1/logs?requestId=… (null for a Google Workspace sync) */
+                                requestId: string | null;
+                                /** @enum {string} */
+                                status: "held" | "discarded";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}/held-changes/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release held changes
+         * @description The app gets them now: applied to its view in the order they were held, their events written now. With {"ids": […]} only those (404 if one is no longer held, and nothing changes); with {} every held change. Once nothing is held, the guard is armed again and counts from then. Writes connection.deprovisioning_reviewed and an audit entry. Also accepts a user token of the connection's tenant carrying fe.secure.write.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The held changes; absent: every held change of the connection */
+                        ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            released: number;
+                            /** @description Changes still held */
+                            remaining: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}/held-changes/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discard held changes
+         * @description The app keeps its view; each user shows as differing from the identity provider until it next changes that user, which then applies as usual. With {"ids": […]} only those (404 if one is no longer held, and nothing changes); with {} every held change. Once nothing is held, the guard is armed again and counts from then. Writes connection.deprovisioning_reviewed and an audit entry. Also accepts a user token of the connection's tenant carrying fe.secure.write.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The held changes; absent: every held change of the connection */
+                        ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            discarded: number;
+                            /** @description Changes still held */
+                            remaining: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}/go-live-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview what a staging connection would show the app once it syncs to user management
+         * @description For a connection with syncToUserManagement false: its users (active and inactive), groups, user memberships, the roles its groups would grant, and its users whose primary email a user of the tenant directory already has (they will look like duplicates), with samples of the first 20 of each in creation order. A connection that is live already is a 409. Switching syncToUserManagement from false to true puts the connection's users and groups in the tenant directory and, in the same transaction, writes the events of everything it holds: user.created for each user (with its current active), then group.created for each group, then group.user_added for each user membership. Switching it off emits nothing and the app keeps what it was told; switching it on again emits all of them again, so an app should take a user.created or group.created for an id it knows as the current state of that resource. Also accepts a user token of the connection's tenant carrying fe.secure.read.provisioningConfiguration while the builder setting selfService.scimProvisioning is on; another tenant's connection is a 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            connectionId: string;
+                            /** @enum {boolean} */
+                            live: false;
+                            users: {
+                                /** @description Users: one user.created each */
+                                total: number;
+                                /** @description Of those, active */
+                                active: number;
+                                /** @description Of those, inactive */
+                                inactive: number;
+                                /** @description The first 20 users in creation order */
+                                sample: {
+                                    id: string;
+                                    userName: string;
+                                    displayName: string | null;
+                                    /** @description The primary (else first) email */
+                                    email: string | null;
+                                    active: boolean;
+                                }[];
+                            };
+                            groups: {
+                                /** @description Groups: one group.created each */
+                                total: number;
+                                /** @description The first 20 groups in creation order */
+                                sample: {
+                                    id: string;
+                                    displayName: string;
+                                    /** @description Its user members */
+                                    members: number;
+                                }[];
+                            };
+                            /** @description User memberships of the connection's groups: one group.user_added each */
+                            memberships: number;
+                            /** @description Each role mapped to one of the connection's groups (by key) */
+                            roles: {
+                                key: string;
+                                name: string;
+                                /** @description The connection's users who would get the role through their groups, each once */
+                                users: number;
+                            }[];
+                            matches: {
+                                /** @description Users whose primary email a user of the tenant directory already has: a user of a connection that syncs to user management, or a detached one */
+                                total: number;
+                                /** @description The first 20 such users in creation order */
+                                sample: {
+                                    userId: string;
+                                    userName: string;
+                                    email: string | null;
+                                    /** @description The oldest user of the tenant directory with the same primary email (case-insensitive) */
+                                    existingUserId: string;
+                                    /** @description That user's connection (a detached user's former connection) */
+                                    existingConnectionId: string;
+                                    /** @enum {string} */
+                                    matchedBy: "email";
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statusCode?: number;
+                            error?: string;
+                            code?: string;
+                            message?: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;

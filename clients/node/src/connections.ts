@@ -5,6 +5,7 @@
  */
 import type { ApiClient } from './api-client.js';
 import { AttributeMappingsApi } from './attributes.js';
+import { DeprovisioningApi } from './deprovisioning.js';
 import { GoogleWorkspaceApi } from './google-workspace.js';
 import type { Json, Query, RequestBody } from './operations.js';
 
@@ -28,6 +29,17 @@ export type NewConnectionToken = RequestBody<'/api/v1/connections/{id}/tokens', 
 export type Compatibility = Json<'/api/v1/connections/{id}/compatibility', 'get'>;
 /** The switches to change; null puts one back to its default. */
 export type CompatibilityUpdate = RequestBody<'/api/v1/connections/{id}/compatibility', 'put'>;
+
+/**
+ * What switching a staging connection to syncToUserManagement would show the app: its users, groups,
+ * user memberships, the roles its groups would grant and the users who would look like duplicates,
+ * counted, with samples of the first 20 in creation order.
+ */
+export type GoLivePreview = Json<'/api/v1/connections/{id}/go-live-preview', 'get'>;
+/** A user of a staging connection, as the go-live preview samples it. */
+export type GoLivePreviewUser = GoLivePreview['users']['sample'][number];
+/** A user of a staging connection whose primary email a user of the tenant directory has already. */
+export type GoLivePreviewMatch = GoLivePreview['matches']['sample'][number];
 
 /** `connections.tokens`: a connection's bearer tokens. */
 export class ConnectionTokens {
@@ -87,6 +99,8 @@ export class Connections {
   readonly attributeMappings: AttributeMappingsApi;
   /** Connections read from a Google Workspace directory. */
   readonly googleWorkspace: GoogleWorkspaceApi;
+  /** Safe deprovisioning: the guard and the review of held changes. */
+  readonly deprovisioning: DeprovisioningApi;
 
   constructor(private readonly api: ApiClient) {
     this.tokens = new ConnectionTokens(api);
@@ -94,6 +108,7 @@ export class Connections {
     this.compatibility = new CompatibilitySwitches(api);
     this.attributeMappings = new AttributeMappingsApi(api);
     this.googleWorkspace = new GoogleWorkspaceApi(api);
+    this.deprovisioning = new DeprovisioningApi(api);
   }
 
   /**
@@ -117,6 +132,15 @@ export class Connections {
   /** Renames a connection or changes whether it syncs to user management. */
   async update(id: string, body: ConnectionUpdate): Promise<void> {
     await this.api.call('updateConnection', { path: { id }, body });
+  }
+
+  /**
+   * What switching a staging connection (syncToUserManagement false) on would put in the tenant directory
+   * and the events it would emit, with the users who would look like duplicates (RollcallConflictError
+   * when the connection is live already).
+   */
+  goLivePreview(id: string): Promise<GoLivePreview> {
+    return this.api.call('goLivePreview', { path: { id } });
   }
 
   /**

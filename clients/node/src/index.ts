@@ -49,6 +49,7 @@ export type {
   GoogleWorkspaceSync,
   NewGoogleWorkspaceConnection,
 } from './google-workspace.js';
+export type { DeprovisioningApi, DeprovisioningSettings, DeprovisioningUpdate, HeldChange } from './deprovisioning.js';
 export type { NewTenant, Tenant, TenantListOptions, Tenants } from './tenants.js';
 export type {
   Compatibility,
@@ -62,6 +63,9 @@ export type {
   Connections,
   CreatedConnection,
   CreatedConnectionToken,
+  GoLivePreview,
+  GoLivePreviewMatch,
+  GoLivePreviewUser,
   IpAllowlist,
   NewConnection,
   NewConnectionToken,

@@ -89,6 +89,27 @@ for (const dialect of dialectsUnderTest()) {
       expect(await rollcall.directory.purgeDetached('acme')).toEqual({ deletedUsers: 0, deletedGroups: 0 });
     });
 
+    it('safe deprovisioning: the guard, held changes, release and discard', async () => {
+      const connection = await rollcall.connections.create('acme', { source: 'okta', connectionName: 'Guarded' });
+      const scim = scimWriter(server.baseUrl, connection);
+      const ann = await scim.user('ann@guarded.test');
+      const bob = await scim.user('bob@guarded.test');
+      expect(await rollcall.connections.deprovisioning.get(connection.id)).toMatchObject({ mode: 'automatic', guard: { enabled: true, maxUsers: 50 }, tripped: false, held: 0 });
+      expect(await rollcall.connections.deprovisioning.set(connection.id, { mode: 'review' })).toMatchObject({ mode: 'review' });
+      await scim.deleteUser(ann);
+      await scim.deleteUser(bob);
+      const held = await collect(rollcall.connections.deprovisioning.heldChanges(connection.id, { pageSize: 1 }));
+      expect(held.map((c) => [c.userId, c.change])).toEqual([
+        [ann, 'deletion'],
+        [bob, 'deletion'],
+      ]);
+      expect(await rollcall.connections.deprovisioning.release(connection.id, [held[0].id])).toEqual({ released: 1, remaining: 1 });
+      expect(await rollcall.connections.deprovisioning.discard(connection.id)).toEqual({ discarded: 1, remaining: 0 });
+      expect((await collect(rollcall.connections.deprovisioning.heldChanges(connection.id, { status: 'discarded' }))).map((c) => c.userId)).toEqual([bob]);
+      await expect(rollcall.directory.user(ann)).rejects.toBeInstanceOf(RollcallNotFoundError);
+      expect(await rollcall.directory.user(bob)).toMatchObject({ id: bob, active: true });
+    });
+
     it('roles, permissions and group roles', async () => {
       const permissions = await rollcall.permissions.list();
       expect(permissions.length).toBeGreaterThan(0);

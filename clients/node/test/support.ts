@@ -81,6 +81,8 @@ export interface ScimWriter {
   user(userName: string): Promise<string>;
   /** Creates a group with these members; returns its id. */
   group(displayName: string, memberIds?: string[]): Promise<string>;
+  /** Deletes a user, as the IdP deprovisions it. */
+  deleteUser(id: string): Promise<void>;
 }
 
 /** Writes to the SCIM endpoint of connection `connectionId` with its bearer `token`. */
@@ -98,6 +100,10 @@ export function scimWriter(baseUrl: string, connection: { id: string; token: str
   return {
     user: (userName) => post('Users', { schemas: [USER_URN], userName, emails: [{ value: userName, primary: true }], active: true }),
     group: (displayName, memberIds = []) => post('Groups', { schemas: [GROUP_URN], displayName, members: memberIds.map((value) => ({ value })) }),
+    deleteUser: async (id) => {
+      const res = await fetch(`${baseUrl}/directory/resources/scim/v2.0/${connection.id}/Users/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${connection.token}` } });
+      if (res.status !== 204) throw new Error(`DELETE Users/${id} answered ${res.status}: ${await res.text()}`);
+    },
   };
 }
 

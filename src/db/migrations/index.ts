@@ -18,6 +18,7 @@ import * as connectionCompatibility from './0016-connection-compatibility.js';
 import * as memberCountsLogConnectionNames from './0017-member-counts-log-connection-names.js';
 import * as userAttributes from './0018-user-attributes.js';
 import * as googleWorkspace from './0019-google-workspace.js';
+import * as safeDeprovisioning from './0020-safe-deprovisioning.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0017-member-counts-log-connection-names': memberCountsLogConnectionNames,
   '0018-user-attributes': userAttributes,
   '0019-google-workspace': googleWorkspace,
+  '0020-safe-deprovisioning': safeDeprovisioning,
 };

@@ -64,6 +64,8 @@ export class PostgresScimWrites extends UnitOfWork {
    * transaction, shared with the creates that arrive meanwhile (create-coalescer.ts).
    */
   override create<T>(scope: ConnectionScope, conflictMessage: string, fn: (stores: InsertStores, now: string) => Promise<T>): Promise<T> {
+    // A staging connection's writes read whether it went live in their transaction (UnitOfWork.write).
+    if (scope.emitEvents !== true) return super.create(scope, conflictMessage, fn);
     const creates = this.creates;
     return this.run(scope, conflictMessage, async () => {
       // Its place among the connection's creates is taken now, in the order the creates started.
@@ -89,9 +91,11 @@ export class PostgresScimWrites extends UnitOfWork {
   /**
    * A PATCH that only adds or only removes members goes as one statement; one that changes more,
    * as a read and one guarded statement; one that needs every member, a filter on members, or
-   * the role changes of a group with mapped roles, in a transaction (group-patch.ts).
+   * the role changes of a group with mapped roles, in a transaction (group-patch.ts). A staging
+   * connection's, too: its transaction reads whether it went live meanwhile (UnitOfWork.write).
    */
   override async patchGroup(patch: GroupPatch): Promise<GroupRow> {
+    if (patch.scope.emitEvents !== true) return patch.inTransaction();
     return (await patchByStatement(this, patch)) ?? (await patchUnlocked(this, patch)) ?? patch.inTransaction();
   }
 

@@ -1,6 +1,7 @@
 /** The authenticated connection of a SCIM request, and the base URL its resources live under. */
 import type { FastifyRequest } from 'fastify';
 import type { ScimContext } from '../../connections/service.js';
+import { requestIdOf } from '../../monitoring/scim-hook.js';
 import { unauthorized } from '../errors.js';
 import type { FilterOptions } from '../filter/parser.js';
 import type { ConnectionScope, WritePolicy } from '../store/scope.js';
@@ -24,7 +25,14 @@ export function scopeOf(request: FastifyRequest): ConnectionScope {
         ? (ids) => request.log.warn({ connectionId: scim.connectionId, ignoredMemberIds: ids.slice(0, 100), ignoredMembers: ids.length }, 'group write: member ids that are no user or group of this connection were left out')
         : undefined,
   };
-  return { tenantId: scim.tenantId, connectionId: scim.connectionId, emitEvents: scim.syncToUserManagement, writePolicy, attributes: scim.attributes };
+  return {
+    tenantId: scim.tenantId,
+    connectionId: scim.connectionId,
+    emitEvents: scim.syncToUserManagement,
+    writePolicy,
+    attributes: scim.attributes,
+    requestId: requestIdOf(request),
+  };
 }
 
 /** `{PUBLIC_URL}/directory/resources/scim/v2.0/{connectionId}`: where `meta.location` points. */

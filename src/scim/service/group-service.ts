@@ -1,6 +1,7 @@
 /** SCIM Groups of one connection: create, read, list, replace, patch, delete; members as rows. */
 import { newId } from '../../security/ids.js';
-import { groupCreated, groupDeleted, groupUpdated, membershipChanged, userRolesChanged } from '../../events/scim-events.js';
+import { groupCreated, groupUpdated, membershipChanged } from '../../events/scim-events.js';
+import { groupRemoved, membersChanged } from '../../deprovisioning/group-changes.js';
 import { groupDeletionRoleChanges, membershipRoleChanges } from '../../roles/membership-roles.js';
 import { notFound } from '../errors.js';
 import { applyPatch } from '../patch/apply-patch.js';
@@ -120,15 +121,16 @@ export class GroupService {
       const { resource, memberOps } = change(stored);
       displayName = (resource ?? stored).displayName;
       const membership = await applyMemberOps(stores.groups, scope, id, memberOps, now);
-      const membersChanged = membership.added.length > 0 || membership.removed.length > 0;
-      if (!resource && !membersChanged) return current;
+      const membershipMoved = membership.added.length > 0 || membership.removed.length > 0;
+      if (!resource && !membershipMoved) return current;
       // A membership change is a change of the group: new version, new lastModified.
       const updated = await stores.groups.update(scope, current, resource ?? stored, now);
       if (!updated) throw new VersionConflict();
       if (resource) groupUpdated(stores.events, current, updated);
-      membershipChanged(stores.events, id, membership.added, membership.removed);
-      // user.updated for members whose effective roles changed; one indexed lookup unless the group has mapped roles.
-      userRolesChanged(stores.events, await membershipRoleChanges(stores, scope, id, membership.added, membership.removed));
+      // user.updated for members whose effective roles changed; one indexed lookup unless the group has
+      // mapped roles. A member losing its last mapped role may be held (src/deprovisioning/).
+      const roleChanges = await membershipRoleChanges(stores, scope, id, membership.added, membership.removed);
+      await membersChanged({ trx: stores.trx, events: stores.events, scope, now }, updated, membership.added, membership.removed, roleChanges);
       return updated;
     });
   }
@@ -174,15 +176,14 @@ export class GroupService {
   }
 
   async delete(scope: ConnectionScope, id: string, ifMatch?: string): Promise<void> {
-    await this.writes.write(scope, '', async (stores) => {
+    await this.writes.write(scope, '', async (stores, now) => {
       const current = await stores.groups.get(scope, id, true);
       if (!current) this.notFound(id);
       checkIfMatch(ifMatch, current.version);
       // Read before the delete cascades the group's role mappings away.
       const roleChanges = await groupDeletionRoleChanges(stores, scope, id);
       if (!(await stores.groups.delete(scope, id))) this.notFound(id);
-      groupDeleted(stores.events, current);
-      userRolesChanged(stores.events, roleChanges);
+      await groupRemoved({ trx: stores.trx, events: stores.events, scope, now }, current, roleChanges);
     });
   }
 }

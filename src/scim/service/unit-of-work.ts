@@ -107,7 +107,7 @@ export abstract class UnitOfWork {
   /** Stores for reads outside a transaction. */
   readonly reads = (): Stores => this.stores(this.db.kysely);
 
-  /** The connection's events, enabled or not (staging connections emit none). */
+  /** The events of a live connection's write (a staging scope's go through `liveNow` in `write`). */
   protected recorder(scope: ConnectionScope): EventRecorder {
     return new EventRecorder(scope.emitEvents === true);
   }
@@ -120,7 +120,7 @@ export abstract class UnitOfWork {
     return this.run(scope, conflictMessage, () =>
       this.transaction(scope, async (trx) => {
         const now = new Date().toISOString();
-        const events = this.recorder(scope);
+        const events = scope.emitEvents === true ? this.recorder(scope) : new EventRecorder(await this.liveNow(trx, scope));
         const result = await fn(this.stores(trx, events), now);
         const recorded = events.take();
         if (recorded.length > 0) await new EventStore(trx, this.db.dialect).append(scope, recorded, now);
@@ -145,6 +145,24 @@ export abstract class UnitOfWork {
    * commit is durable when it returns.
    */
   async flush(_scope: ConnectionScope): Promise<void> {}
+
+  /**
+   * Whether a staging scope's connection is live now, its row locked until `trx` ends. The scope was
+   * resolved with the token, perhaps before the connection went live; going live locks the same row
+   * first and writes the events of what the connection holds (src/connections/go-live-store.ts), so
+   * a staging write either commits before it and is among what it announces, or waits for it, finds
+   * the connection live and writes its own events. Only staging writes pay this statement.
+   */
+  private async liveNow(trx: Kysely<Database>, scope: ConnectionScope): Promise<boolean> {
+    const row = await trx
+      .updateTable('connections')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('id', '=', scope.connectionId)
+      .where('tenant_id', '=', scope.tenantId)
+      .returning('sync_to_user_management')
+      .executeTakeFirst();
+    return row?.sync_to_user_management === 1;
+  }
 
   /** Moves the connection's lastSync in `trx` when it is due. */
   private async touchLastSync(trx: Kysely<Database>, scope: ConnectionScope, now: string): Promise<void> {

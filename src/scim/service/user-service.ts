@@ -5,7 +5,8 @@ import { resolveManagers } from '../../attributes/manager-store.js';
 import type { Database } from '../../db/tables.js';
 import { managerValue } from '../../directory/shape.js';
 import { newId } from '../../security/ids.js';
-import { userChanged, userCreated, userDeleted } from '../../events/scim-events.js';
+import { userCreated } from '../../events/scim-events.js';
+import { userRemoved, userUpdated } from '../../deprovisioning/user-changes.js';
 import { notFound } from '../errors.js';
 import { applyPatch } from '../patch/apply-patch.js';
 import { normalizeResource, type StoredResource } from '../resources/normalize.js';
@@ -109,7 +110,9 @@ export class UserService {
       userName = String(next.userName);
       const updated = await stores.users.update(scope, current, next, now);
       if (!updated) throw new VersionConflict();
-      userChanged(stores.events, current, updated, stores.events.enabled ? await this.managers(stores.trx, scope, managerValue(updated)) : undefined);
+      const managers = stores.events.enabled ? await this.managers(stores.trx, scope, managerValue(updated)) : undefined;
+      // The app's view may differ from the row (a held deactivation): src/deprovisioning/.
+      await userUpdated({ trx: stores.trx, events: stores.events, scope, now }, current, updated, managers);
       return updated;
     });
     // Rendered from the row just written: only the computed `groups` needs a read.
@@ -139,13 +142,14 @@ export class UserService {
   }
 
   async delete(scope: ConnectionScope, id: string, ifMatch?: string): Promise<void> {
-    await this.writes.write(scope, '', async (stores) => {
+    await this.writes.write(scope, '', async (stores, now) => {
       const current = await stores.users.get(scope, id, true);
       if (!current) this.notFound(id);
       checkIfMatch(ifMatch, current.version);
       const leftGroups = await stores.users.delete(scope, id);
       if (!leftGroups) this.notFound(id);
-      userDeleted(stores.events, current, leftGroups, stores.events.enabled ? await this.managers(stores.trx, scope, managerValue(current)) : undefined);
+      const managers = stores.events.enabled ? await this.managers(stores.trx, scope, managerValue(current)) : undefined;
+      await userRemoved({ trx: stores.trx, events: stores.events, scope, now }, current, leftGroups, managers);
     });
   }
 }

@@ -19,6 +19,8 @@ export interface ConnectionScope {
   readonly writePolicy?: WritePolicy;
   /** The connection's attribute mappings: a user row's attribute columns are derived with them (src/attributes/). */
   readonly attributes?: ConnectionAttributes;
+  /** The SCIM request's id (request_logs.request_id), named by the changes it has held (src/deprovisioning/); stores ignore it. */
+  readonly requestId?: string;
 }
 
 /** Write behaviour a connection chooses (src/connections/compatibility.ts); absent, the defaults below. */

@@ -50,6 +50,7 @@ export class UserStore {
       connection_id: scope.connectionId,
       ...userColumns(resource),
       detached: 0,
+      app_view: 0,
       resource: JSON.stringify(resource),
       version: 1,
       created_at: now,

@@ -3,6 +3,7 @@
  * Workspace connection's status and last sync), and the actions allowed. A Google Workspace connection
  * has no setup guide, token or compatibility switches: its own dialog instead.
  */
+import { HeldBadge } from '../shared/connections/deprovisioning/HeldNotice.js';
 import { ProviderName } from '../shared/connections/ProviderLogo.js';
 import { formatCount } from '../shared/format.js';
 import type { Connection, ConnectionOverview } from '../shared/types.js';
@@ -16,6 +17,7 @@ export function PortalConnectionsTable({
   onCompatibility,
   onAttributes,
   onGoogle,
+  onDeprovisioning,
   onDelete,
 }: {
   connections: ConnectionOverview[];
@@ -28,6 +30,8 @@ export function PortalConnectionsTable({
   onAttributes: (connection: Connection) => void;
   /** A Google Workspace connection's dialog: changed with the write permission, shown with the read permission. */
   onGoogle: (connection: Connection) => void;
+  /** Its held deprovisioning changes and guard: reviewed and changed with the write permission, shown with the read permission. */
+  onDeprovisioning: (connection: Connection) => void;
   /** Absent without the delete permission: no Delete buttons. */
   onDelete?: (connection: ConnectionOverview) => void;
 }) {
@@ -68,6 +72,7 @@ export function PortalConnectionsTable({
               </td>
               <td style={{ minWidth: 180 }}>
                 <PortalHealth connection={connection} />
+                <HeldBadge connection={connection} />
               </td>
               <td style={{ whiteSpace: 'nowrap' }}>
                 <span className="inline">
@@ -92,6 +97,9 @@ export function PortalConnectionsTable({
                   )}
                   <Button onClick={() => onAttributes(connection)} aria-label={`Attributes of ${connection.connectionName}`}>
                     Attributes
+                  </Button>
+                  <Button onClick={() => onDeprovisioning(connection)} aria-label={`Deprovisioning of ${connection.connectionName}`}>
+                    Deprovisioning
                   </Button>
                   {onDelete ? (
                     <Button variant="danger" onClick={() => onDelete(connection)} aria-label={`Delete ${connection.connectionName}`}>

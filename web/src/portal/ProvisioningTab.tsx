@@ -20,6 +20,8 @@ import { Button } from '../shared/ui/Button.js';
 import { Card } from '../shared/ui/Layout.js';
 import { EmptyState, ErrorState, Loading } from '../shared/ui/States.js';
 import { useApi } from '../shared/use-api.js';
+import { DeprovisioningDialog } from '../shared/connections/deprovisioning/DeprovisioningDialog.js';
+import { HeldNotices } from '../shared/connections/deprovisioning/HeldNotice.js';
 import { PERMISSION_NAMES, PermissionNote } from './PermissionNote.js';
 import { PortalConnectionsTable } from './PortalConnectionsTable.js';
 import { ReplaceTokenDialog } from './ReplaceTokenDialog.js';
@@ -40,6 +42,7 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
   const [compatibility, setCompatibility] = useState<Connection | undefined>();
   const [attributes, setAttributes] = useState<Connection | undefined>();
   const [deleting, setDeleting] = useState<ConnectionOverview | undefined>();
+  const [deprovisioning, setDeprovisioning] = useState<Connection | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
 
   const addButton = canWrite ? (
@@ -93,6 +96,7 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
         ) : (
           <>
             <ReauthorizationNotices connections={items} onAuthorize={canWrite ? google.open : undefined} readOnlyNote={canWrite ? undefined : `Ask an admin with the ${PERMISSION_NAMES.write} permission to authorize it again.`} />
+            <HeldNotices connections={items} app={product} onReview={setDeprovisioning} />
             <PermissionNote canWrite={canWrite} canDelete={canDelete} />
             <PortalConnectionsTable
               connections={items}
@@ -101,6 +105,7 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
               onCompatibility={setCompatibility}
               onAttributes={setAttributes}
               onGoogle={google.open}
+              onDeprovisioning={setDeprovisioning}
               onDelete={
                 canDelete
                   ? (c) => {
@@ -155,6 +160,14 @@ export function ProvisioningTab({ session }: { session: PortalSession }) {
         productName={productName}
         readOnlyNote={`You can see and preview these mappings. Ask an admin with the ${PERMISSION_NAMES.write} permission to change them.`}
         onClose={() => setAttributes(undefined)}
+      />
+      <DeprovisioningDialog
+        connection={deprovisioning}
+        canEdit={canWrite}
+        readOnlyNote={`You can see what is held. Ask an admin with the ${PERMISSION_NAMES.write} permission to release or discard changes or to change these settings.`}
+        app={product}
+        onChanged={list.reload}
+        onClose={() => setDeprovisioning(undefined)}
       />
       {canDelete ? (
         <DeleteConnectionDialog

@@ -5,9 +5,11 @@ import { ErrorState, Loading } from '../../../shared/ui/States.js';
 import type { Loaded } from '../../../shared/use-api.js';
 import type { LabelOf } from './connection-labels.js';
 import type { LogSummary } from './types.js';
+import { HeldLink, type HeldCount } from './HeldForReview.js';
 import './monitoring.css';
 
-export function ConnectionSummaryStrip({ summary, connectionId, labelOf }: { summary: Loaded<LogSummary>; connectionId: string; labelOf: LabelOf }) {
+/** `heldOf`: the changes each connection holds for review (an account's connections only), shown as a badge linking to the review. */
+export function ConnectionSummaryStrip({ summary, connectionId, labelOf, heldOf }: { summary: Loaded<LogSummary>; connectionId: string; labelOf: LabelOf; heldOf?: ReadonlyMap<string, HeldCount> }) {
   if (summary.error) return <ErrorState error={summary.error} retry={summary.reload} title="The connection summary could not be loaded" />;
   if (!summary.data) return <Loading label="Loading the summary…" />;
   const items = summary.data.items.filter((s) => !connectionId || s.connectionId === connectionId).sort((a, b) => b.requests - a.requests);
@@ -20,6 +22,7 @@ export function ConnectionSummaryStrip({ summary, connectionId, labelOf }: { sum
           <div className="figures">
             {plural(s.requests, 'request')} ·{' '}
             {s.errors > 0 ? <Badge tone="bad">{plural(s.errors, 'error')}</Badge> : <Badge tone="good">no errors</Badge>}
+            <HeldLink held={heldOf?.get(s.connectionId)} />
           </div>
           <div className="muted">Last success {formatRelative(s.lastSuccessAt)}</div>
           {s.lastError ? (

@@ -15,6 +15,7 @@ import { loadChartSeries } from './chart-range.js';
 import { connectionLabeller, loggedNames } from './connection-labels.js';
 import { ConnectionSummaryStrip } from './ConnectionSummaryStrip.js';
 import { GoogleSyncsCard } from './GoogleSyncsCard.js';
+import { heldCounts, HeldForReview, OneRequestNote } from './HeldForReview.js';
 import { RANGE_LABELS, readFilters, summaryHours, timeWindow, type LogFilters } from './filters.js';
 import { MonitoringFilters } from './MonitoringFilters.js';
 import { RequestChart } from './RequestChart.js';
@@ -50,19 +51,21 @@ export function MonitoringPage() {
       {selected?.type === 'google-workspace' ? (
         <GoogleSyncsCard key={`${selected.id}|${now}`} connection={selected} />
       ) : span.error === undefined ? (
-        <MonitoringResults filters={filters} from={span.from} to={span.to} refreshKey={now} live={connections.live} />
+        <MonitoringResults filters={filters} from={span.from} to={span.to} refreshKey={now} live={connections.live} connections={connections.list} />
       ) : null}
     </>
   );
 }
 
-function MonitoringResults({ filters, from, to, refreshKey, live }: { filters: LogFilters; from: string; to: string; refreshKey: number; live: ReadonlyMap<string, Connection> | undefined }) {
-  const { tenantId, connectionId, status } = filters;
+function MonitoringResults({ filters, from, to, refreshKey, live, connections }: { filters: LogFilters; from: string; to: string; refreshKey: number; live: ReadonlyMap<string, Connection> | undefined; connections: Connection[] }) {
+  const { tenantId, connectionId, status, requestId } = filters;
   const series = useApi(() => loadChartSeries({ tenantId, connectionId, from, to }), [tenantId, connectionId, from, to, refreshKey]);
-  const pager = useCursorPager(JSON.stringify([tenantId, connectionId, status, from, to, refreshKey]));
+  const pager = useCursorPager(JSON.stringify([tenantId, connectionId, status, from, to, refreshKey, requestId]));
+  // One request (linked from a held change) is shown whatever the time range and status.
   const log = useApi(
-    () => api.get<LogPage>('/api/v1/logs', { tenantId, connectionId, status, from, to, cursor: pager.cursor, limit: PAGE_SIZE }),
-    [tenantId, connectionId, status, from, to, pager.cursor, refreshKey],
+    () =>
+      api.get<LogPage>('/api/v1/logs', requestId ? { tenantId, connectionId, requestId, cursor: pager.cursor, limit: PAGE_SIZE } : { tenantId, connectionId, status, from, to, cursor: pager.cursor, limit: PAGE_SIZE }),
+    [tenantId, connectionId, status, from, to, pager.cursor, refreshKey, requestId],
   );
   // The summary API counts back from now: a custom range is summarised from its start until now.
   const hours = summaryHours(from, new Date(refreshKey).toISOString());
@@ -80,6 +83,8 @@ function MonitoringResults({ filters, from, to, refreshKey, live }: { filters: L
   let table;
   if (log.error) table = <ErrorState error={log.error} retry={log.reload} title="The request log could not be loaded" />;
   else if (!log.data) table = <Loading label="Loading requests…" />;
+  else if (log.data.items.length === 0 && requestId)
+    table = <EmptyState title="This request is not in the log">It may be older than the log keeps, or belong to another connection.</EmptyState>;
   else if (log.data.items.length === 0)
     table = (
       <EmptyState title={status ? 'No requests match these filters' : 'No requests in this period'}>
@@ -98,9 +103,13 @@ function MonitoringResults({ filters, from, to, refreshKey, live }: { filters: L
     <>
       <Card title="Requests and errors">{chart}</Card>
       <Card title={`Connections — ${periodLabel}`}>
-        <ConnectionSummaryStrip summary={summary} connectionId={connectionId} labelOf={labelOf} />
+        <HeldForReview connections={connections} connectionId={connectionId} />
+        <ConnectionSummaryStrip summary={summary} connectionId={connectionId} labelOf={labelOf} heldOf={heldCounts(connections)} />
       </Card>
-      <Card title="Request log">{table}</Card>
+      <Card title="Request log">
+        {requestId ? <OneRequestNote requestId={requestId} /> : null}
+        {table}
+      </Card>
     </>
   );
 }

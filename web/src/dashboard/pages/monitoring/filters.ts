@@ -12,6 +12,8 @@ export interface LogFilters {
   /** datetime-local values (the browser's time zone), only for the custom range. */
   from: string;
   to: string;
+  /** One SCIM request (a held change links to the request that asked for it): the log shows it whatever the range. */
+  requestId: string;
 }
 
 const RANGES: Record<Exclude<RangeKey, 'custom'>, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 };
@@ -37,6 +39,7 @@ export function readFilters(query: URLSearchParams): LogFilters {
     range: range === '1h' || range === '7d' || range === 'custom' ? range : '24h',
     from: query.get('from') ?? '',
     to: query.get('to') ?? '',
+    requestId: query.get('requestId') ?? '',
   };
 }
 

@@ -3,8 +3,9 @@
  * connection's details hold its URL, sync switch and SCIM actions; a Google Workspace connection's hold
  * its sync switch and its Google Workspace dialog, with no URL or token to manage.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { GoogleStatusBadge, LastSyncSummary } from '../../../shared/connections/google/GoogleStatus.js';
+import { HeldBadge } from '../../../shared/connections/deprovisioning/HeldNotice.js';
 import { ProviderName } from '../../../shared/connections/ProviderLogo.js';
 import { formatCount, formatDateTime, formatRelative, plural } from '../../../shared/format.js';
 import { Link, seg } from '../../../shared/router.js';
@@ -24,6 +25,10 @@ export interface ConnectionActions {
   /** A Google Workspace connection's authorization, selection and syncs. */
   onGoogle: (connection: Connection) => void;
   onDelete: (connection: ConnectionOverview) => void;
+  /** Its held changes, the users that differ from the IdP, and the guard settings. */
+  onDeprovisioning: (connection: ConnectionOverview) => void;
+  /** What turning on "Sync to user management" would publish (a staging connection). */
+  onGoLive: (connection: Connection) => void;
 }
 
 /** A date relative to now, the full date on hover. */
@@ -36,11 +41,30 @@ function When({ at, none = '—' }: { at: string | null; none?: string }) {
   );
 }
 
+/** The sync switch, and for a staging connection (the switch off) the preview of going live. */
+function SyncSetting({ connection, actions }: { connection: ConnectionOverview; actions: ConnectionActions }) {
+  // Follows the switch at once, and the list when it reloads.
+  const [live, setLive] = useState(connection.syncToUserManagement);
+  useEffect(() => setLive(connection.syncToUserManagement), [connection.syncToUserManagement]);
+  return (
+    <>
+      <SyncToggle connection={connection} onChanged={setLive} />
+      {live ? null : (
+        <p className="hint inline" style={{ flexWrap: 'wrap' }}>
+          Staging: nothing reaches the product yet.
+          <Button onClick={() => actions.onGoLive(connection)}>Preview go-live</Button>
+        </p>
+      )}
+    </>
+  );
+}
+
 /** The actions every connection offers, whatever its type. */
 function SharedActions({ connection, actions }: { connection: ConnectionOverview; actions: ConnectionActions }) {
   return (
     <>
       <Button onClick={() => actions.onAttributes(connection)}>Attributes</Button>
+      <Button onClick={() => actions.onDeprovisioning(connection)}>Deprovisioning</Button>
       <Button variant="danger" onClick={() => actions.onDelete(connection)}>
         Delete
       </Button>
@@ -77,7 +101,12 @@ export function ConnectionRow({ connection, actions }: { connection: ConnectionO
             {formatCount(connection.groups)}
           </Link>
         </td>
-        <td style={{ whiteSpace: 'nowrap' }}>{google ? <GoogleStatusBadge status={google.status} /> : <HealthBadge connection={connection} />}</td>
+        <td style={{ whiteSpace: 'nowrap' }}>
+          <span className="inline">
+            {google ? <GoogleStatusBadge status={google.status} /> : <HealthBadge connection={connection} />}
+            <HeldBadge connection={connection} />
+          </span>
+        </td>
         <td>
           <Button aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen(!open)}>
             {open ? 'Hide' : 'Manage'}
@@ -96,7 +125,7 @@ export function ConnectionRow({ connection, actions }: { connection: ConnectionO
                     <p className="hint" style={{ marginBottom: 8 }}>
                       Rollcall reads this account&apos;s users and groups from Google Workspace on a schedule: there is no provisioning URL or token.
                     </p>
-                    <SyncToggle connection={connection} />
+                    <SyncSetting connection={connection} actions={actions} />
                   </div>
                   <div>
                     <p className="hint">
@@ -112,7 +141,7 @@ export function ConnectionRow({ connection, actions }: { connection: ConnectionO
                 <>
                   <div>
                     <CopyField label="Provisioning URL" value={connection.provisioningUrl} testId="row-provisioning-url" />
-                    <SyncToggle connection={connection} />
+                    <SyncSetting connection={connection} actions={actions} />
                   </div>
                   <div>
                     <p className="hint">

@@ -23,6 +23,11 @@ import { TokensDialog } from './TokensDialog.js';
 import { CompatibilityDialog } from '../../../shared/connections/CompatibilityDialog.js';
 import { AttributeMappingsDialog } from '../../../shared/connections/AttributeMappingsDialog.js';
 import type { UserPage } from '../directory/types.js';
+import { DeprovisioningDialog } from '../../../shared/connections/deprovisioning/DeprovisioningDialog.js';
+import { GoLivePreviewDialog } from '../../../shared/connections/deprovisioning/GoLivePreviewDialog.js';
+import { HeldNotices } from '../../../shared/connections/deprovisioning/HeldNotice.js';
+import { plural } from '../../../shared/format.js';
+import { requestLink, useReviewParam } from './review-link.js';
 
 /** The connection's users matching `q`, for the mapping preview's user picker. */
 const searchConnectionUsers = (connectionId: string, q: string) =>
@@ -38,6 +43,8 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
   const [compatibility, setCompatibility] = useState<Connection | undefined>();
   const [attributes, setAttributes] = useState<Connection | undefined>();
   const [deleting, setDeleting] = useState<ConnectionOverview | undefined>();
+  const [deprovisioning, setDeprovisioning] = useState<Connection | undefined>();
+  const [goLive, setGoLive] = useState<Connection | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
 
   const createButton = (
@@ -47,6 +54,7 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
   );
   const items = overview.data?.items;
   const google = useGoogleDialog(items);
+  useReviewParam(items, setDeprovisioning);
 
   return (
     <AccountLayout tenantId={tenantId} section="provisioning" actions={items && items.length > 0 ? createButton : undefined}>
@@ -75,6 +83,7 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
               and token, or read by Rollcall from Google Workspace.
             </p>
             {items ? <ReauthorizationNotices connections={items} onAuthorize={google.open} /> : null}
+            {items ? <HeldNotices connections={items} app="the app" onReview={setDeprovisioning} /> : null}
             {overview.error ? (
               <ErrorState error={overview.error} retry={overview.reload} title="The connections could not be loaded" />
             ) : !items ? (
@@ -92,6 +101,8 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
                   onCompatibility: setCompatibility,
                   onAttributes: setAttributes,
                   onGoogle: google.open,
+                  onDeprovisioning: setDeprovisioning,
+                  onGoLive: setGoLive,
                   onDelete: (c) => {
                     setNotice(undefined);
                     setDeleting(c);
@@ -128,6 +139,24 @@ export function ProvisioningPage({ tenantId }: { tenantId: string }) {
             }}
           />
           <AttributeMappingsDialog connection={attributes} canEdit context="dashboard" searchUsers={searchConnectionUsers} onClose={() => setAttributes(undefined)} />
+          <DeprovisioningDialog
+            connection={deprovisioning}
+            canEdit
+            app="the app"
+            requestHref={requestLink}
+            onChanged={overview.reload}
+            onClose={() => setDeprovisioning(undefined)}
+          />
+          <GoLivePreviewDialog
+            connection={goLive}
+            userHref={(tenant, userId) => `/dashboard/accounts/${seg(tenant)}/users/${seg(userId)}`}
+            onClose={() => setGoLive(undefined)}
+            onLive={(connection, preview) => {
+              setGoLive(undefined);
+              setNotice(`${connection.connectionName} is live: its ${plural(preview.users.total, 'user')} and ${plural(preview.groups.total, 'group')} are now in the product.`);
+              overview.reload();
+            }}
+          />
           <DeleteConnectionDialog
             connection={deleting}
             counts={deleting ? { users: deleting.users, groups: deleting.groups } : undefined}

@@ -14,7 +14,7 @@ export const emptyDraft: WebhookDraft = { url: '', allEvents: true, events: [], 
 
 export function draftOf(webhook: Webhook): WebhookDraft {
   // The answer's schema types the subscribed events as strings: keep those this UI offers.
-  const subscribed = webhook.events ?? [];
+  const subscribed: readonly string[] = webhook.events ?? [];
   return { url: webhook.url, allEvents: webhook.events === null, events: EVENT_TYPES.filter((t) => subscribed.includes(t)), tenantId: webhook.tenantId ?? '' };
 }
 
