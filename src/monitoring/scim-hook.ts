@@ -13,17 +13,27 @@ declare module 'fastify' {
   }
 }
 
-/** This process's prefix of request ids: ids of different processes never meet. */
-const PROCESS_PREFIX = randomBytes(6).toString('base64url');
+/** This process's part of request ids: ids of different processes never meet. */
+const PROCESS_PART = randomBytes(6).toString('base64url');
 let requests = 0;
 
 /**
  * The SCIM request's id, as its request log row and the changes it held (src/deprovisioning/) name
- * it: this process's prefix and a counter, so it costs no random bytes per request.
+ * it: when it started (milliseconds, base 36), this process and a counter, so it costs no random
+ * bytes per request, and a lookup by id reads only the log rows written after its start
+ * (requestStartOf).
  */
 export function requestIdOf(request: FastifyRequest): string {
-  request.scimRequestId ??= `${PROCESS_PREFIX}.${(++requests).toString(36)}`;
+  request.scimRequestId ??= `${Date.now().toString(36)}.${PROCESS_PART}.${(++requests).toString(36)}`;
   return request.scimRequestId;
+}
+
+/** When the request of this id started (requestIdOf), or undefined for an id Rollcall did not make. */
+export function requestStartOf(requestId: string): number | undefined {
+  const match = /^([0-9a-z]{1,11})\.[A-Za-z0-9_-]{8}\.[0-9a-z]{1,13}$/.exec(requestId);
+  if (!match) return undefined;
+  const start = parseInt(match[1], 36);
+  return Number.isSafeInteger(start) ? start : undefined;
 }
 
 /** Reads scimType/detail back from an error body that is about to be sent. */

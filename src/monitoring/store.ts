@@ -2,8 +2,12 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Dialect } from '../db/dialect.js';
 import type { Database, RequestLogsTable } from '../db/tables.js';
+import { requestStartOf } from './scim-hook.js';
 
 export type RequestLogRow = Selectable<RequestLogsTable>;
+
+/** A request's log row is written when it answers: within this long of its start (no SCIM request runs as long). */
+const REQUEST_LOGGED_WITHIN_MS = 15 * 60_000;
 export type NewRequestLog = Insertable<RequestLogsTable>;
 
 /** Filters of the log API. */
@@ -74,7 +78,15 @@ export class RequestLogStore {
     if (query.from !== undefined) select = select.where('created_at', '>=', query.from);
     if (query.to !== undefined) select = select.where('created_at', '<', query.to);
     if (query.before !== undefined) select = select.where('seq', '<', query.before);
-    if (query.requestId !== undefined) select = select.where('request_id', '=', query.requestId);
+    if (query.requestId !== undefined) {
+      // The id carries its request's start: only rows logged after it are read (request_id has no index).
+      const start = requestStartOf(query.requestId);
+      if (start === undefined) return Promise.resolve([]);
+      select = select
+        .where('created_at', '>=', new Date(start - 1000).toISOString())
+        .where('created_at', '<', new Date(start + REQUEST_LOGGED_WITHIN_MS).toISOString())
+        .where('request_id', '=', query.requestId);
+    }
     const status = query.status;
     if (typeof status === 'number') select = select.where('status', '=', status);
     else if (status === 'error') select = select.where('status', '>=', 400);

@@ -62,6 +62,8 @@ for (const dialect of dialectsUnderTest()) {
       const log = await getJson(t, `/api/v1/logs?requestId=${encodeURIComponent(held.items[0].requestId)}`);
       expect(log.items).toHaveLength(1);
       expect(log.items[0]).toMatchObject({ method: 'PATCH', path: `/Users/${users[3].id}`, status: 200, requestId: held.items[0].requestId });
+      // An id Rollcall did not make finds nothing (the id carries when its request started).
+      expect((await getJson(t, '/api/v1/logs?requestId=not-a-request')).items).toEqual([]);
     });
 
     it('trips on the percentage: not at 50 % of 10 users with a 50 % line, at the sixth', async () => {

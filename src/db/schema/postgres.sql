@@ -408,7 +408,6 @@ index job_leases_pkey: CREATE UNIQUE INDEX job_leases_pkey ON public.job_leases 
 index request_logs_connection: CREATE INDEX request_logs_connection ON public.request_logs USING btree (connection_id, created_at);
 index request_logs_created: CREATE INDEX request_logs_created ON public.request_logs USING btree (created_at);
 index request_logs_pkey: CREATE UNIQUE INDEX request_logs_pkey ON public.request_logs USING btree (seq);
-index request_logs_request_id: CREATE INDEX request_logs_request_id ON public.request_logs USING btree (request_id) WHERE (request_id IS NOT NULL);
 index request_logs_tenant: CREATE INDEX request_logs_tenant ON public.request_logs USING btree (tenant_id, created_at);
 index roles_pkey: CREATE UNIQUE INDEX roles_pkey ON public.roles USING btree (key);
 index roles_single_default: CREATE UNIQUE INDEX roles_single_default ON public.roles USING btree (is_default) WHERE (is_default = 1);

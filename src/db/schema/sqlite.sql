@@ -18,7 +18,6 @@ index held_changes_review: CREATE INDEX "held_changes_review" on "held_changes" 
 index held_changes_user: CREATE INDEX "held_changes_user" on "held_changes" ("tenant_id", "user_id") where "status" in ('held', 'discarded');
 index request_logs_connection: CREATE INDEX "request_logs_connection" on "request_logs" ("connection_id", "created_at");
 index request_logs_created: CREATE INDEX "request_logs_created" on "request_logs" ("created_at");
-index request_logs_request_id: CREATE INDEX "request_logs_request_id" on "request_logs" ("request_id") where "request_id" is not null;
 index request_logs_tenant: CREATE INDEX "request_logs_tenant" on "request_logs" ("tenant_id", "created_at");
 index roles_single_default: CREATE UNIQUE INDEX "roles_single_default" on "roles" ("is_default") where "is_default" = 1;
 index scim_group_members_member: CREATE INDEX "scim_group_members_member" on "scim_group_members" ("member_id", "group_id");
