@@ -15,6 +15,8 @@
  *   SCENARIO=patch DB=sqlite,postgres npx tsx bench/ab.ts . .   one tree, SQLite against PostgreSQL
  *   SYNC_OFF_B=1 …                                              the second database with synchronous_commit = off
  *   CONCURRENCY=16 …                                            SCENARIO=patch at that concurrency (one group)
+ *   STAGING=1 …                                                 the connection is a staging one (a tree before this
+ *                                                               setting measures a live one)
  *   BLOCKS=8 (default), BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
  */
 import { mkdtempSync } from 'node:fs';

@@ -30,7 +30,8 @@ export async function connect(server: { origin: string; rssMb(): number }, clien
   const connection = (await call(server.origin, { ...auth, 'frontegg-tenant-id': 'bench' }, {
     method: 'POST',
     path: '/directory/resources/v1/configurations/scim2',
-    body: JSON.stringify({ source: 'azure-ad', connectionName: 'bench', syncToUserManagement: true }),
+    // STAGING=1: a staging connection (syncToUserManagement false), whose writes take the general way.
+    body: JSON.stringify({ source: 'azure-ad', connectionName: 'bench', syncToUserManagement: process.env.STAGING !== '1' }),
   })) as { id: string; token: string };
   return {
     origin: server.origin,

@@ -258,27 +258,25 @@ export class GoLiveStore {
   /**
    * Applies `changes` to the connection and writes its audit entry in one transaction; when the
    * connection was staging and `changes` switch syncToUserManagement on, `goLive` writes the events
-   * of what becomes visible in that same transaction. The row is locked before its flag is read, so
-   * of two concurrent switches only the first sees it off. On PostgreSQL the transaction reads one
-   * snapshot (REPEATABLE READ): the events describe one consistent state, never a membership of a
-   * user whose user.created is missing. A change committed meanwhile to a row it then writes (the
-   * connection's, or the SCIM access version that any access change in the environment moves) is a
-   * serialization failure, and the whole transaction runs again. SQLite's write transaction is
-   * serializable already. False when the connection of that tenant does not exist.
+   * of what becomes visible in that same transaction. Its first statement locks the connection's row
+   * before the flag is read, so of two concurrent switches only the first sees it off. Every staging
+   * write holds that row with a key-share lock while it runs (UnitOfWork.liveNow), which the lock for
+   * update waits for and which lets the write still move the connection's lastSync: once the lock is taken, the
+   * writes that came before have committed and later ones wait, so the connection's rows stand still
+   * while the events are read, page by page, each statement seeing every commit before it (READ
+   * COMMITTED). A deadlock with another transaction runs the whole switch again. False when the
+   * connection of that tenant does not exist.
    */
   async update(connectionId: string, tenantId: string, changes: ConnectionChanges, at: string, audit: AuditRecord, goLive: GoLiveWriter): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.db
           .transaction()
-          .setIsolationLevel('repeatable read')
           .execute(async (trx) => {
-            const before = await trx
-              .updateTable('connections')
-              .set((eb) => ({ updated_at: eb.ref('updated_at') }))
-              .where('id', '=', connectionId)
-              .where('tenant_id', '=', tenantId)
-              .returning('sync_to_user_management')
+            // The row locked for update (PostgreSQL; SQLite's transaction holds the write lock): it
+            // waits for the staging writes holding it shared, and they wait for this.
+            const before = await this.dialect.scim
+              .lockForWrite(trx.selectFrom('connections').select('sync_to_user_management').where('id', '=', connectionId).where('tenant_id', '=', tenantId))
               .executeTakeFirst();
             if (!before) return false;
             if (before.sync_to_user_management === 0 && changes.sync_to_user_management === 1) {

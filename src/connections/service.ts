@@ -218,9 +218,9 @@ export class ConnectionService {
     } finally {
       // syncToUserManagement is part of a resolved token: once this returns, every process resolves
       // tokens again (scimAccessChanged waits until each was told). A request resolved before, as
-      // staging, still announces its write exactly once: a staging write locks this row and reads the
-      // flag in its own transaction (UnitOfWork.write), so it either commits before the go-live's first
-      // statement (the go-live then runs again on a snapshot holding it) or waits and emits its events.
+      // staging, still announces its write exactly once: a staging write reads the flag in its own
+      // transaction, holding this row locked (UnitOfWork.liveNow), so it either commits before the
+      // go-live takes the row (and is among what it announces) or waits for it and emits its events.
       await this.scimAccessChanged();
     }
   }

@@ -253,7 +253,8 @@ describeBrowser('safe deprovisioning', () => {
     // Live now: no preview to offer, and the API says so.
     expect((await ctx.api('GET', `/api/v1/connections/${staging.body.id}/go-live-preview`)).status).toBe(409);
     const settingsGroup = page.getByRole('group', { name: 'Settings of Acme Staging' });
-    expect(await settingsGroup.getByRole('switch', { name: 'Sync to user management' }).isChecked()).toBe(true);
+    // The page reloads the connection after the switch: wait for it.
+    await expect.poll(() => settingsGroup.getByRole('switch', { name: 'Sync to user management' }).isChecked()).toBe(true);
     await expect.poll(() => settingsGroup.getByRole('button', { name: 'Preview go-live' }).count()).toBe(0);
   });
 });

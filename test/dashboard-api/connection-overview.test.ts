@@ -65,7 +65,7 @@ for (const dialect of dialectsUnderTest()) {
       expect(o.lastSync).not.toBeNull();
       expect(o.createdAt).toMatch(/Z$/);
       expect(s).toMatchObject({ id: staging.id, syncToUserManagement: false, users: 1, groups: 0, requests24h: 1, errors24h: 0, lastError: null });
-      expect(q).toEqual({ ...(await getJson(t, `/directory/resources/v1/configurations/scim2/${quiet.id}`)), users: 0, groups: 0, requests24h: 0, errors24h: 0, lastRequestAt: null, lastError: null, attributeProblemUsers: 0, googleWorkspace: null });
+      expect(q).toEqual({ ...(await getJson(t, `/directory/resources/v1/configurations/scim2/${quiet.id}`)), users: 0, groups: 0, requests24h: 0, errors24h: 0, lastRequestAt: null, lastError: null, attributeProblemUsers: 0, googleWorkspace: null, deprovisioning: { mode: 'automatic', tripped: false, held: 0, differing: 0 } });
       expect(JSON.stringify(items)).not.toContain('token');
     });
 

@@ -479,6 +479,8 @@ function transactionContract(world: () => World, dialect: DialectName): void {
   it('records no events for a connection that emits none, and still writes its changes', async () => {
     const w = world();
     const scope = { ...(await w.connection()), emitEvents: false };
+    // A staging connection: its writes read the flag again in their transaction (UnitOfWork.liveNow).
+    await w.db.kysely.updateTable('connections').set({ sync_to_user_management: 0 }).where('id', '=', scope.connectionId).execute();
     const id = idOf(await w.users.create(scope, BASE, { schemas: [USER], userName: 'quiet' }));
     const groupId = idOf(await w.groups.create(scope, BASE, { schemas: [GROUP], displayName: 'Quiet', members: [{ value: id }] }));
     await w.groups.patch(scope, BASE, groupId, patchBody({ op: 'remove', path: 'members' }));

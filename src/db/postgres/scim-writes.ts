@@ -60,6 +60,16 @@ export class PostgresScimWrites extends UnitOfWork {
   }
 
   /**
+   * The connection's row held until the write ends (UnitOfWork.liveNow) with the weakest lock that
+   * going live's lock for update waits for: FOR KEY SHARE, which staging writes share and which still
+   * lets each move the connection's lastSync (an update of no key); FOR SHARE would make two such
+   * writes wait for each other there.
+   */
+  protected override liveFlag(trx: Kysely<Database>, scope: ConnectionScope) {
+    return super.liveFlag(trx, scope).forKeyShare();
+  }
+
+  /**
    * A create's rows, its events and lastSync go to the database as one statement instead of a
    * transaction, shared with the creates that arrive meanwhile (create-coalescer.ts).
    */

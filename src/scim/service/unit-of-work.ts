@@ -147,21 +147,22 @@ export abstract class UnitOfWork {
   async flush(_scope: ConnectionScope): Promise<void> {}
 
   /**
-   * Whether a staging scope's connection is live now, its row locked until `trx` ends. The scope was
-   * resolved with the token, perhaps before the connection went live; going live locks the same row
-   * first and writes the events of what the connection holds (src/connections/go-live-store.ts), so
-   * a staging write either commits before it and is among what it announces, or waits for it, finds
-   * the connection live and writes its own events. Only staging writes pay this statement.
+   * Whether a staging scope's connection is live now, read in the write's transaction. The scope was
+   * resolved with the token, perhaps before the connection went live; going live locks the
+   * connection's row before it reads what to announce (src/connections/go-live-store.ts). SQLite has
+   * one writer, so this read sees the switch or runs before it; PostgreSQL's override holds the row
+   * (key share) until the write commits, so a staging write either commits before the switch reads (and is
+   * among what it announces) or waits for it, finds the connection live and writes its own events.
+   * Only staging writes pay this statement.
    */
-  private async liveNow(trx: Kysely<Database>, scope: ConnectionScope): Promise<boolean> {
-    const row = await trx
-      .updateTable('connections')
-      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
-      .where('id', '=', scope.connectionId)
-      .where('tenant_id', '=', scope.tenantId)
-      .returning('sync_to_user_management')
-      .executeTakeFirst();
+  protected async liveNow(trx: Kysely<Database>, scope: ConnectionScope): Promise<boolean> {
+    const row = await this.liveFlag(trx, scope).executeTakeFirst();
     return row?.sync_to_user_management === 1;
+  }
+
+  /** The statement `liveNow` runs. */
+  protected liveFlag(trx: Kysely<Database>, scope: ConnectionScope) {
+    return trx.selectFrom('connections').select('sync_to_user_management').where('id', '=', scope.connectionId).where('tenant_id', '=', scope.tenantId);
   }
 
   /** Moves the connection's lastSync in `trx` when it is due. */
