@@ -51,8 +51,12 @@ const unique = (items: readonly string[]) => [...new Set(items)];
 export class RoleService {
   private readonly store: RoleStore;
 
+  /** Where the app's view of a user differs from its row (src/deprovisioning). */
+  private readonly appView: AppView;
+
   constructor(private readonly db: Db) {
     this.store = new RoleStore(db.kysely);
+    this.appView = new AppView(db.kysely);
   }
 
   /** Runs `fn` in a transaction with the audit log; a unique violation that slipped past the checks is a 409. */
@@ -169,7 +173,7 @@ export class RoleService {
   async rolesOfDirectoryUser(tenantId: string, userId: string): Promise<{ roles: string[] } | { refused: 'not_found' | 'inactive' }> {
     const user = await this.store.findUser(tenantId, userId);
     // Where the app's view differs (a held deactivation or deletion, src/deprovisioning), the app's view decides.
-    const appView = new AppView(this.db.kysely);
+    const appView = this.appView;
     if (!user || user.app_view === 1) {
       const row = user ? await this.store.usersByIds(tenantId, [userId]).then((rows) => rows[0]) : await appView.deletedUser(userId, tenantId);
       if (!row) return { refused: 'not_found' };
